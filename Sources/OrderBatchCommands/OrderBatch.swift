@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The root command.
+public struct OrderBatch: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "orderbatch",
+        abstract: "Validate and apply batches of order updates at payment providers (Juspay, Rapyd).",
+        version: "0.1.0",
+        subcommands: [])
+    public init() {}
+}
+
+/// What the executable calls; keeps ArgumentParser out of the executable target.
+public enum OrderBatchMain {
+    /// Parses the command line, runs the chosen subcommand and exits.
+    public static func main() async {
+        await OrderBatch.main()
+    }
+}

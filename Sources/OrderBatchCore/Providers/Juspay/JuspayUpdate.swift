@@ -1,0 +1,53 @@
+import Foundation
+
+/// One validated Juspay Update Order request: what `POST /orders/{order_id}` will send.
+public struct JuspayUpdate: Sendable, Equatable, Codable {
+    /// A form field other than `amount`: an address field or a UDF.
+    public struct Field: Sendable, Equatable, Codable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The merchant's order id (alphanumeric, under 21 characters).
+    public var orderID: String
+    /// Sent as the `x-routing-id` header (Juspay recommends the customer id).
+    public var routingID: String
+    /// The new amount, at most two decimal places, positive.
+    public var amount: Decimal
+    /// Address and UDF fields, in input column order.
+    public var fields: [Field]
+
+    public init(orderID: String, routingID: String, amount: Decimal, fields: [Field] = []) {
+        self.orderID = orderID
+        self.routingID = routingID
+        self.amount = amount
+        self.fields = fields
+    }
+
+    private enum CodingKeys: String, CodingKey { case orderID = "order_id", routingID = "routing_id", amount, fields }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        orderID = try c.decode(String.self, forKey: .orderID)
+        routingID = try c.decode(String.self, forKey: .routingID)
+        let text = try c.decode(String.self, forKey: .amount)
+        guard let amount = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw DecodingError.dataCorruptedError(forKey: .amount, in: c, debugDescription: "not a decimal: \(text)")
+        }
+        self.amount = amount
+        fields = try c.decode([Field].self, forKey: .fields)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(orderID, forKey: .orderID)
+        try c.encode(routingID, forKey: .routingID)
+        // Decimals travel as text so that no encoder can route them through Double.
+        try c.encode(amount.plainText, forKey: .amount)
+        try c.encode(fields, forKey: .fields)
+    }
+}
