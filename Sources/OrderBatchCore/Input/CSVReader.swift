@@ -174,7 +174,9 @@ private final class CSVFeed {
                 }
                 // A row still open after this piece started on this line (or earlier).
                 if assembler.rowStartLine == nil, parser.isInsideRow { assembler.rowStartLine = assembler.currentLine }
-                if parser.bufferedFieldBytes > maxFieldBytes {
+                // `+ 1`: after a closing quote libcsv still holds the quote; a field of exactly
+                // `maxFieldBytes` must pass. A longer one is caught when it completes.
+                if parser.bufferedFieldBytes > maxFieldBytes + 1 {
                     assembler.fieldTooLong = true
                     parser.discardBufferedField()
                 }

@@ -193,7 +193,7 @@ import Testing
     }
 
     @Test func fieldCapIsExactAndHoldsAcrossPiecesAndChunks() throws {
-        var text = "id,v\n1,\(String(repeating: "a", count: 100))\n2,\(String(repeating: "b", count: 101))\n"
+        var text = "id,v\n1,\"\(String(repeating: "a", count: 100))\"\n2,\(String(repeating: "b", count: 101))\n"
         text += "3,\"" + String(repeating: "line\n", count: 5000) + "\"\n4,ok\n"
         let path = try tempFile(text)
         let expected = [
@@ -204,6 +204,8 @@ import Testing
         ]
         #expect(try summary(path, maxFieldBytes: 100) == expected)
         #expect(try summary(path, maxFieldBytes: 100, chunkSize: 33) == expected)
+        // A 100-byte quoted field ending exactly at a chunk boundary (libcsv then holds 101 bytes).
+        #expect(try summary(path, maxFieldBytes: 100, chunkSize: 109) == expected)
     }
 
     // MARK: - Fatal problems
