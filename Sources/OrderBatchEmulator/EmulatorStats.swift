@@ -1,0 +1,44 @@
+/// Counters an ``EmulatorServer`` keeps; read them with ``EmulatorServer/stats()`` or `GET /__emulator/stats`.
+///
+/// Only Juspay and Rapyd API requests are counted; `/__emulator/` routes are not.
+/// `POST /__emulator/reset-stats` zeroes every counter but keeps orders, idempotency keys
+/// and rate-limit windows.
+public struct EmulatorStats: Sendable, Codable, Equatable {
+    /// Provider API requests received, including refused and fault-injected ones.
+    public var requests = 0
+    /// ``requests`` by route, e.g. `"POST /orders/{order_id}"`, `"GET /v1/orders/{order}"`, `"other"`.
+    public var requestsByRoute: [String: Int] = [:]
+    /// Updates applied to an order (a Rapyd idempotent replay applies nothing).
+    public var appliedTotal = 0
+    /// ``appliedTotal`` by order id (Juspay `order_id` or Rapyd `order_…` id).
+    public var appliedByOrder: [String: Int] = [:]
+    /// Rapyd requests answered by replaying the first response for their `idempotency` key.
+    public var idempotentReplays = 0
+    /// Rapyd requests refused because their `idempotency` key came first with a different body.
+    public var idempotencyConflicts = 0
+    /// Rapyd requests whose `idempotency` key came first with a different body, counted whether or not
+    /// ``EmulatorConfiguration/idempotency`` is on. A correct client never does this.
+    public var keysReusedWithDifferentBody = 0
+    /// Rapyd requests refused because `signature` did not match.
+    public var rejectedSignatures = 0
+    /// Requests refused for missing or wrong credentials (Juspay 401; Rapyd missing headers or wrong access key).
+    public var rejectedAuth = 0
+    /// Rapyd requests refused because `timestamp` was more than 60 s old or in the future.
+    public var rejectedTimestamps = 0
+    /// Rapyd requests refused with 429 by the WAF windows.
+    public var rateLimited = 0
+    /// Requests that got an injected fault instead of an answer.
+    public var faultsInjected = 0
+    /// Updates refused by an order-status rule (Juspay `INVALID_ACTION`; Rapyd field or transition not allowed).
+    public var statusRuleRejections = 0
+    /// Juspay updates refused with `DUPLICATE_REQUEST` because another update of the order was in flight.
+    public var duplicateRequests = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+
+    mutating func countApplied(orderID: String) {
+        appliedTotal += 1
+        appliedByOrder[orderID, default: 0] += 1
+    }
+}

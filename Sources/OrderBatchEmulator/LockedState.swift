@@ -1,0 +1,32 @@
+import Foundation
+
+/// A value shared between event-loop threads, reachable only inside ``withLock(_:)``.
+///
+/// `NIOLockedValueBox` would do, but it lives in NIOConcurrencyHelpers, which this target does not
+/// declare, and `Synchronization.Mutex` needs macOS 15 while the package supports macOS 13.
+final class LockedState<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    /// Runs `body` with exclusive access to the value. Keep `body` short and free of I/O.
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// Everything the emulator remembers between requests; one lock guards it all.
+struct EmulatorState: Sendable {
+    var stats = EmulatorStats()
+    var orders: OrderBook
+    var idempotency = IdempotencyCache()
+    var rateLimiter = RapydRateLimiter()
+    /// Juspay order ids with an update in flight (between arrival and its delayed response).
+    var juspayInFlight: Set<String> = []
+    /// The index the next provider API request gets, for fault and latency draws.
+    var nextRequestIndex: UInt64 = 0
+}
