@@ -65,7 +65,7 @@ extension EmulatorRouter {
 
     private static func statsResponse(_ stats: EmulatorStats) -> EmulatorResponse {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(stats)).map { Array($0) } ?? Array("{}".utf8)
         return EmulatorResponse(status: 200, body: body)
     }

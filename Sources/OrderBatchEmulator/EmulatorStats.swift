@@ -1,10 +1,10 @@
 /// Counters an ``EmulatorServer`` keeps; read them with ``EmulatorServer/stats()`` or `GET /__emulator/stats`.
 ///
-/// Only Juspay and Rapyd API requests are counted; `/__emulator/` routes are not.
+/// Requests to `/__emulator/` routes are not counted.
 /// `POST /__emulator/reset-stats` zeroes every counter but keeps orders, idempotency keys
 /// and rate-limit windows.
 public struct EmulatorStats: Sendable, Codable, Equatable {
-    /// Provider API requests received, including refused and fault-injected ones.
+    /// Requests received outside `/__emulator/`, including refused, fault-injected and unrouted ones.
     public var requests = 0
     /// ``requests`` by route, e.g. `"POST /orders/{order_id}"`, `"GET /v1/orders/{order}"`, `"other"`.
     public var requestsByRoute: [String: Int] = [:]

@@ -12,7 +12,7 @@ import ProviderRules
 ///
 /// Juspay keys: `provider`, `order_id`, `status` (default `NEW`), `amount` (string or number, default
 /// `100.00`), `merchant_id`, and any udf or address field name. Rapyd keys: `provider`, `order_id`,
-/// `status` (default `created`), `amount` (number, default 100), `currency` (default `USD`), `metadata`
+/// `status` (default `created`), `amount` (number or numeric string, default 100), `currency` (default `USD`), `metadata`
 /// (object), `tax_percent` (number), `coupon`. Any other key is refused, so a typo is not silently ignored.
 enum OrderSeed {
     /// Reads and parses `path` into an order book.
@@ -99,6 +99,11 @@ enum OrderSeed {
                 }
                 order.status = status
             case ("amount", .number): order.amount = value
+            case ("amount", .string(let text)):
+                guard case .number = (try? EmulatorJSON.parse(Array(text.utf8))) ?? .null else {
+                    throw EmulatorError("invalid amount \(text)")
+                }
+                order.amount = .number(text)
             case ("currency", .string(let text)): order.currency = text
             case ("metadata", .object): order.metadata = value
             case ("tax_percent", .number): order.taxPercent = value

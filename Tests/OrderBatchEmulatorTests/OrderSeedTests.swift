@@ -7,7 +7,7 @@ import Testing
     @Test func loadsBothProviders() throws {
         let file = try temporaryFile(
             #"{"provider":"juspay","order_id":"ORD123","status":"NEW","amount":"100.00","udf3":"u"}"# + "\r\n\n"
-                + #"{"provider":"rapyd","order_id":"order_abc","status":"pending","metadata":{"k":[1]}}"# + "\n")
+                + #"{"provider":"rapyd","order_id":"order_abc","status":"pending","metadata":{"k":[1]},"amount":"12.50"}"# + "\n")
         defer { try? FileManager.default.removeItem(at: file) }
         let book = try OrderSeed.load(path: file.path, now: 1_700_000_000)
         #expect(book.juspay["ORD123"]?.amount == "100")
@@ -15,6 +15,7 @@ import Testing
         #expect(book.juspay["ORD123"]?.dateCreated == "2023-11-14T22:13:20Z")
         #expect(book.rapyd["order_abc"]?.json["status"] == .string("pending"))
         #expect(book.rapyd["order_abc"]?.metadata.text == #"{"k":[1]}"#)
+        #expect(book.rapyd["order_abc"]?.amount == .number("12.50"))
     }
 
     @Test func reportsTheBadLine() throws {
