@@ -18,7 +18,8 @@ final class EmulatorRouter: Sendable {
     ) {
         self.configuration = configuration
         self.state = LockedState(EmulatorState(orders: orders))
-        self.faults = FaultInjector(failRate: configuration.failRate, fault: configuration.failWith, seed: configuration.seed)
+        self.faults = FaultInjector(
+            failRate: configuration.failRate, fault: configuration.failWith, seed: configuration.seed)
         self.clock = clock
     }
 
@@ -65,7 +66,8 @@ final class EmulatorRouter: Sendable {
         let retryAfter = [EmulatorResponse.Header(name: "Retry-After", value: "1")]
         switch (fault, provider) {
         case (.http503, .juspay):
-            return .respond(JuspayRoutes.serviceError(503, "Service Unavailable"), delayMilliseconds: delay, completion: nil)
+            return .respond(
+                JuspayRoutes.serviceError(503, "Service Unavailable"), delayMilliseconds: delay, completion: nil)
         case (.http503, .rapyd):
             let response = RapydRoutes.error(503, code: "SERVICE_UNAVAILABLE", "The service is temporarily unavailable")
             return .respond(response, delayMilliseconds: delay, completion: nil)

@@ -63,9 +63,10 @@ public final class EmulatorServer: Sendable {
         guard (0...65535).contains(configuration.port) else {
             throw EmulatorError("port must be between 0 and 65535, got \(configuration.port)")
         }
-        let orders = try configuration.ordersFile.map { path throws(EmulatorError) in
-            try OrderSeed.load(path: path, now: clock())
-        } ?? OrderBook()
+        let orders =
+            try configuration.ordersFile.map { path throws(EmulatorError) in
+                try OrderSeed.load(path: path, now: clock())
+            } ?? OrderBook()
         let router = EmulatorRouter(configuration: configuration, orders: orders, clock: clock)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let bootstrap = ServerBootstrap(group: group)

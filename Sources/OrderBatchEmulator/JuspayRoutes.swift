@@ -20,7 +20,9 @@ struct JuspayRoutes {
         let merchantID = request.header("x-merchantid") ?? ""
         let contentType = request.header("content-type") ?? ""
         guard Self.isFormContentType(contentType) else {
-            return (Self.invalidInput(field: "Content-Type", "Content-Type must be application/x-www-form-urlencoded"), nil)
+            return (
+                Self.invalidInput(field: "Content-Type", "Content-Type must be application/x-www-form-urlencoded"), nil
+            )
         }
         guard let orderID else { return (Self.invalidInput(field: "order_id", "Invalid order id encoding"), nil) }
         let pairs: [(name: String, value: String)]
@@ -157,47 +159,62 @@ struct JuspayRoutes {
 
     /// 401 with Juspay's documented body (FACTS.md §1.4).
     static func unauthorized(_ message: String) -> EmulatorResponse {
-        .json(401, .object([
-            ("status", .string("error")),
-            ("error_code", .string("access_denied")),
-            ("error_info", .object([
-                ("user_message", .string(message)),
-                ("developer_message", .string(message)),
-                ("code", .string("UNAUTHORIZED")),
-                ("category", .string("USER_ERROR")),
-            ])),
-        ]))
+        .json(
+            401,
+            .object([
+                ("status", .string("error")),
+                ("error_code", .string("access_denied")),
+                (
+                    "error_info",
+                    .object([
+                        ("user_message", .string(message)),
+                        ("developer_message", .string(message)),
+                        ("code", .string("UNAUTHORIZED")),
+                        ("category", .string("USER_ERROR")),
+                    ])
+                ),
+            ]))
     }
 
     /// 400 in the documented INVALID_REQUEST format, naming one field (FACTS.md §1.5).
     static func invalidInput(field: String, _ reason: String) -> EmulatorResponse {
-        .json(400, .object([
-            ("error_message", .string("Bad Request.")),
-            ("status", .string("Bad Request")),
-            ("error_code", .string("INVALID_REQUEST")),
-            ("error_info", .object([
-                ("user_message", .string("Invalid input data")),
-                ("fields", .array([.object([("field_name", .string(field)), ("reason", .string(reason))])])),
-                ("developer_message", .string("Invalid input data")),
-                ("code", .string("INVALID_INPUT")),
-                ("category", .string("USER_ERROR")),
-            ])),
-        ]))
+        .json(
+            400,
+            .object([
+                ("error_message", .string("Bad Request.")),
+                ("status", .string("Bad Request")),
+                ("error_code", .string("INVALID_REQUEST")),
+                (
+                    "error_info",
+                    .object([
+                        ("user_message", .string("Invalid input data")),
+                        ("fields", .array([.object([("field_name", .string(field)), ("reason", .string(reason))])])),
+                        ("developer_message", .string("Invalid input data")),
+                        ("code", .string("INVALID_INPUT")),
+                        ("category", .string("USER_ERROR")),
+                    ])
+                ),
+            ]))
     }
 
     /// 400 `NOT_FOUND`, Juspay's documented Order Status body for an unknown order (FACTS.md §1.4).
     static func notFound(_ orderID: String) -> EmulatorResponse {
-        .json(400, .object([
-            ("status", .string("NOT_FOUND")),
-            ("error_info", .object([
-                ("user_message", .string("Order Not Found")),
-                ("developer_message", .string("Order Not Found")),
-                ("code", .string("RESOURCE_NOT_FOUND")),
-                ("category", .string("USER_ERROR")),
-            ])),
-            ("status_id", .number("40")),
-            ("order_id", .string(orderID)),
-        ]))
+        .json(
+            400,
+            .object([
+                ("status", .string("NOT_FOUND")),
+                (
+                    "error_info",
+                    .object([
+                        ("user_message", .string("Order Not Found")),
+                        ("developer_message", .string("Order Not Found")),
+                        ("code", .string("RESOURCE_NOT_FOUND")),
+                        ("category", .string("USER_ERROR")),
+                    ])
+                ),
+                ("status_id", .number("40")),
+                ("order_id", .string(orderID)),
+            ]))
     }
 
     /// 400 `INVALID_ACTION` for an update of an order past `NEW`.
@@ -205,7 +222,8 @@ struct JuspayRoutes {
     /// The code and its example "update on a charged order" are from Juspay's error-code list; the
     /// exact body Update Order sends is NOT CONFIRMED (FACTS.md §1.5), so the documented 4xx shape is used.
     static func invalidAction(_ order: JuspayOrder) -> EmulatorResponse {
-        let message = "Update on a \(order.status.rawValue.lowercased()) order is not allowed "
+        let message =
+            "Update on a \(order.status.rawValue.lowercased()) order is not allowed "
             + "(order \(order.orderID) is \(order.status.rawValue), updates need NEW)"
         return actionError(code: "INVALID_ACTION", message)
     }
@@ -217,26 +235,33 @@ struct JuspayRoutes {
     }
 
     private static func actionError(code: String, _ message: String) -> EmulatorResponse {
-        .json(400, .object([
-            ("error_message", .string(message)),
-            ("status", .string("Bad Request")),
-            ("error_code", .string(code)),
-            ("error_info", .object([
-                ("user_message", .string(message)),
-                ("developer_message", .string(message)),
-                ("code", .string(code)),
-                ("category", .string("USER_ERROR")),
-            ])),
-        ]))
+        .json(
+            400,
+            .object([
+                ("error_message", .string(message)),
+                ("status", .string("Bad Request")),
+                ("error_code", .string(code)),
+                (
+                    "error_info",
+                    .object([
+                        ("user_message", .string(message)),
+                        ("developer_message", .string(message)),
+                        ("code", .string(code)),
+                        ("category", .string("USER_ERROR")),
+                    ])
+                ),
+            ]))
     }
 
     /// An injected 503 or 429. Juspay documents no body for these (NOT CONFIRMED); the emulator uses the
     /// older `{"status","error_code","error_message"}` shape that FACTS.md §1.5 says clients must handle.
     static func serviceError(_ status: Int, _ message: String) -> EmulatorResponse {
-        .json(status, .object([
-            ("status", .string("error")),
-            ("error_code", .string(status == 429 ? "too_many_requests" : "service_unavailable")),
-            ("error_message", .string(message)),
-        ]))
+        .json(
+            status,
+            .object([
+                ("status", .string("error")),
+                ("error_code", .string(status == 429 ? "too_many_requests" : "service_unavailable")),
+                ("error_message", .string(message)),
+            ]))
     }
 }

@@ -1,7 +1,7 @@
 /// A latency distribution given by percentile points, sampled by piecewise-linear inverse CDF.
 ///
-/// Between two points `(p₀, ms₀)` and `(p₁, ms₁)` the quantile function is the straight line, so a
-/// uniform draw `u` in `p₀..<p₁` maps to `ms₀ + (u − p₀)/(p₁ − p₀) · (ms₁ − ms₀)`. The density is
+/// Between two points `(p₀, ms₀)` and `(p₁, ms₁)` the quantile function is the straight line, so
+/// a uniform draw `u` in `p₀..<p₁` maps to `ms₀ + (u − p₀)/(p₁ − p₀) · (ms₁ − ms₀)`. The density is
 /// uniform on each segment, which makes the mean exact: `Σ (p₁ − p₀) · (ms₀ + ms₁) / 2`.
 struct LatencyModel: Sendable {
     /// Percentile points `(cumulative probability, milliseconds)`, starting at 0 and ending at 1.

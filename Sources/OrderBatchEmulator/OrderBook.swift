@@ -43,11 +43,14 @@ struct JuspayOrder: Sendable {
             ("date_created", .string(dateCreated)),
             ("return_url", .string("")),
             ("product_id", .string("")),
-            ("payment_links", .object([
-                ("iframe", .string("https://api.juspay.in/merchant/ipay/" + id)),
-                ("web", .string(links)),
-                ("mobile", .string(links + "?mobile=true")),
-            ])),
+            (
+                "payment_links",
+                .object([
+                    ("iframe", .string("https://api.juspay.in/merchant/ipay/" + id)),
+                    ("web", .string(links)),
+                    ("mobile", .string(links + "?mobile=true")),
+                ])
+            ),
         ]
         members += JuspayFields.udfFields.map { ($0, .string(fields[$0] ?? "")) }
         members += [
@@ -143,9 +146,13 @@ struct RapydOrder: Sendable {
             ("metadata", metadata),
             ("returns", .array([])),
             ("status", .string(status.rawValue)),
-            ("status_transitions", .object(transitions.map {
-                ($0.rawValue, .number(String(statusTransitions[$0] ?? 0)))
-            })),
+            (
+                "status_transitions",
+                .object(
+                    transitions.map {
+                        ($0.rawValue, .number(String(statusTransitions[$0] ?? 0)))
+                    })
+            ),
             ("updated", .number(String(updated))),
             ("upstream_id", .string("")),
             ("tax_percent", taxPercent),

@@ -12,8 +12,9 @@ import ProviderRules
 ///
 /// Juspay keys: `provider`, `order_id`, `status` (default `NEW`), `amount` (string or number, default
 /// `100.00`), `merchant_id`, and any udf or address field name. Rapyd keys: `provider`, `order_id`,
-/// `status` (default `created`), `amount` (number or numeric string, default 100), `currency` (default `USD`), `metadata`
-/// (object), `tax_percent` (number), `coupon`. Any other key is refused, so a typo is not silently ignored.
+/// `status` (default `created`), `amount` (number or numeric string, default 100), `currency` (default
+/// `USD`), `metadata` (object), `tax_percent` (number), `coupon`. Any other key is refused, so a typo
+/// is not silently ignored.
 enum OrderSeed {
     /// Reads and parses `path` into an order book.
     ///

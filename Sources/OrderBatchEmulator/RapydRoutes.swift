@@ -106,7 +106,8 @@ struct RapydRoutes {
             guard admitted else {
                 return Self.error(
                     429, code: "TOO_MANY_REQUESTS",
-                    "Too many requests. Corrective action: Send at most 200 requests per minute and 1000 per 5 minutes.")
+                    "Too many requests. Corrective action: Send at most 200 requests per minute and 1000 per 5 minutes."
+                )
             }
         }
         guard let accessKey = request.header("access_key"), !accessKey.isEmpty,
@@ -184,7 +185,8 @@ struct RapydRoutes {
     }
 
     private static func refused(_ message: String) -> RefusedUpdate {
-        RefusedUpdate(response: error(400, code: updateRefusedCode, message + " Corrective action: Fix the request body."))
+        RefusedUpdate(
+            response: error(400, code: updateRefusedCode, message + " Corrective action: Fix the request body."))
     }
 
     /// Applies a parsed update to the order under the lock.

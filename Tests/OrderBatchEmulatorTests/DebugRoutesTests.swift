@@ -75,7 +75,8 @@ import Testing
     @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
         try await withEmulator { server in
             let url = server.baseURL + "/__emulator/status/200"
-            let arguments = ["-s", "--http1.1", "-w", "%{http_code} %{num_connects}\\n"]
+            let arguments =
+                ["-s", "--http1.1", "-w", "%{http_code} %{num_connects}\\n"]
                 + (0..<20).flatMap { _ in ["-o", "/dev/null", url] }
             let (_, output) = try await runCurl(arguments)
             let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")

@@ -13,6 +13,7 @@ import Testing
         let set = EmulatorCredentials.fromEnvironment([
             "JUSPAY_API_KEY": "k", "RAPYD_ACCESS_KEY": "a", "RAPYD_SECRET_KEY": "s", "JUSPAY_MERCHANT_ID": "m",
         ])
-        #expect([set.juspayAPIKey, set.rapydAccessKey, set.rapydSecretKey, set.juspayMerchantID] == ["k", "a", "s", "m"])
+        #expect(
+            [set.juspayAPIKey, set.rapydAccessKey, set.rapydSecretKey, set.juspayMerchantID] == ["k", "a", "s", "m"])
     }
 }

@@ -16,8 +16,10 @@ import Testing
     }
 
     @Test func zeroAndOneRatesAreExact() {
-        #expect((0..<1000).allSatisfy { FaultInjector(failRate: 0, fault: .hang, seed: 1).fault(forRequest: $0) == nil })
-        #expect((0..<1000).allSatisfy { FaultInjector(failRate: 1, fault: .hang, seed: 1).fault(forRequest: $0) == .hang })
+        #expect(
+            (0..<1000).allSatisfy { FaultInjector(failRate: 0, fault: .hang, seed: 1).fault(forRequest: $0) == nil })
+        #expect(
+            (0..<1000).allSatisfy { FaultInjector(failRate: 1, fault: .hang, seed: 1).fault(forRequest: $0) == .hang })
     }
 
     @Test func splitMix64MatchesTheReferenceSequence() {
@@ -63,7 +65,8 @@ import Testing
             $0.failRate = 1
             $0.failWith = .reset
         }) { server in
-            let result = try await http("POST", server.baseURL + "/orders/R1", headers: juspayHeaders(), body: "amount=1")
+            let result = try await http(
+                "POST", server.baseURL + "/orders/R1", headers: juspayHeaders(), body: "amount=1")
             #expect(result.exitCode == 56)  // CURLE_RECV_ERROR: connection reset by peer
             #expect(result.status == 0)
             #expect(server.stats().appliedTotal == 0)

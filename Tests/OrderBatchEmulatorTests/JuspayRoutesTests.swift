@@ -76,7 +76,8 @@ import Testing
 
     @Test func configuredMerchantIDMustMatch() async throws {
         try await withEmulator({ $0.credentials.juspayMerchantID = "merchant_2" }) { server in
-            let result = try await http("POST", server.baseURL + "/orders/ORD1", headers: juspayHeaders(), body: "amount=1")
+            let result = try await http(
+                "POST", server.baseURL + "/orders/ORD1", headers: juspayHeaders(), body: "amount=1")
             #expect(result.status == 401)
             #expect(server.stats().rejectedAuth == 1)
         }
@@ -85,12 +86,15 @@ import Testing
     @Test func contentTypeMustBeForm() async throws {
         try await withEmulator { server in
             let headers = juspayHeaders(form: false) + [("Content-Type", "application/json")]
-            let result = try await http("POST", server.baseURL + "/orders/ORD1", headers: headers, body: #"{"amount":1}"#)
+            let result = try await http(
+                "POST", server.baseURL + "/orders/ORD1", headers: headers, body: #"{"amount":1}"#)
             #expect(result.status == 400)
             #expect(juspayFieldName(result) == "Content-Type")
-            let withCharset = juspayHeaders(form: false)
+            let withCharset =
+                juspayHeaders(form: false)
                 + [("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")]
-            let accepted = try await http("POST", server.baseURL + "/orders/ORD1", headers: withCharset, body: "amount=1")
+            let accepted = try await http(
+                "POST", server.baseURL + "/orders/ORD1", headers: withCharset, body: "amount=1")
             #expect(accepted.status == 200)
         }
     }
@@ -157,11 +161,13 @@ import Testing
         let seed = try temporaryFile(#"{"provider":"juspay","order_id":"PAID1","status":"CHARGED","amount":"10.00"}"#)
         defer { try? FileManager.default.removeItem(at: seed) }
         try await withEmulator({ $0.ordersFile = seed.path }) { server in
-            let result = try await http("POST", server.baseURL + "/orders/PAID1", headers: juspayHeaders(), body: "amount=5")
+            let result = try await http(
+                "POST", server.baseURL + "/orders/PAID1", headers: juspayHeaders(), body: "amount=5")
             #expect(result.status == 400)
             #expect(juspayErrorCode(result) == "INVALID_ACTION")
-            #expect((result.json["error_info"] as? [String: Any])?["user_message"] as? String
-                == "Update on a charged order is not allowed (order PAID1 is CHARGED, updates need NEW)")
+            #expect(
+                (result.json["error_info"] as? [String: Any])?["user_message"] as? String
+                    == "Update on a charged order is not allowed (order PAID1 is CHARGED, updates need NEW)")
             #expect(server.stats().statusRuleRejections == 1)
             #expect(server.stats().appliedTotal == 0)
             let status = try await http("GET", server.baseURL + "/orders/PAID1", headers: juspayHeaders(form: false))

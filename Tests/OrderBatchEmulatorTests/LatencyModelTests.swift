@@ -5,7 +5,8 @@ import Testing
 @Suite struct LatencyModelTests {
     @Test func meanIsComputedFromTheTable() {
         // Σ (p₁ − p₀)(ms₀ + ms₁)/2 over the seven points.
-        let expected = 0.5 * (5 + 19.85) / 2 + 0.4 * (19.85 + 290.28) / 2 + 0.09 * (290.28 + 429.57) / 2
+        let expected =
+            0.5 * (5 + 19.85) / 2 + 0.4 * (19.85 + 290.28) / 2 + 0.09 * (290.28 + 429.57) / 2
             + 0.009 * (429.57 + 574) / 2 + 0.0009 * (574 + 1075.28) / 2 + 0.0001 * (1075.28 + 1100) / 2
         #expect(abs(EmulatorLatency.juspayMeanMilliseconds - expected) < 1e-9)
         #expect(abs(EmulatorLatency.juspayMeanMilliseconds - 105.998755) < 1e-6)
@@ -35,7 +36,10 @@ import Testing
         #expect(draws.first! >= 5 && draws.last! <= 1100)
         // Same seed, same draws.
         let again = EmulatorRouter(configuration: configuration, orders: OrderBook())
-        #expect((0..<100).allSatisfy { again.latencyMilliseconds(forRequest: $0) == router.latencyMilliseconds(forRequest: $0) })
+        #expect(
+            (0..<100).allSatisfy {
+                again.latencyMilliseconds(forRequest: $0) == router.latencyMilliseconds(forRequest: $0)
+            })
     }
 
     @Test func noLatencyIsZero() {

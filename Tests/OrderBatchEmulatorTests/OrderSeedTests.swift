@@ -7,7 +7,8 @@ import Testing
     @Test func loadsBothProviders() throws {
         let file = try temporaryFile(
             #"{"provider":"juspay","order_id":"ORD123","status":"NEW","amount":"100.00","udf3":"u"}"# + "\r\n\n"
-                + #"{"provider":"rapyd","order_id":"order_abc","status":"pending","metadata":{"k":[1]},"amount":"12.50"}"# + "\n")
+                + #"{"provider":"rapyd","order_id":"order_abc","status":"pending","metadata":{"k":[1]},"amount":"12.50"}"#
+                + "\n")
         defer { try? FileManager.default.removeItem(at: file) }
         let book = try OrderSeed.load(path: file.path, now: 1_700_000_000)
         #expect(book.juspay["ORD123"]?.amount == "100")

@@ -17,10 +17,11 @@ import Testing
     ) async throws {
         let seed = try temporaryFile(Self.seedLines.joined(separator: "\n") + "\n")
         defer { try? FileManager.default.removeItem(at: seed) }
-        try await withEmulator({
-            $0.ordersFile = seed.path
-            configure(&$0)
-        }, body)
+        try await withEmulator(
+            {
+                $0.ordersFile = seed.path
+                configure(&$0)
+            }, body)
     }
 
     @Test func correctlySignedUpdateIsApplied() async throws {
@@ -65,7 +66,8 @@ import Testing
             let body = #"{"status":"paid"}"#
             // Signed over a differently formatted body than the one sent.
             var headers = rapydHeaders(method: "POST", path: "/v1/orders/order_pending", body: #"{"status": "paid"}"#)
-            var result = try await http("POST", server.baseURL + "/v1/orders/order_pending", headers: headers, body: body)
+            var result = try await http(
+                "POST", server.baseURL + "/v1/orders/order_pending", headers: headers, body: body)
             #expect(result.status == 401)
             #expect(rapydErrorCode(result) == "UNAUTHENTICATED_API_CALL")
             let status = result.json["status"] as? [String: Any]

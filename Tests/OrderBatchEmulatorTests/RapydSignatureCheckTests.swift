@@ -8,7 +8,8 @@ import Testing
     static let factsVector = RapydSignatureCheck(
         method: "post", urlPath: "/v1/orders/order_123", salt: "abcdefgh12345678", timestamp: "1700000000",
         accessKey: "rak_TEST", secretKey: "rsk_TEST", body: Array(#"{"metadata":{"batch":"b1"},"status":"paid"}"#.utf8))
-    static let factsSignature = "Yzc5MWM2ZjdkMzZkMjY0MzZhNTczMDhjMDJmODc4Njc1N2E5MThlYTk3NGZlZjFjMmI4NTQyNDUyOTQwNjUyNw=="
+    static let factsSignature =
+        "Yzc5MWM2ZjdkMzZkMjY0MzZhNTczMDhjMDJmODc4Njc1N2E5MThlYTk3NGZlZjFjMmI4NTQyNDUyOTQwNjUyNw=="
 
     @Test func matchesTheFactsVector() {
         #expect(Self.factsVector.expectedSignature == Self.factsSignature)

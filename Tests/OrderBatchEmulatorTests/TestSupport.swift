@@ -154,9 +154,12 @@ func rapydHeaders(
         ("access_key", accessKey),
         ("salt", salt),
         ("timestamp", ts),
-        ("signature", rapydSignature(
-            method: method, path: path, salt: salt, timestamp: ts, accessKey: accessKey, secretKey: secretKey,
-            body: body)),
+        (
+            "signature",
+            rapydSignature(
+                method: method, path: path, salt: salt, timestamp: ts, accessKey: accessKey, secretKey: secretKey,
+                body: body)
+        ),
         ("Content-Type", "application/json"),
     ]
     if let idempotency { headers.append(("idempotency", idempotency)) }
@@ -168,7 +171,8 @@ func rapyd(
     _ server: EmulatorServer, _ method: String, _ path: String, body: String = "", idempotency: String? = nil
 ) async throws -> CurlResult {
     try await http(
-        method, server.baseURL + path, headers: rapydHeaders(method: method, path: path, body: body, idempotency: idempotency),
+        method, server.baseURL + path,
+        headers: rapydHeaders(method: method, path: path, body: body, idempotency: idempotency),
         body: method == "GET" ? nil : body)
 }
 
