@@ -1,0 +1,34 @@
+/// Why an exchange produced no HTTP response.
+public struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        /// DNS failure or connection refused: the request cannot have reached the server.
+        case couldNotConnect = "could_not_connect"
+        /// The per-request timeout expired.
+        case timedOut = "timed_out"
+        /// The connection was reset or closed before a complete response arrived.
+        case connectionReset = "connection_reset"
+        /// TLS handshake or peer verification failed.
+        case tls = "tls"
+        /// The caller cancelled the exchange.
+        case cancelled = "cancelled"
+        /// Anything else libcurl reports.
+        case other = "other"
+    }
+
+    public var kind: Kind
+    /// libcurl's own words (`curl_easy_strerror` plus the error buffer). Never holds header values.
+    public var detail: String
+    /// True when some of the request may have reached the server (bytes were written on a
+    /// connected socket): the update may have landed, so the row's fate is unknown.
+    public var requestMayHaveBeenSent: Bool
+    public var latencyMilliseconds: Double
+
+    public init(kind: Kind, detail: String, requestMayHaveBeenSent: Bool, latencyMilliseconds: Double = 0) {
+        self.kind = kind
+        self.detail = detail
+        self.requestMayHaveBeenSent = requestMayHaveBeenSent
+        self.latencyMilliseconds = latencyMilliseconds
+    }
+
+    public var description: String { "\(kind.rawValue): \(detail)" }
+}
