@@ -28,6 +28,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedQuoting
         /// A quoted field is still open at the end of the file.
         case unterminatedQuote
+        /// More records than one run can index.
+        case tooManyRecords
     }
 
     /// What kind of problem stopped the read.
@@ -106,5 +108,10 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
             .unterminatedQuote, path: path, line: line,
             "the quoted field in column \(column) of the record starting on line \(line) is never closed; the file may be "
                 + #"truncated. Close the quote (") or re-export the file"#)
+    }
+
+    /// More than `limit` records.
+    public static func tooManyRecords(path: String, limit: Int) -> InputError {
+        InputError(.tooManyRecords, path: path, "more than \(limit) records; split the file into smaller ones")
     }
 }

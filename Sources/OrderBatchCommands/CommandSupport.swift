@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import OrderBatchCore
+
+/// Helpers shared by the subcommands: printing to stderr and exiting with a documented code.
+enum CommandSupport {
+    /// Writes `text` and a newline to standard error.
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Loads a job or exits 64 with the job error.
+    static func loadJob(_ path: String) throws -> Job {
+        do {
+            return try JobParser.load(path: path)
+        } catch {
+            printError("orderbatch: job file error: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+
+    /// The input path: `--input` if given, else the job's, else exit 64.
+    static func inputPath(job: Job, override: String?) throws -> String {
+        if let override { return override }
+        if let input = job.input { return input }
+        printError("orderbatch: \(job.path): no input file: add `input:` to the job or pass --input FILE")
+        throw ExitCode(ExitStatus.usage.rawValue)
+    }
+
+    /// The input's format, or exit 64 when neither the job nor the extension says.
+    static func inputFormat(job: Job, path: String) throws -> InputFormat {
+        if let f = job.inputFormat(for: path) { return f }
+        printError("orderbatch: \(path): cannot tell the format from the extension; name it .csv or .jsonl, or set `format:` in the job")
+        throw ExitCode(ExitStatus.usage.rawValue)
+    }
+
+    /// Exit for an input file that could not be read: 64 when it is missing or unreadable (a
+    /// wrong path), 2 when its content stops the reader (broken quoting, truncation).
+    static func exitStatus(for error: InputError) -> ExitStatus {
+        switch error.kind {
+        case .fileNotFound, .unreadable: return .usage
+        default: return .invalidInput
+        }
+    }
+
+    /// `FILE:LINE: column: message`.
+    static func format(_ issue: InputIssue, path: String) -> String {
+        if let c = issue.column { return "\(path):\(issue.line): \(c): \(issue.message)" }
+        return "\(path):\(issue.line): \(issue.message)"
+    }
+
+    /// JSON text of a string (quotes and escapes), for hand-written JSON reports.
+    static func jsonString(_ s: String) -> String { JSONValue.string(s).compactText }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import OrderBatchCore
+
+extension OrderBatch {
+    /// `orderbatch validate JOB [--input FILE] [--json]`: check every row, send nothing.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every row of a job's input against the provider's rules. Sends nothing.",
+            discussion: """
+                Prints each problem as FILE:LINE: column: message, then a summary.
+                Exit status: 0 every row is valid; 2 some row is invalid (or the file cannot be read on);
+                64 usage or job-file error, or the input file does not exist.
+                """)
+
+        /// The job file (jobs/*.yaml).
+        @Argument(help: "The job file (YAML).")
+        var job: String
+
+        /// Validate this file instead of the job's `input`.
+        @Option(help: "Validate this input file instead of the job's `input`.")
+        var input: String?
+
+        /// Print a machine-readable JSON report on stdout instead of text.
+        @Flag(help: "Print a machine-readable JSON report instead of text.")
+        var json = false
+
+        /// How many problems to print before summarising the rest.
+        @Option(help: "Print at most this many problems (the rest are counted).")
+        var maxErrors = 50
+
+        func validate() throws {
+            guard maxErrors >= 0 else { throw ValidationError("--max-errors must be 0 or more") }
+        }
+
+        func run() throws {
+            let job = try CommandSupport.loadJob(self.job)
+            let path = try CommandSupport.inputPath(job: job, override: input)
+            let format = try CommandSupport.inputFormat(job: job, path: path)
+            let validation = FileValidation(
+                validator: job.provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: maxErrors)
+            let report: ValidationReport
+            do {
+                report = try validation.run(source: format.makeSource(path: path), sourcePath: path)
+            } catch let error as InputError {
+                if json {
+                    print(#"{"job":\#(CommandSupport.jsonString(job.name)),"input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":\#(CommandSupport.jsonString(error.description))}"#)
+                } else {
+                    CommandSupport.printError("orderbatch: \(error)")
+                }
+                throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
+            }
+            if json {
+                print(jsonReport(report, job: job, path: path))
+            } else {
+                for issue in report.issues.prefix(maxErrors) {
+                    print(CommandSupport.format(issue, path: path))
+                }
+                let shown = min(report.issues.count, maxErrors)
+                if report.issueCount > shown {
+                    print("… and \(report.issueCount - shown) more problems (use --max-errors N to see more)")
+                }
+                var summary = "\(path): \(report.rows) rows: \(report.valid) valid, \(report.invalid) invalid"
+                if report.columnIssueCount > 0 { summary += ", \(report.columnIssueCount) column problems" }
+                summary += report.isClean ? "; ready to run (\(job.provider.rawValue))" : "; nothing was sent"
+                print(summary)
+            }
+            if !report.isClean { throw ExitCode(ExitStatus.invalidInput.rawValue) }
+        }
+
+        private func jsonReport(_ r: ValidationReport, job: Job, path: String) -> String {
+            let issues = r.issues.map { i in
+                #"{"line":\#(i.line),"column":\#(i.column.map(CommandSupport.jsonString) ?? "null"),"message":\#(CommandSupport.jsonString(i.message))}"#
+            }
+            return #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":\#(r.isClean),"rows":\#(r.rows),"valid_rows":\#(r.valid),"invalid_rows":\#(r.invalid),"column_problems":\#(r.columnIssueCount),"issue_count":\#(r.issueCount),"issues_truncated":\#(r.issueCount > r.issues.count),"issues":[\#(issues.joined(separator: ","))]}"#
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// Where a job's requests go.
+public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
+    /// The provider's own sandbox host, as its documentation lists it.
+    case sandbox
+    /// The provider's own production host.
+    case production
+    /// orderbatch's built-in emulator, started in-process on a free loopback port for the run.
+    case emulator
+    /// An explicit base URL: https anywhere, or http to a loopback address only.
+    case url(String)
+
+    /// Parses the job file's `endpoint` value.
+    ///
+    /// - Returns: the endpoint, or the reason it is refused.
+    public static func parse(_ text: String) -> Result<Endpoint, EndpointProblem> {
+        switch text {
+        case "sandbox": return .success(.sandbox)
+        case "production": return .success(.production)
+        case "emulator": return .success(.emulator)
+        default: break
+        }
+        let lower = text.lowercased()
+        let scheme: String
+        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
+            return .failure(EndpointProblem(
+                "must be sandbox, production, emulator, or a URL starting with https:// (got \"\(text)\")"))
+        }
+        let afterScheme = text.dropFirst(scheme.count + 3)
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.contains("@") {
+            return .failure(EndpointProblem(
+                "must not carry credentials in the URL; they come from environment variables"))
+        }
+        if afterScheme.contains("?") || afterScheme.contains("#") {
+            return .failure(EndpointProblem("must be a base URL without a query or fragment"))
+        }
+        var host = String(authority)
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return .failure(EndpointProblem("has a malformed host")) }
+            host = String(host[host.index(after: host.startIndex)..<close])
+        } else if let colon = host.lastIndex(of: ":") {
+            let port = host[host.index(after: colon)...]
+            guard let p = Int(port), (1...65535).contains(p) else {
+                return .failure(EndpointProblem("has an invalid port \"\(port)\""))
+            }
+            host = String(host[..<colon])
+        }
+        guard !host.isEmpty else { return .failure(EndpointProblem("has no host")) }
+        if scheme == "http" && !isLoopback(host) {
+            return .failure(EndpointProblem(
+                "uses http to \(host); plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost): use https"
+            ))
+        }
+        var base = text
+        while base.hasSuffix("/") { base.removeLast() }
+        return .success(.url(base))
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        if h == "localhost" || h == "::1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// The base URL for `provider`, or nil for ``emulator`` (known only once it has started).
+    public func baseURL(for provider: ProviderKind) -> String? {
+        switch (self, provider) {
+        case (.sandbox, .juspay): return "https://sandbox.juspay.in"
+        case (.production, .juspay): return "https://api.juspay.in"
+        case (.sandbox, .rapyd): return "https://sandboxapi.rapyd.net"
+        case (.production, .rapyd): return "https://api.rapyd.net"
+        case (.emulator, _): return nil
+        case (.url(let base), _): return base
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sandbox: return "sandbox"
+        case .production: return "production"
+        case .emulator: return "emulator"
+        case .url(let u): return u
+        }
+    }
+}
+
+/// Why an `endpoint` value is refused.
+public struct EndpointProblem: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,118 @@
+/// A job file, parsed and checked: what to send, where, and within which limits.
+///
+/// Secrets never live here: ``credentials`` names the environment variables that hold them.
+public struct Job: Sendable, Equatable {
+    /// Per-attempt, per-row and per-run time limits, in milliseconds.
+    public struct Timeouts: Sendable, Equatable {
+        /// One HTTP exchange. Juspay recommends 1000 ms (its TP99.9 guidance); Rapyd publishes
+        /// none, so 5 s.
+        public var request: Int64
+        /// A row from its first attempt to its last: no attempt starts that cannot end inside it.
+        public var item: Int64
+        /// The whole run; nil for none. Past it, dispatch stops and the run exits 3 (resumable).
+        public var run: Int64?
+    }
+
+    /// Retry policy for retryable outcomes.
+    public struct Retry: Sendable, Equatable {
+        /// Attempts per row, the first included.
+        public var maxAttempts: Int
+        /// Full-jitter exponential backoff: a wait drawn from 0…min(max, base·2^n).
+        public var backoffBase: Int64
+        public var backoffMax: Int64
+        /// Retries may not exceed this fraction of first attempts (plus a small floor), so an
+        /// outage does not become a retry storm.
+        public var budget: Double
+    }
+
+    /// The circuit breaker: this many consecutive transport failures or 5xx responses stop the
+    /// run (exit 3, resumable).
+    public struct Breaker: Sendable, Equatable {
+        public var consecutiveFailures: Int
+    }
+
+    /// Names of the environment variables holding the credentials.
+    public struct CredentialNames: Sendable, Equatable {
+        public var juspayAPIKey = "JUSPAY_API_KEY"
+        public var rapydAccessKey = "RAPYD_ACCESS_KEY"
+        public var rapydSecretKey = "RAPYD_SECRET_KEY"
+        public init() {}
+    }
+
+    /// Stop the run once permanent failures pass a count or a share of the rows.
+    public enum FailureLimit: Sendable, Equatable, CustomStringConvertible {
+        case count(Int)
+        case percent(Double)
+
+        /// Parses `25` or `2.5%`.
+        public static func parse(_ text: String) -> FailureLimit? {
+            let t = text.trimmingSpaces()
+            if t.hasSuffix("%") {
+                guard let p = Double(t.dropLast()), p.isFinite, p >= 0, p <= 100 else { return nil }
+                return .percent(p)
+            }
+            guard let n = Int(t), n >= 0 else { return nil }
+            return .count(n)
+        }
+
+        public var description: String {
+            switch self {
+            case .count(let n): return "\(n)"
+            case .percent(let p): return "\(p)%"
+            }
+        }
+    }
+
+    /// The job file's path as given, and its directory (relative paths resolve against it).
+    public var path: String
+    public var directory: String
+    /// The job file's text, recorded with each run (it holds no secrets).
+    public var text: String
+
+    public var name: String
+    public var provider: ProviderKind
+    public var endpoint: Endpoint
+    /// The input file, resolved against the job's directory; nil when the job names none
+    /// (then `--input` is required).
+    public var input: String?
+    public var format: InputFormat?
+    /// The SQLite state file, resolved against the job's directory.
+    public var state: String
+    /// Juspay's `x-merchantid`.
+    public var merchantID: String?
+    public var concurrency: Int
+    /// Every window the provider enforces; empty for none.
+    public var rateLimit: [RateLimitWindow]
+    public var timeouts: Timeouts
+    public var retry: Retry
+    public var breaker: Breaker
+    public var maxFailures: FailureLimit?
+    /// Read each order's status before updating it, and apply the status rules.
+    public var preflight: Bool
+    /// Juspay: the order statuses that may be updated (default `NEW` only: Juspay advises against
+    /// updating once a transaction has started).
+    public var juspayUpdateStatuses: [String]
+    public var credentials: CredentialNames
+
+    /// The input format: the job's `format`, else the input file's extension.
+    public func inputFormat(for inputPath: String) -> InputFormat? {
+        format ?? InputFormat.fromExtension(path: inputPath)
+    }
+}
+
+extension Job {
+    /// Provider defaults from the providers' published guidance (FACTS.md).
+    static func defaults(for provider: ProviderKind) -> (
+        concurrency: Int, rateLimit: [RateLimitWindow], requestTimeout: Int64
+    ) {
+        switch provider {
+        case .juspay:
+            // No published rate limit (FACTS §1.6); DUPLICATE_REQUEST shows concurrency per
+            // order matters, not overall. Timeout: Juspay's recommended 1000 ms (TP99.9-based).
+            return (8, [], 1000)
+        case .rapyd:
+            // Rapyd's WAF: 200 per minute and 1000 per 5 minutes (FACTS §2.6).
+            return (4, [RateLimitWindow(limit: 200, seconds: 60), RateLimitWindow(limit: 1000, seconds: 300)], 5000)
+        }
+    }
+}

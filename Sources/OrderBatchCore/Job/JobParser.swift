@@ -1,0 +1,331 @@
+import Foundation
+import Yams
+
+/// Reads a job file: strict YAML mapping, every key known, every value checked, with the key's
+/// name and line in each error.
+public enum JobParser {
+    /// Reads and checks the job file at `path`.
+    public static func load(path: String) throws(JobError) -> Job {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw JobError(
+                path: path,
+                message: exists ? "cannot be read; check its permissions" : "no such job file; check the path")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw JobError(path: path, message: "is not UTF-8 text")
+        }
+        return try parse(text: text, path: path)
+    }
+
+    /// Parses job text; `path` locates relative paths and names the file in errors.
+    public static func parse(text: String, path: String) throws(JobError) -> Job {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlError(error, path: path)
+        } catch {
+            throw JobError(path: path, message: "is not valid YAML: \(error)")
+        }
+        guard let node, case .mapping(let root) = node else {
+            throw JobError(path: path, line: 1, message: "must be a YAML mapping of keys (name:, provider:, input:, …)")
+        }
+        var reader = MappingReader(path: path, mapping: root, prefix: "")
+        return try reader.job(text: text)
+    }
+
+    private static func yamlError(_ error: YamlError, path: String) -> JobError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return JobError(path: path, line: mark.line, message: "is not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return JobError(path: path, message: "has duplicate keys: \(duplicates.joined(separator: ", "))")
+        default:
+            return JobError(path: path, message: "is not valid YAML: \(error)")
+        }
+    }
+}
+
+/// Walks one YAML mapping, consuming keys; whatever is left at the end is unknown.
+private struct MappingReader {
+    let path: String
+    let prefix: String
+    let line: Int?
+    var entries: [(key: String, line: Int?, value: Node)] = []
+
+    init(path: String, mapping: Node.Mapping, prefix: String) {
+        self.path = path
+        self.prefix = prefix
+        self.line = mapping.mark?.line
+        for (k, v) in mapping {
+            entries.append((k.string ?? "\(k)", k.mark?.line, v))
+        }
+    }
+
+    func error(_ key: String, _ line: Int?, _ message: String) -> JobError {
+        JobError(path: path, line: line ?? self.line, key: prefix + key, message: message)
+    }
+
+    mutating func take(_ key: String) throws(JobError) -> (node: Node, line: Int?)? {
+        let matches = entries.filter { $0.key == key }
+        if matches.count > 1 {
+            throw error(key, matches[1].line, "appears twice (first on line \(matches[0].line ?? 0))")
+        }
+        guard let i = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        let e = entries.remove(at: i)
+        return (e.value, e.line)
+    }
+
+    mutating func string(_ key: String) throws(JobError) -> (String, Int?)? {
+        guard let (node, line) = try take(key) else { return nil }
+        guard case .scalar(let s) = node else { throw error(key, line, "must be a single value, not a list or mapping") }
+        if s.tag.description == Tag.Name.null.rawValue || (s.style == .plain && (s.string == "" || s.string == "~" || s.string == "null")) {
+            throw error(key, line, "has no value; give one or remove the key")
+        }
+        return (s.string, line)
+    }
+
+    mutating func requiredString(_ key: String, _ what: String) throws(JobError) -> (String, Int?) {
+        guard let v = try string(key) else {
+            throw JobError(path: path, line: nil, key: prefix + key, message: "is required: \(what)")
+        }
+        return v
+    }
+
+    mutating func int(_ key: String, in range: ClosedRange<Int>) throws(JobError) -> Int? {
+        guard let (text, line) = try string(key) else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            throw error(key, line, "must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \"\(text)\")")
+        }
+        return n
+    }
+
+    mutating func bool(_ key: String) throws(JobError) -> Bool? {
+        guard let (text, line) = try string(key) else { return nil }
+        switch text {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(key, line, "must be true or false (got \"\(text)\")")
+        }
+    }
+
+    mutating func duration(_ key: String, min: Int64 = 1, allowOff: Bool = false) throws(JobError) -> Int64?? {
+        guard let (text, line) = try string(key) else { return nil }
+        if allowOff && (text == "none" || text == "off") { return .some(nil) }
+        guard let ms = DurationText.milliseconds(text), ms >= min else {
+            throw error(key, line, "must be a duration such as 800ms, 2s, 50m or 1h30m\(allowOff ? ", or none" : "") (got \"\(text)\")")
+        }
+        return .some(ms)
+    }
+
+    mutating func mapping(_ key: String) throws(JobError) -> MappingReader? {
+        guard let (node, line) = try take(key) else { return nil }
+        guard case .mapping(let m) = node else { throw error(key, line, "must be a mapping of keys") }
+        return MappingReader(path: path, mapping: m, prefix: prefix + key + ".")
+    }
+
+    mutating func stringList(_ key: String) throws(JobError) -> ([String], Int?)? {
+        guard let (node, line) = try take(key) else { return nil }
+        switch node {
+        case .scalar(let s): return ([s.string], line)
+        case .sequence(let seq):
+            var out: [String] = []
+            for item in seq {
+                guard case .scalar(let s) = item else { throw error(key, item.mark?.line ?? line, "must be a list of values") }
+                out.append(s.string)
+            }
+            return (out, line)
+        default: throw error(key, line, "must be a value or a list of values")
+        }
+    }
+
+    /// Refuses whatever keys were not consumed.
+    func finish(known: [String]) throws(JobError) {
+        if let e = entries.first {
+            throw error(e.key, e.line, "unknown key; known keys here: \(known.joined(separator: ", "))")
+        }
+    }
+
+    /// `relative` against the job file's directory, with `.` and `..` folded lexically
+    /// (`jobs/../samples/a.csv` → `samples/a.csv`) so messages show the path a user would type.
+    func resolve(_ relative: String) -> String {
+        if relative.hasPrefix("/") { return relative }
+        let dir = (path as NSString).deletingLastPathComponent
+        let joined = dir.isEmpty ? relative : dir + "/" + relative
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            parts.append(part)
+        }
+        let folded = parts.joined(separator: "/")
+        return joined.hasPrefix("/") ? "/" + folded : (folded.isEmpty ? "." : folded)
+    }
+
+    mutating func job(text: String) throws(JobError) -> Job {
+        let topKeys = [
+            "name", "provider", "endpoint", "input", "format", "state", "merchant_id", "concurrency", "rate_limit",
+            "timeouts", "retry", "breaker", "max_failures", "preflight", "credentials", "juspay",
+        ]
+        let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
+        guard !name.isEmpty, name.count <= 64,
+            name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+        else {
+            throw error("name", nameLine, "must be 1–64 characters of letters, digits, '-', '_' or '.' (got \"\(name)\")")
+        }
+        let (providerText, providerLine) = try requiredString("provider", "juspay or rapyd")
+        guard let provider = ProviderKind(rawValue: providerText) else {
+            throw error("provider", providerLine, "must be juspay or rapyd (got \"\(providerText)\")")
+        }
+        let defaults = Job.defaults(for: provider)
+        let (endpointText, endpointLine) = try requiredString("endpoint", "sandbox, production, emulator, or a base URL")
+        let endpoint: Endpoint
+        switch Endpoint.parse(endpointText) {
+        case .success(let e): endpoint = e
+        case .failure(let p): throw error("endpoint", endpointLine, p.message)
+        }
+        let input = try string("input").map { resolve($0.0) }
+        var format: InputFormat?
+        if let (f, line) = try string("format") {
+            guard let parsed = InputFormat(rawValue: f) else { throw error("format", line, "must be csv or jsonl (got \"\(f)\")") }
+            format = parsed
+        }
+        if format == nil, let input, InputFormat.fromExtension(path: input) == nil {
+            throw error("input", nil, "has no .csv or .jsonl extension; add `format: csv` or `format: jsonl`")
+        }
+        let state = try string("state").map { resolve($0.0) } ?? resolve("\(name).state.sqlite")
+        var merchantID: String?
+        if let (m, line) = try string("merchant_id") {
+            guard !m.isEmpty, m.count <= 128, m.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw error("merchant_id", line, "must be printable ASCII without spaces")
+            }
+            merchantID = m
+        }
+        if provider == .juspay && merchantID == nil {
+            throw JobError(path: path, key: "merchant_id", message: "is required for juspay (sent as x-merchantid)")
+        }
+        if provider == .rapyd, let m = merchantID {
+            _ = m
+            throw JobError(path: path, key: "merchant_id", message: "is a Juspay setting; rapyd jobs do not use it")
+        }
+        let concurrency = try int("concurrency", in: 1...256) ?? defaults.concurrency
+
+        var rateLimit = defaults.rateLimit
+        if let (items, line) = try stringList("rate_limit") {
+            if items == ["none"] || items == ["off"] {
+                rateLimit = []
+            } else {
+                rateLimit = []
+                for item in items {
+                    guard let w = RateLimitWindow.parse(item) else {
+                        throw error("rate_limit", line,
+                            "must be requests per second (5), a window such as 200/1m, a list such as [200/1m, 1000/5m], or none (got \"\(item)\")")
+                    }
+                    rateLimit.append(w)
+                }
+            }
+        }
+
+        var timeouts = Job.Timeouts(request: defaults.requestTimeout, item: 60_000, run: nil)
+        if var t = try mapping("timeouts") {
+            if let v = try t.duration("request", min: 10) { timeouts.request = v ?? timeouts.request }
+            if let v = try t.duration("item", min: 10) { timeouts.item = v ?? timeouts.item }
+            if let v = try t.duration("run", allowOff: true) { timeouts.run = v }
+            try t.finish(known: ["request", "item", "run"])
+        }
+        if timeouts.item < timeouts.request {
+            throw JobError(path: path, key: "timeouts.item",
+                message: "(\(DurationText.format(milliseconds: timeouts.item))) is shorter than timeouts.request (\(DurationText.format(milliseconds: timeouts.request))): no attempt could finish within it")
+        }
+
+        var retry = Job.Retry(maxAttempts: 5, backoffBase: 250, backoffMax: 30_000, budget: 0.5)
+        if var r = try mapping("retry") {
+            retry.maxAttempts = try r.int("max_attempts", in: 1...100) ?? retry.maxAttempts
+            if let v = try r.duration("backoff_base") { retry.backoffBase = v ?? retry.backoffBase }
+            if let v = try r.duration("backoff_max") { retry.backoffMax = v ?? retry.backoffMax }
+            if let (b, line) = try r.string("budget") {
+                let value = b.hasSuffix("%") ? Double(b.dropLast()).map { $0 / 100 } : Double(b)
+                guard let value, value.isFinite, value >= 0, value <= 10 else {
+                    throw r.error("budget", line, "must be a fraction of first attempts such as 0.5 or 50% (got \"\(b)\")")
+                }
+                retry.budget = value
+            }
+            try r.finish(known: ["max_attempts", "backoff_base", "backoff_max", "budget"])
+            if retry.backoffMax < retry.backoffBase {
+                throw JobError(path: path, key: "retry.backoff_max", message: "must not be shorter than retry.backoff_base")
+            }
+        }
+        var breaker = Job.Breaker(consecutiveFailures: 20)
+        if var b = try mapping("breaker") {
+            breaker.consecutiveFailures = try b.int("consecutive_failures", in: 1...100_000) ?? breaker.consecutiveFailures
+            try b.finish(known: ["consecutive_failures"])
+        }
+        var maxFailures: Job.FailureLimit?
+        if let (m, line) = try string("max_failures") {
+            guard let parsed = Job.FailureLimit.parse(m) else {
+                throw error("max_failures", line, "must be a count (25) or a percentage (2.5%) (got \"\(m)\")")
+            }
+            maxFailures = parsed
+        }
+        let preflight = try bool("preflight") ?? true
+        var credentials = Job.CredentialNames()
+        if var c = try mapping("credentials") {
+            func envName(_ r: inout MappingReader, _ key: String) throws(JobError) -> String? {
+                guard let (v, line) = try r.string(key) else { return nil }
+                guard !v.isEmpty, v.count <= 128,
+                    v.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "_" }),
+                    !(v.first?.isNumber ?? true)
+                else {
+                    throw r.error(key, line,
+                        "must name an environment variable (letters, digits, _), not hold the secret itself; secrets never live in a job file")
+                }
+                return v
+            }
+            let known: [String]
+            switch provider {
+            case .juspay:
+                known = ["api_key_env"]
+                if let v = try envName(&c, "api_key_env") { credentials.juspayAPIKey = v }
+            case .rapyd:
+                known = ["access_key_env", "secret_key_env"]
+                if let v = try envName(&c, "access_key_env") { credentials.rapydAccessKey = v }
+                if let v = try envName(&c, "secret_key_env") { credentials.rapydSecretKey = v }
+            }
+            try c.finish(known: known)
+        }
+        var juspayStatuses = ["NEW"]
+        if var j = try mapping("juspay") {
+            guard provider == .juspay else { throw error("juspay", nil, "is a section for juspay jobs only") }
+            if let (list, line) = try j.stringList("update_statuses") {
+                for s in list where !knownJuspayStatuses.contains(s) {
+                    throw j.error("update_statuses", line, "\"\(s)\" is not a Juspay order status (\(knownJuspayStatuses.joined(separator: ", ")))")
+                }
+                guard !list.isEmpty else { throw j.error("update_statuses", line, "must name at least one status") }
+                juspayStatuses = list
+            }
+            try j.finish(known: ["update_statuses"])
+        }
+        // A key that looks like a secret is refused loudly rather than ignored.
+        for e in entries where ["api_key", "secret_key", "access_key", "password", "token"].contains(e.key) {
+            throw error(e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
+        }
+        try finish(known: topKeys)
+        return Job(
+            path: path, directory: (path as NSString).deletingLastPathComponent, text: text, name: name,
+            provider: provider, endpoint: endpoint, input: input, format: format, state: state, merchantID: merchantID,
+            concurrency: concurrency, rateLimit: rateLimit, timeouts: timeouts, retry: retry, breaker: breaker,
+            maxFailures: maxFailures, preflight: preflight, juspayUpdateStatuses: juspayStatuses,
+            credentials: credentials)
+    }
+}
+
+private let knownJuspayStatuses = [
+    "NEW", "STARTED", "CHARGED", "JUSPAY_DECLINED", "PENDING_VBV", "VBV_SUCCESSFUL", "AUTHENTICATION_FAILED",
+    "AUTHORIZATION_FAILED", "AUTHORIZING", "VOIDED", "VOID_INITIATED", "CAPTURE_INITIATED", "CAPTURE_FAILED",
+    "VOID_FAILED", "AUTO_REFUNDED",
+]

@@ -1,0 +1,5 @@
+/// The providers orderbatch speaks to.
+public enum ProviderKind: String, Sendable, CaseIterable, Codable {
+    case juspay
+    case rapyd
+}

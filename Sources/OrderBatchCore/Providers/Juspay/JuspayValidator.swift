@@ -1,0 +1,159 @@
+import Foundation
+import ProviderRules
+
+/// Juspay Update Order's static rules (FACTS.md §1.2, §1.3): one row → one ``JuspayUpdate``.
+///
+/// Columns: `order_id`, `routing_id`, `amount` (all required), the 22 documented address
+/// fields and `udf1`…`udf10` (optional; an empty cell leaves the field unchanged).
+public struct JuspayValidator: RowValidator {
+    /// Juspay: "alphanumeric and shorter than 21 characters".
+    static let maxOrderIDLength = 20
+    /// The documented UDF limit, applied to address fields too (no limit is published for them).
+    static let maxFieldLength = 255
+    static let maxRoutingIDLength = 128
+    static let required = ["order_id", "routing_id", "amount"]
+    static let accepted: Set<String> = Set(required + JuspayFields.addressFields + JuspayFields.udfFields)
+
+    public init() {}
+
+    public func columnIssues(_ columns: [String], line: Int) -> [InputIssue] {
+        var issues: [InputIssue] = []
+        for c in columns where !Self.accepted.contains(c) && !c.hasPrefix(reportColumnPrefix) {
+            issues.append(InputIssue(
+                line: line, column: c,
+                message: "unknown column; Juspay Update Order accepts order_id, routing_id, amount, "
+                    + "billing_address_*/shipping_address_* (22 names) and udf1…udf10"))
+        }
+        for r in Self.required where !columns.contains(r) {
+            issues.append(InputIssue(line: line, column: r, message: "required column is missing"))
+        }
+        return issues
+    }
+
+    public func validate(_ record: InputRecord) -> RowVerdict {
+        let line = record.line
+        var issues: [InputIssue] = []
+        var orderID: String?
+        var routingID: String?
+        var amount: Decimal?
+        var fields: [JuspayUpdate.Field] = []
+
+        for (i, column) in record.columns.enumerated() {
+            let text: String?
+            switch CellText.text(record.values[i], column: column, line: line, allowNumber: column == "amount") {
+            case .success(let t): text = t
+            case .failure(let issue):
+                issues.append(issue)
+                continue
+            }
+            func problem(_ message: String) { issues.append(InputIssue(line: line, column: column, message: message)) }
+            switch column {
+            case "order_id":
+                guard let t = text else { problem("is required"); continue }
+                if let m = Self.orderIDProblem(t) { problem(m) } else { orderID = t }
+            case "routing_id":
+                guard let t = text else { problem("is required (sent as x-routing-id; Juspay recommends the customer id)"); continue }
+                if let c = CellText.firstControlCharacter(t) {
+                    problem("contains a control character (\(c))")
+                } else if CellText.hasOuterSpace(t) {
+                    problem("has leading or trailing spaces")
+                } else if !t.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+                    problem("must be printable ASCII: it is sent as the x-routing-id header")
+                } else if t.utf8.count > Self.maxRoutingIDLength {
+                    problem("is \(t.utf8.count) characters long; at most \(Self.maxRoutingIDLength)")
+                } else {
+                    routingID = t
+                }
+            case "amount":
+                guard let t = text else { problem("is required: the new amount, e.g. 90.00"); continue }
+                switch DecimalText.parse(t, maxFractionDigits: 2) {
+                case .success(let d):
+                    if d == 0 { problem("must be greater than zero (got \"\(t)\")") } else { amount = d }
+                case .failure(.tooManyFractionDigits):
+                    problem("has more than 2 decimal places (got \"\(t)\"); Juspay accepts e.g. 100.15 or 100")
+                case .failure(.tooLarge):
+                    problem("is too large (got \"\(t)\"); at most 15 digits before the point")
+                case .failure(.notANumber):
+                    problem("must be a positive decimal number such as 90 or 90.50, no sign, exponent or separators (got \"\(Self.quoted(t))\")")
+                }
+            default:
+                guard !column.hasPrefix(reportColumnPrefix), Self.accepted.contains(column) else { continue }
+                guard let t = text else { continue }
+                if let m = Self.fieldProblem(column, t) { problem(m) } else { fields.append(.init(name: column, value: t)) }
+            }
+        }
+        guard issues.isEmpty, let orderID, let routingID, let amount else {
+            return .invalid(issues)
+        }
+        return .valid(ValidatedRow(
+            orderID: orderID, duplicateKey: orderID.lowercased(),
+            update: JuspayUpdate(orderID: orderID, routingID: routingID, amount: amount, fields: fields)))
+    }
+
+    static func orderIDProblem(_ t: String) -> String? {
+        if t.utf8.count > maxOrderIDLength || !CellText.isAlphanumericASCII(Substring(t).utf8) {
+            let why = t.utf8.count > maxOrderIDLength ? "is \(t.count) characters long" : "contains \(describeFirstBad(t))"
+            return "\(why); Juspay order ids are letters and digits only, at most \(maxOrderIDLength) characters (got \"\(quoted(t))\")"
+        }
+        return nil
+    }
+
+    static func fieldProblem(_ column: String, _ t: String) -> String? {
+        if let c = CellText.firstControlCharacter(t) { return "contains a control character (\(c))" }
+        let length = t.count
+        if length > maxFieldLength { return "is \(length) characters long; at most \(maxFieldLength)" }
+        if column.hasSuffix("country_code_iso") {
+            guard t.utf8.count == 3, t.utf8.allSatisfy({ $0 &- 0x41 < 26 }) else {
+                return "must be a 3-letter ISO country code in capitals, e.g. IND (got \"\(quoted(t))\")"
+            }
+        }
+        if column.hasSuffix("_phone") {
+            guard t.utf8.count <= 32, t.utf8.allSatisfy({ $0 &- 0x30 < 10 || $0 == 0x2B || $0 == 0x2D || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 })
+            else { return "must be a phone number: digits, spaces, + - ( ), at most 32 (got \"\(quoted(t))\")" }
+        }
+        if let n = Int(column.dropFirst(3)), column.hasPrefix("udf"), n <= 5 {
+            // Juspay: values with special characters go in udf6–udf10 only.
+            let plain = t.utf8.allSatisfy { b in
+                b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
+            }
+            if !plain {
+                return "\(column) takes letters, digits, spaces, '-', '_' and '.' only; Juspay wants values with special characters in udf6…udf10"
+            }
+        }
+        return nil
+    }
+
+    static func describeFirstBad(_ t: String) -> String {
+        for u in t.unicodeScalars {
+            let v = u.value
+            if v < 0x80 && (CharacterSet.alphanumerics.contains(u)) { continue }
+            switch u {
+            case " ": return "a space"
+            case "/": return "'/'"
+            case ".": return "'.'"
+            case "\r": return "a carriage return"
+            case "\n": return "a line feed"
+            default:
+                return v < 0x20 || v == 0x7F ? String(format: "control character U+%04X", v)
+                    : v < 0x80 ? "'\(u)'" : String(format: "non-ASCII character U+%04X", v)
+            }
+        }
+        return "an invalid character"
+    }
+
+    /// The value as shown in a message: control characters escaped, long values cut.
+    static func quoted(_ t: String) -> String {
+        var out = ""
+        for u in t.unicodeScalars.prefix(40) {
+            switch u {
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\"": out += "\\\""
+            default:
+                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\u%04X", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return t.unicodeScalars.count > 40 ? out + "…" : out
+    }
+}

@@ -1,0 +1,155 @@
+/// One record's fate as validation streams the file, handed to the caller in file order.
+public struct ValidatedRecord {
+    /// 1-based position among the file's records.
+    public var seq: Int
+    public var line: Int
+    /// The record as read; nil when it could not be read (malformed).
+    public var record: InputRecord?
+    /// The typed update, or nil when the row is invalid.
+    public var row: ValidatedRow?
+    /// Why the row is invalid (empty when valid).
+    public var issues: [InputIssue]
+}
+
+/// A duplicate found after the whole file was read: every occurrence becomes invalid.
+public struct DuplicateRow: Sendable, Equatable {
+    public var seq: Int
+    public var issue: InputIssue
+}
+
+/// What validating a whole file found.
+public struct ValidationReport: Sendable {
+    /// Records read (valid + invalid).
+    public var rows = 0
+    public var valid = 0
+    public var invalid = 0
+    /// Every issue found, including those not kept.
+    public var issueCount = 0
+    /// The first issues in file order (at most the limit given), header issues first.
+    public var issues: [InputIssue] = []
+    /// Rows that were valid on their own but share an order id with another row.
+    public var duplicates: [DuplicateRow] = []
+    /// Problems with the columns (unknown or missing names).
+    public var columnIssueCount = 0
+
+    public var isClean: Bool { invalid == 0 && columnIssueCount == 0 }
+}
+
+/// Streams a file through a provider's ``RowValidator``: every record checked, duplicates
+/// found with a compact index (``DuplicateIndex``) and confirmed on a second pass, issues kept
+/// up to a limit so memory stays flat however bad the file.
+public struct FileValidation {
+    public var validator: any RowValidator
+    /// Issues kept for display; the rest are only counted.
+    public var maxKeptIssues: Int
+    /// True for JSONL, where every record names its own columns.
+    public var columnsPerRecord: Bool
+
+    public init(validator: any RowValidator, columnsPerRecord: Bool, maxKeptIssues: Int = 1000) {
+        self.validator = validator
+        self.columnsPerRecord = columnsPerRecord
+        self.maxKeptIssues = maxKeptIssues
+    }
+
+    /// Validates every record of `source`, calling `onRecord` for each in file order (for
+    /// ingest), then confirms duplicate candidates by reading `source` a second time.
+    ///
+    /// - Throws: ``InputError`` when the file cannot be read on; errors from `onRecord`.
+    public func run(
+        source: any RecordSource, sourcePath: String, onRecord: ((ValidatedRecord) throws -> Void)? = nil
+    ) throws -> ValidationReport {
+        var report = ValidationReport()
+        var index = DuplicateIndex()
+        var lastColumns: [String]? = nil
+        var lastColumnsBad = false
+        var keptRowIssues: [InputIssue] = []
+        var headerIssues: [InputIssue] = []
+        var seq = 0
+
+        func keep(_ issues: [InputIssue]) {
+            report.issueCount += issues.count
+            for issue in issues where keptRowIssues.count < maxKeptIssues { keptRowIssues.append(issue) }
+        }
+
+        try source.forEachRecord { result in
+            seq += 1
+            guard seq <= DuplicateIndex.maxRows else {
+                throw InputError.tooManyRecords(path: sourcePath, limit: DuplicateIndex.maxRows)
+            }
+            report.rows += 1
+            switch result {
+            case .malformed(let issue):
+                report.invalid += 1
+                keep([issue])
+                try onRecord?(ValidatedRecord(seq: seq, line: issue.line, record: nil, row: nil, issues: [issue]))
+            case .record(let record):
+                if record.columns != lastColumns || columnsPerRecord {
+                    if record.columns != lastColumns || !lastColumnsBad || columnsPerRecord {
+                        let issues = validator.columnIssues(
+                            record.columns, line: columnsPerRecord ? record.line : 1)
+                        lastColumnsBad = !issues.isEmpty
+                        if !issues.isEmpty {
+                            report.columnIssueCount += issues.count
+                            if columnsPerRecord { keep(issues) } else {
+                                report.issueCount += issues.count
+                                headerIssues.append(contentsOf: issues)
+                            }
+                        }
+                    }
+                    lastColumns = record.columns
+                }
+                var verdict = validator.validate(record)
+                if lastColumnsBad, case .valid = verdict { verdict = .invalid([]) }
+                switch verdict {
+                case .valid(let row):
+                    report.valid += 1
+                    index.add(fingerprint: OrderFingerprint.of(row.duplicateKey), seq: seq)
+                    try onRecord?(ValidatedRecord(seq: seq, line: record.line, record: record, row: row, issues: []))
+                case .invalid(let issues):
+                    report.invalid += 1
+                    keep(issues)
+                    try onRecord?(ValidatedRecord(seq: seq, line: record.line, record: record, row: nil, issues: issues))
+                }
+            }
+        }
+
+        let candidates = index.candidateSeqs()
+        if !candidates.isEmpty {
+            report.duplicates = try confirmDuplicates(candidates, source: source)
+            report.valid -= report.duplicates.count
+            report.invalid += report.duplicates.count
+            keep(report.duplicates.map(\.issue))
+        }
+        keptRowIssues.sort { $0.line < $1.line }
+        report.issues = Array((headerIssues + keptRowIssues).prefix(max(maxKeptIssues, headerIssues.count)))
+        return report
+    }
+
+    /// Second pass: compares the ids of the candidate rows themselves.
+    private func confirmDuplicates(_ candidates: [Int], source: any RecordSource) throws -> [DuplicateRow] {
+        var wanted = candidates[...]
+        var byKey: [String: [(seq: Int, line: Int, orderID: String)]] = [:]
+        var seq = 0
+        try source.forEachRecord { result in
+            seq += 1
+            guard let next = wanted.first, next == seq else { return }
+            wanted = wanted.dropFirst()
+            if case .record(let record) = result, case .valid(let row) = validator.validate(record) {
+                byKey[row.duplicateKey, default: []].append((seq, record.line, row.orderID))
+            }
+        }
+        var out: [DuplicateRow] = []
+        for (_, rows) in byKey where rows.count > 1 {
+            let lines = rows.map { String($0.line) }
+            let shown = lines.count > 6 ? lines.prefix(6).joined(separator: ", ") + " and \(lines.count - 6) more" : lines.joined(separator: ", ")
+            for r in rows {
+                out.append(DuplicateRow(
+                    seq: r.seq,
+                    issue: InputIssue(
+                        line: r.line, column: "order_id",
+                        message: "order \(r.orderID) appears more than once in the file (lines \(shown)); keep one row per order")))
+            }
+        }
+        return out.sorted { $0.seq < $1.seq }
+    }
+}

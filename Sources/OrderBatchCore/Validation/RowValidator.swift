@@ -1,0 +1,36 @@
+/// A row that passed every static rule: its order id and its typed update.
+public struct ValidatedRow: Sendable {
+    public var orderID: String
+    /// The key under which two rows count as the same order (Juspay ids are case-insensitive).
+    public var duplicateKey: String
+    /// The typed update (``JuspayUpdate`` / ``RapydUpdate``), encoded only when it is stored.
+    public var update: any Encodable & Sendable
+
+    public init(orderID: String, duplicateKey: String, update: any Encodable & Sendable) {
+        self.orderID = orderID
+        self.duplicateKey = duplicateKey
+        self.update = update
+    }
+}
+
+/// What a provider's rules say about one row.
+public enum RowVerdict: Sendable {
+    case valid(ValidatedRow)
+    case invalid([InputIssue])
+}
+
+/// A provider's static rules: turn one input record into a typed update or a list of issues,
+/// each naming the line, the column and the reason. No network; the status-dependent rules
+/// run at send time (preflight).
+public protocol RowValidator {
+    /// Problems with the columns themselves (unknown or missing names), reported once per
+    /// distinct header. Empty when the columns are usable.
+    func columnIssues(_ columns: [String], line: Int) -> [InputIssue]
+    /// Checks one record whose columns passed ``columnIssues(_:line:)``.
+    func validate(_ record: InputRecord) -> RowVerdict
+}
+
+/// Columns whose names start with this prefix are the outcome columns `orderbatch report`
+/// appends (`ob_state`, `ob_http_status`, …). Validation ignores them, so a report of failed
+/// rows, once fixed, can be fed straight back as input.
+public let reportColumnPrefix = "ob_"
