@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Shows a run's progress on standard error: a live line on a terminal, log lines otherwise.
+///
+/// The executor calls ``update(_:)`` as often as it likes (on every completion, or from a
+/// ticker every few hundred milliseconds, so the line moves even while every request hangs);
+/// the reporter throttles by the snapshot's own `elapsedSeconds`:
+///
+/// - **Terminal** (`isatty(stderr)`): one line, rewritten in place with `\r` and
+///   clear-to-end-of-line (`ESC [ K`) at most ``liveInterval`` apart (5 times a second),
+///   cut to the terminal's width so it never wraps.
+/// - **Not a terminal** (cron, a log file): ``ProgressFormat/logLine(_:rate:)`` plus a newline
+///   every ``logInterval`` seconds (5 by default).
+///
+/// ``finish(_:)`` writes the final state and ends the line. Write errors are ignored:
+/// progress output must never fail a run. Safe to call from any thread.
+public final class ProgressReporter: @unchecked Sendable {
+    /// How the reporter writes.
+    public enum Mode: Sendable, Equatable {
+        /// A line rewritten in place, cut to `width` columns when the width is known.
+        case live(width: Int?)
+        /// A new line every ``ProgressReporter/logInterval`` seconds.
+        case log
+    }
+
+    /// The chosen mode.
+    public let mode: Mode
+    /// The smallest gap between two live redraws, in seconds.
+    public let liveInterval: Double
+    /// The gap between two log lines, in seconds.
+    public let logInterval: Double
+    private let fileDescriptor: Int32
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var rate = RateEstimator()
+    private var lastRender: Double?
+    private var finished = false
+
+    /// Creates a reporter writing to `fileDescriptor`.
+    ///
+    /// - Parameters:
+    ///   - fileDescriptor: Where to write (standard error by default).
+    ///   - mode: `nil` picks ``Mode/live(width:)`` when the descriptor is a terminal, else ``Mode/log``.
+    ///   - liveInterval: Seconds between live redraws.
+    ///   - logInterval: Seconds between log lines.
+    public init(
+        fileDescriptor: Int32 = STDERR_FILENO, mode: Mode? = nil, liveInterval: Double = 0.2, logInterval: Double = 5
+    ) {
+        self.fileDescriptor = fileDescriptor
+        self.mode = mode ?? (isatty(fileDescriptor) == 1 ? .live(width: Self.terminalWidth(fileDescriptor)) : .log)
+        self.liveInterval = liveInterval
+        self.logInterval = logInterval
+    }
+
+    /// Records `snapshot` and redraws (terminal) or logs (otherwise) if enough time has passed.
+    public func update(_ snapshot: ProgressSnapshot) {
+        let text: String? = lock.withLock {
+            guard !finished else { return nil }
+            rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
+            let interval: Double
+            switch mode {
+            case .live: interval = liveInterval
+            case .log: interval = logInterval
+            }
+            if let lastRender, snapshot.elapsedSeconds - lastRender < interval { return nil }
+            lastRender = snapshot.elapsedSeconds
+            return render(snapshot, final: false)
+        }
+        if let text { emit(text) }
+    }
+
+    /// Writes the final state and ends the live line; later updates are ignored.
+    public func finish(_ snapshot: ProgressSnapshot) {
+        let text: String? = lock.withLock {
+            guard !finished else { return nil }
+            finished = true
+            rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
+            return render(snapshot, final: true)
+        }
+        if let text { emit(text) }
+    }
+
+    /// The bytes one update writes; internal for tests.
+    func render(_ snapshot: ProgressSnapshot, final: Bool) -> String {
+        // At the end, the average over the whole run is the number worth keeping on screen.
+        let rowsPerSecond =
+            final && snapshot.elapsedSeconds > 0
+            ? Double(snapshot.done) / snapshot.elapsedSeconds : rate.rowsPerSecond
+        switch mode {
+        case .live(let width):
+            var line = ProgressFormat.liveLine(snapshot, rate: rowsPerSecond)
+            if let width, width > 1, line.count > width - 1 { line = String(line.prefix(width - 1)) }
+            return "\r" + line + "\u{1B}[K" + (final ? "\n" : "")
+        case .log:
+            return ProgressFormat.logLine(snapshot, rate: rowsPerSecond) + "\n"
+        }
+    }
+
+    private func emit(_ text: String) {
+        try? FileDescriptorWriter.writeAll(Array(text.utf8), to: fileDescriptor, name: "progress")
+    }
+
+    /// The terminal's width in columns, or `nil` when unknown.
+    static func terminalWidth(_ fileDescriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+}
