@@ -11,6 +11,12 @@ public struct Job: Sendable, Equatable {
         public var item: Int64
         /// The whole run; nil for none. Past it, dispatch stops and the run exits 3 (resumable).
         public var run: Int64?
+
+        public init(request: Int64, item: Int64, run: Int64?) {
+            self.request = request
+            self.item = item
+            self.run = run
+        }
     }
 
     /// Retry policy for retryable outcomes.
@@ -23,6 +29,13 @@ public struct Job: Sendable, Equatable {
         /// Retries may not exceed this fraction of first attempts (plus a small floor), so an
         /// outage does not become a retry storm.
         public var budget: Double
+
+        public init(maxAttempts: Int, backoffBase: Int64, backoffMax: Int64, budget: Double) {
+            self.maxAttempts = maxAttempts
+            self.backoffBase = backoffBase
+            self.backoffMax = backoffMax
+            self.budget = budget
+        }
     }
 
     /// The circuit breaker: this many consecutive transport failures or 5xx responses stop the

@@ -1,0 +1,159 @@
+import Foundation
+import OrderBatchCore
+import Testing
+
+@Suite struct JobParserTests {
+    private func parse(_ text: String, path: String = "jobs/test.yaml") throws(JobError) -> Job {
+        try JobParser.parse(text: text, path: path)
+    }
+
+    private func error(_ text: String) -> JobError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func rapydDefaultsFollowThePublishedLimits() throws {
+        let job = try parse("name: r\nprovider: rapyd\nendpoint: sandbox\ninput: ../in/x.jsonl\n")
+        #expect(job.rateLimit == [RateLimitWindow(limit: 200, seconds: 60), RateLimitWindow(limit: 1000, seconds: 300)])
+        #expect(job.input == "in/x.jsonl")
+        #expect(job.state == "jobs/r.state.sqlite")
+        #expect(job.endpoint.baseURL(for: .rapyd) == "https://sandboxapi.rapyd.net")
+        #expect(job.preflight)
+        #expect(job.credentials.rapydSecretKey == "RAPYD_SECRET_KEY")
+    }
+
+    @Test func juspayDefaultsUseTheRecommendedTimeout() throws {
+        let job = try parse("name: j\nprovider: juspay\nendpoint: production\nmerchant_id: m1\n")
+        #expect(job.timeouts.request == 1000)
+        #expect(job.rateLimit.isEmpty)
+        #expect(job.juspayUpdateStatuses == ["NEW"])
+        #expect(job.endpoint.baseURL(for: .juspay) == "https://api.juspay.in")
+    }
+
+    @Test func everySettingIsRead() throws {
+        let job = try parse(
+            """
+            name: nightly.reprice-2
+            provider: juspay
+            endpoint: http://127.0.0.1:8080/
+            merchant_id: acme
+            input: /data/in.csv
+            format: csv
+            state: state.sqlite
+            concurrency: 3
+            rate_limit: [10/s, 500/1m]
+            timeouts: {request: 800ms, item: 1m30s, run: 50m}
+            retry: {max_attempts: 7, backoff_base: 100ms, backoff_max: 5s, budget: 20%}
+            breaker: {consecutive_failures: 9}
+            max_failures: 2.5%
+            preflight: false
+            credentials: {api_key_env: ACME_JUSPAY_KEY}
+            juspay: {update_statuses: [NEW, STARTED]}
+            """)
+        #expect(job.endpoint == .url("http://127.0.0.1:8080"))
+        #expect(job.input == "/data/in.csv")
+        #expect(job.concurrency == 3)
+        #expect(job.rateLimit == [RateLimitWindow(limit: 10, seconds: 1), RateLimitWindow(limit: 500, seconds: 60)])
+        #expect(job.timeouts == Job.Timeouts(request: 800, item: 90_000, run: 3_000_000))
+        #expect(job.retry == Job.Retry(maxAttempts: 7, backoffBase: 100, backoffMax: 5000, budget: 0.2))
+        #expect(job.breaker.consecutiveFailures == 9)
+        #expect(job.maxFailures == .percent(2.5))
+        #expect(!job.preflight)
+        #expect(job.credentials.juspayAPIKey == "ACME_JUSPAY_KEY")
+        #expect(job.juspayUpdateStatuses == ["NEW", "STARTED"])
+    }
+
+    @Test func unknownKeysAreRefusedWithTheirLine() {
+        let e = error("name: j\nprovider: rapyd\nendpoint: sandbox\nconcurency: 4\n")
+        #expect(e?.line == 4)
+        #expect(e?.key == "concurency")
+        #expect(e?.description.hasPrefix("jobs/test.yaml:4: concurency: unknown key") == true)
+        let nested = error("name: j\nprovider: rapyd\nendpoint: sandbox\ntimeouts:\n  request: 1s\n  reqest: 2s\n")
+        #expect(nested?.key == "timeouts.reqest")
+        #expect(nested?.line == 6)
+    }
+
+    @Test func wrongTypesAndImpossibleValuesNameTheKey() {
+        let cases: [(String, String)] = [
+            ("concurrency: lots", "concurrency"),
+            ("concurrency: 0", "concurrency"),
+            ("concurrency: [1]", "concurrency"),
+            ("rate_limit: 200/fortnight", "rate_limit"),
+            ("timeouts: {request: 2}", "timeouts.request"),
+            ("timeouts: {request: 5s, item: 1s}", "timeouts.item"),
+            ("retry: {budget: -1}", "retry.budget"),
+            ("preflight: maybe", "preflight"),
+            ("max_failures: ten", "max_failures"),
+            ("timeouts: 5s", "timeouts"),
+        ]
+        for (line, key) in cases {
+            let e = error("name: j\nprovider: rapyd\nendpoint: sandbox\n\(line)\n")
+            #expect(e?.key == key, "\(line) → \(String(describing: e))")
+        }
+    }
+
+    @Test func requiredKeysAndProviderRules() {
+        #expect(error("provider: rapyd\nendpoint: sandbox\n")?.key == "name")
+        #expect(error("name: j\nprovider: stripe\nendpoint: sandbox\n")?.key == "provider")
+        #expect(error("name: j\nprovider: juspay\nendpoint: sandbox\n")?.key == "merchant_id")
+        #expect(error("name: 'a b'\nprovider: rapyd\nendpoint: sandbox\n")?.key == "name")
+        #expect(error("name: j\nprovider: rapyd\nendpoint: sandbox\ninput: in.txt\n")?.key == "input")
+    }
+
+    @Test func endpointsRefusePlainHTTPOffLoopbackAndCredentialsInURLs() {
+        #expect(error("name: j\nprovider: rapyd\nendpoint: http://example.com\n")?.message.contains("loopback") == true)
+        #expect(error("name: j\nprovider: rapyd\nendpoint: https://u:p@example.com\n")?.message.contains("credentials") == true)
+        #expect(error("name: j\nprovider: rapyd\nendpoint: ftp://x\n")?.key == "endpoint")
+        #expect((try? parse("name: j\nprovider: rapyd\nendpoint: http://[::1]:9/\n"))?.endpoint == .url("http://[::1]:9"))
+        #expect((try? parse("name: j\nprovider: rapyd\nendpoint: https://eu.example.com/base\n"))?.endpoint == .url("https://eu.example.com/base"))
+    }
+
+    @Test func secretsAreRefusedNotIgnored() {
+        let e = error("name: j\nprovider: rapyd\nendpoint: sandbox\nsecret_key: rsk_live_123\n")
+        #expect(e?.message.contains("environment variable") == true)
+        #expect(e?.description.contains("rsk_live_123") == false)
+        let c = error("name: j\nprovider: rapyd\nendpoint: sandbox\ncredentials: {secret_key_env: 'rsk live'}\n")
+        #expect(c?.key == "credentials.secret_key_env")
+    }
+
+    @Test func malformedYAMLNamesTheLine() {
+        let e = error("name: j\nprovider: [rapyd\nendpoint: sandbox\n")
+        #expect(e?.line != nil)
+        #expect(e?.message.contains("YAML") == true)
+        #expect(error("- a\n- b\n")?.message.contains("mapping") == true)
+        #expect(error("name: j\nname: k\nprovider: rapyd\nendpoint: sandbox\n") != nil)
+    }
+
+    @Test func durationsAndWindows() {
+        #expect(DurationText.milliseconds("800ms") == 800)
+        #expect(DurationText.milliseconds("1.5s") == 1500)
+        #expect(DurationText.milliseconds("1m30s") == 90_000)
+        #expect(DurationText.milliseconds("2h") == 7_200_000)
+        #expect(DurationText.milliseconds("10") == nil)
+        #expect(DurationText.milliseconds("s") == nil)
+        #expect(DurationText.milliseconds("5d") == nil)
+        #expect(RateLimitWindow.parse("200/1m") == RateLimitWindow(limit: 200, seconds: 60))
+        #expect(RateLimitWindow.parse("1000/5m") == RateLimitWindow(limit: 1000, seconds: 300))
+        #expect(RateLimitWindow.parse("10/s") == RateLimitWindow(limit: 10, seconds: 1))
+        #expect(RateLimitWindow.parse("0.5") == RateLimitWindow(limit: 1, seconds: 2))
+        #expect(RateLimitWindow.parse("0/1m") == nil)
+        #expect(RateLimitWindow.parse("-3") == nil)
+        #expect(Job.FailureLimit.parse("12") == .count(12))
+        #expect(Job.FailureLimit.parse("101%") == nil)
+    }
+
+    @Test func theSampleJobsParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        for name in ["juspay-reprice", "rapyd-metadata"] {
+            let job = try JobParser.load(path: root.appendingPathComponent("jobs/\(name).yaml").path)
+            #expect(job.name == name)
+            #expect(job.endpoint == .emulator)
+            #expect(FileManager.default.fileExists(atPath: job.input ?? ""))
+        }
+    }
+}
