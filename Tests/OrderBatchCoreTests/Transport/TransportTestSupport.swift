@@ -1,0 +1,69 @@
+import Foundation
+import OrderBatchCore
+import OrderBatchEmulator
+import Testing
+
+/// Fixtures for the transport tests: an emulator on loopback and a transport, both always shut down.
+enum TransportFixture {
+    /// Starts an emulator (configured by `configure`) and a ``CurlTransport``, runs `body`, and
+    /// shuts both down whether `body` throws or not.
+    static func run<T>(
+        maxConcurrentTransfers: Int = 16,
+        _ configure: (inout EmulatorConfiguration) -> Void = { _ in },
+        _ body: (EmulatorServer, CurlTransport) async throws -> T
+    ) async throws -> T {
+        var configuration = EmulatorConfiguration()
+        configuration.credentials = EmulatorCredentials(
+            juspayAPIKey: "jp_test", rapydAccessKey: "rak_TEST", rapydSecretKey: "rsk_TEST")
+        configure(&configuration)
+        let server = try await EmulatorServer.start(configuration)
+        let transport = CurlTransport(maxConcurrentTransfers: maxConcurrentTransfers, userAgent: "orderbatch-test/1")
+        do {
+            let result = try await body(server, transport)
+            await transport.shutdown()
+            try await server.shutdown()
+            return result
+        } catch {
+            await transport.shutdown()
+            try? await server.shutdown()
+            throw error
+        }
+    }
+
+    /// Sends `request` and returns the transport error it must fail with.
+    static func failure(
+        _ transport: CurlTransport, _ request: HTTPRequest, sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> TransportError? {
+        do {
+            let response = try await transport.send(request)
+            Issue.record("expected a transport error, got status \(response.status)", sourceLocation: sourceLocation)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+/// The emulator's `/__emulator/echo/…` answer, parsed with Foundation.
+struct EchoedRequest {
+    var method: String
+    var path: String
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]
+
+    init(_ response: HTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], sourceLocation: sourceLocation)
+        method = object["method"] as? String ?? ""
+        path = object["path"] as? String ?? ""
+        headers = (object["headers"] as? [[String]] ?? []).compactMap { pair in
+            pair.count == 2 ? (name: pair[0], value: pair[1]) : nil
+        }
+        body = Array(Data(base64Encoded: object["body_base64"] as? String ?? "") ?? Data())
+    }
+
+    /// Every value of header `name` (case-insensitive), in received order.
+    func values(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+}
