@@ -77,7 +77,8 @@ public enum OutcomeClassifier {
     public static func corruptPayload(_ detail: String) -> Outcome {
         Outcome(
             kind: .permanent, errorCode: "CORRUPT_PAYLOAD",
-            message: "the stored update could not be decoded (\(detail)); validate the input file again and start a new run")
+            message:
+                "the stored update could not be decoded (\(detail)); validate the input file again and start a new run")
     }
 
     /// Sends `request` and returns the response or the transport's error, without throwing.

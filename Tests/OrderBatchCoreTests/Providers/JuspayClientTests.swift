@@ -9,7 +9,8 @@ import Testing
         orderID: "ORD123", routingID: "cust_1", amount: Decimal(sign: .plus, exponent: -2, significand: 9050),
         fields: [.init(name: "udf1", value: "a&b=c+d e"), .init(name: "billing_address_city", value: "São Paulo")])
 
-    private func client(_ transport: any HTTPTransport, apiKey: String = ProviderTestKeys.juspayAPIKey) -> JuspayClient {
+    private func client(_ transport: any HTTPTransport, apiKey: String = ProviderTestKeys.juspayAPIKey) -> JuspayClient
+    {
         JuspayClient(
             configuration: .init(
                 baseURL: "https://sandbox.juspay.in/", merchantID: "merchant_1", apiKey: Secret(apiKey),
@@ -17,7 +18,8 @@ import Testing
             transport: transport, clock: { Date(timeIntervalSince1970: 1_000_000) })
     }
 
-    private static let orderBody = #"{"status_id":10,"status":"NEW","order_id":"ORD123","amount":90.5,"udf1":"a&b=c+d e"}"#
+    private static let orderBody =
+        #"{"status_id":10,"status":"NEW","order_id":"ORD123","amount":90.5,"udf1":"a&b=c+d e"}"#
 
     // MARK: - Requests
 
@@ -34,7 +36,8 @@ import Testing
         #expect(request.method == .post)
         #expect(request.url == "https://sandbox.juspay.in/orders/ORD123")
         #expect(request.timeoutMilliseconds == 1500)
-        #expect(request.headers.map(\.name) == ["Authorization", "x-merchantid", "x-routing-id", "Content-Type", "Accept"])
+        #expect(
+            request.headers.map(\.name) == ["Authorization", "x-merchantid", "x-routing-id", "Content-Type", "Accept"])
         #expect(request.headers[0].value == JuspayClient.basicToken(apiKey: Secret(ProviderTestKeys.juspayAPIKey)))
         #expect(request.headers[1].value == "merchant_1")
         #expect(request.headers[2].value == "cust_1")
@@ -94,7 +97,8 @@ import Testing
 
     // MARK: - Classification of canned responses
 
-    private func send(status: Int, body: String, headers: [(name: String, value: String)] = []) async throws -> Outcome {
+    private func send(status: Int, body: String, headers: [(name: String, value: String)] = []) async throws -> Outcome
+    {
         let transport = CannedTransport(status: status, body: body, headers: headers)
         return await client(transport).send(try ProviderItems.juspay(update), timeoutMilliseconds: 1000)
     }
@@ -148,7 +152,8 @@ import Testing
     }
 
     @Test func olderErrorFormatIsRead() async throws {
-        let body = #"{"status":"invalid_request_error","error_code":"invalid_amount","error_message":"Amount is invalid"}"#
+        let body =
+            #"{"status":"invalid_request_error","error_code":"invalid_amount","error_message":"Amount is invalid"}"#
         let outcome = try await send(status: 400, body: body)
         #expect(outcome.kind == .permanent)
         #expect(outcome.errorCode == "invalid_amount")
@@ -197,7 +202,8 @@ import Testing
     }
 
     @Test func providerEchoOfTheKeyIsScrubbed() async throws {
-        let body = #"{"status":"error","error_code":"bad_key","error_message":"key \#(ProviderTestKeys.juspayAPIKey) is revoked"}"#
+        let body =
+            #"{"status":"error","error_code":"bad_key","error_message":"key \#(ProviderTestKeys.juspayAPIKey) is revoked"}"#
         let outcome = try await send(status: 403, body: body)
         #expect(outcome.message == "key *** is revoked")
     }
@@ -210,7 +216,9 @@ import Testing
         #expect(
             await client(charged).preflight(item, timeoutMilliseconds: 1000)
                 == .skip(
-                    reason: "order status is CHARGED; Juspay advises against updating once a transaction has started (preflight)"))
+                    reason:
+                        "order status is CHARGED; Juspay advises against updating once a transaction has started (preflight)"
+                ))
         let new = CannedTransport(status: 200, body: Self.orderBody)
         #expect(await client(new).preflight(item, timeoutMilliseconds: 1000) == .proceed)
         #expect(await new.requests.first?.method == .get)

@@ -39,13 +39,16 @@ actor CannedTransport: HTTPTransport {
     init(_ script: [Result<HTTPResponse, TransportError>]) { self.script = script }
 
     init(status: Int, body: String, headers: [(name: String, value: String)] = []) {
-        self.init([.success(HTTPResponse(status: status, headers: headers, body: Array(body.utf8), latencyMilliseconds: 7))])
+        self.init([
+            .success(HTTPResponse(status: status, headers: headers, body: Array(body.utf8), latencyMilliseconds: 7))
+        ])
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         requests.append(request)
         guard !script.isEmpty else {
-            throw TransportError(kind: .other, detail: "CannedTransport: script exhausted", requestMayHaveBeenSent: false)
+            throw TransportError(
+                kind: .other, detail: "CannedTransport: script exhausted", requestMayHaveBeenSent: false)
         }
         return try script.removeFirst().get()
     }
@@ -101,7 +104,8 @@ func withProviderEmulator<T>(
     configuration.credentials = ProviderTestKeys.emulatorCredentials
     var ordersFile: URL?
     if !orders.isEmpty {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("adapters-orders-\(UUID().uuidString).jsonl")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "adapters-orders-\(UUID().uuidString).jsonl")
         try Data((orders.joined(separator: "\n") + "\n").utf8).write(to: url)
         configuration.ordersFile = url.path
         ordersFile = url
@@ -126,13 +130,15 @@ func withProviderEmulator<T>(
 enum ProviderItems {
     static func juspay(_ update: JuspayUpdate, seq: Int64 = 1, key: String = "k-1") throws -> OutboundItem {
         OutboundItem(
-            seq: seq, orderID: update.orderID, payload: String(decoding: try JSONEncoder().encode(update), as: UTF8.self),
+            seq: seq, orderID: update.orderID,
+            payload: String(decoding: try JSONEncoder().encode(update), as: UTF8.self),
             idempotencyKey: key)
     }
 
     static func rapyd(_ update: RapydUpdate, seq: Int64 = 1, key: String = "k-1") throws -> OutboundItem {
         OutboundItem(
-            seq: seq, orderID: update.orderID, payload: String(decoding: try JSONEncoder().encode(update), as: UTF8.self),
+            seq: seq, orderID: update.orderID,
+            payload: String(decoding: try JSONEncoder().encode(update), as: UTF8.self),
             idempotencyKey: key)
     }
 

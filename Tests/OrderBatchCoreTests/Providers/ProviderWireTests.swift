@@ -16,7 +16,9 @@ import Testing
             let client = ProviderItems.juspayClient(baseURL: server.baseURL, transport: transport)
             let update = JuspayUpdate(
                 orderID: "ORD1", routingID: "cust_1", amount: Decimal(9050) / 100,
-                fields: [.init(name: "udf1", value: "a&b=c+d e%é"), .init(name: "billing_address_city", value: "São Paulo")])
+                fields: [
+                    .init(name: "udf1", value: "a&b=c+d e%é"), .init(name: "billing_address_city", value: "São Paulo"),
+                ])
             let item = try ProviderItems.juspay(update)
             #expect(await client.reconcile(item, timeoutMilliseconds: 2000) == .notInEffect)
             #expect(await client.preflight(item, timeoutMilliseconds: 2000) == .proceed)
@@ -74,7 +76,9 @@ import Testing
             #expect(
                 result
                     == .skip(
-                        reason: "order status is CHARGED; Juspay advises against updating once a transaction has started (preflight)"))
+                        reason:
+                            "order status is CHARGED; Juspay advises against updating once a transaction has started (preflight)"
+                    ))
             #expect(server.stats().appliedTotal == 0)
             // Sent anyway, the emulator refuses it with INVALID_ACTION: permanent.
             let outcome = await client.send(item, timeoutMilliseconds: 2000)
@@ -167,7 +171,8 @@ import Testing
         try await withProviderEmulator { server, transport in
             let client = ProviderItems.rapydClient(baseURL: server.baseURL, transport: transport)
             let update = RapydUpdate(
-                orderID: "order_abc", coupon: "coupon_1", metadata: try JSONValue.parse(#"{"batch":"b1","n":1.50,"s":"é/\""}"#),
+                orderID: "order_abc", coupon: "coupon_1",
+                metadata: try JSONValue.parse(#"{"batch":"b1","n":1.50,"s":"é/\""}"#),
                 taxPercent: Decimal(135) / 10)
             let item = try ProviderItems.rapyd(update)
             #expect(await client.preflight(item, timeoutMilliseconds: 2000) == .proceed)
@@ -282,7 +287,8 @@ import Testing
         }) { server, transport in
             let client = ProviderItems.rapydClient(baseURL: server.baseURL, transport: transport)
             let outcome = await client.send(
-                try ProviderItems.rapyd(RapydUpdate(orderID: "order_1", taxPercent: Decimal(1))), timeoutMilliseconds: 2000)
+                try ProviderItems.rapyd(RapydUpdate(orderID: "order_1", taxPercent: Decimal(1))),
+                timeoutMilliseconds: 2000)
             #expect(outcome.kind == .retryable(retryAfterSeconds: 1))
             #expect(outcome.errorCode == "TOO_MANY_REQUESTS")
             #expect(outcome.isRateLimited)
@@ -302,10 +308,16 @@ import Testing
                 await juspay.send(jItem, timeoutMilliseconds: 2000), await rapyd.send(rItem, timeoutMilliseconds: 2000),
             ]
             texts += outcomes.flatMap { [$0.message, $0.errorCode] }
-            for result in [await juspay.preflight(jItem, timeoutMilliseconds: 2000), await rapyd.preflight(rItem, timeoutMilliseconds: 2000)] {
+            for result in [
+                await juspay.preflight(jItem, timeoutMilliseconds: 2000),
+                await rapyd.preflight(rItem, timeoutMilliseconds: 2000),
+            ] {
                 texts.append("\(result)")
             }
-            for result in [await juspay.reconcile(jItem, timeoutMilliseconds: 2000), await rapyd.reconcile(rItem, timeoutMilliseconds: 2000)] {
+            for result in [
+                await juspay.reconcile(jItem, timeoutMilliseconds: 2000),
+                await rapyd.reconcile(rItem, timeoutMilliseconds: 2000),
+            ] {
                 texts.append("\(result)")
             }
             #expect(texts.compactMap { $0 }.count == 10)

@@ -33,7 +33,8 @@ import Testing
             coupon: "coupon_1", metadata: #"{ "z": [1.50, true], "a" : {"é":"/\""} }"#, tax: "13.50", status: .paid)
         #expect(
             try RapydClient.body(full)
-                == #"{"coupon":"coupon_1","metadata":{"z":[1.5,true],"a":{"é":"/\""}},"status":"paid","tax_percent":13.5}"#)
+                == #"{"coupon":"coupon_1","metadata":{"z":[1.5,true],"a":{"é":"/\""}},"status":"paid","tax_percent":13.5}"#
+        )
         #expect(try RapydClient.body(update(tax: "10.00")) == #"{"tax_percent":10}"#)
         #expect(try RapydClient.body(update(tax: "10")) == #"{"tax_percent":10}"#)
         #expect(try RapydClient.body(update(tax: "0.5")) == #"{"tax_percent":0.5}"#)
@@ -51,7 +52,9 @@ import Testing
         #expect(request.method == .post)
         #expect(request.url == "https://sandboxapi.rapyd.net/v1/orders/order_123")
         #expect(
-            request.headers.map(\.name) == ["access_key", "salt", "timestamp", "signature", "idempotency", "Content-Type"])
+            request.headers.map(\.name) == [
+                "access_key", "salt", "timestamp", "signature", "idempotency", "Content-Type",
+            ])
         let header = { (name: String) in request.headers.first { $0.name == name }?.value ?? "" }
         #expect(header("access_key") == ProviderTestKeys.rapydAccessKey)
         #expect(header("timestamp") == "1700000000")  // clock minus the 10 s lag
@@ -65,7 +68,8 @@ import Testing
             header("signature")
                 == RapydSignature.compute(
                     method: "post", urlPath: "/v1/orders/order_123", salt: salt, timestamp: 1_700_000_000,
-                    accessKey: Secret(ProviderTestKeys.rapydAccessKey), secretKey: Secret(ProviderTestKeys.rapydSecretKey),
+                    accessKey: Secret(ProviderTestKeys.rapydAccessKey),
+                    secretKey: Secret(ProviderTestKeys.rapydSecretKey),
                     body: sentBody))
         // A fresh salt per attempt.
         let again = try c.signedRequest(call, timeoutMilliseconds: 2000)
@@ -75,7 +79,8 @@ import Testing
 
     @Test func idempotencyHeaderCanBeTurnedOff() throws {
         let c = client(CannedTransport([]), idempotency: false)
-        let request = try c.signedRequest(try c.updateCall(update(tax: "5"), idempotencyKey: "k"), timeoutMilliseconds: 1)
+        let request = try c.signedRequest(
+            try c.updateCall(update(tax: "5"), idempotencyKey: "k"), timeoutMilliseconds: 1)
         #expect(!request.headers.contains { $0.name == "idempotency" })
     }
 
@@ -103,33 +108,52 @@ import Testing
         #"{"status":{"error_code":"\#(code)","status":"ERROR","message":"\#(message)","response_code":"\#(code)","operation_id":"op-1"}}"#
     }
 
-    private func send(status: Int, body: String, headers: [(name: String, value: String)] = []) async throws -> Outcome {
+    private func send(status: Int, body: String, headers: [(name: String, value: String)] = []) async throws -> Outcome
+    {
         let transport = CannedTransport(status: status, body: body, headers: headers)
         return await client(transport).send(try ProviderItems.rapyd(update(tax: "13.5")), timeoutMilliseconds: 1000)
     }
 
     @Test func successEnvelopeSucceeds() async throws {
-        let body = #"{"status":{"error_code":"","status":"SUCCESS","message":"","response_code":"","operation_id":"x"},"data":{"id":"order_123","tax_percent":13.5}}"#
-        #expect(try await send(status: 200, body: body) == Outcome(kind: .succeeded, httpStatus: 200, latencyMilliseconds: 7))
+        let body =
+            #"{"status":{"error_code":"","status":"SUCCESS","message":"","response_code":"","operation_id":"x"},"data":{"id":"order_123","tax_percent":13.5}}"#
+        #expect(
+            try await send(status: 200, body: body)
+                == Outcome(kind: .succeeded, httpStatus: 200, latencyMilliseconds: 7))
     }
 
     @Test func classificationTable() async throws {
         let cases: [(Int, String, [(name: String, value: String)], Outcome.Kind, String)] = [
             (400, Self.envelope("ERROR_GET_ORDER", "order not found"), [], .permanent, "ERROR_GET_ORDER"),
-            (400, Self.envelope("MISSING_AUTHENTICATION_HEADERS", "missing"), [], .permanent, "MISSING_AUTHENTICATION_HEADERS"),
+            (
+                400, Self.envelope("MISSING_AUTHENTICATION_HEADERS", "missing"), [], .permanent,
+                "MISSING_AUTHENTICATION_HEADERS"
+            ),
             (400, Self.envelope("ERROR_UPDATE_ORDER", "tax_percent"), [], .permanent, "ERROR_UPDATE_ORDER"),
-            (401, Self.envelope("UNAUTHENTICATED_API_CALL", "bad signature"), [], .permanent, "UNAUTHENTICATED_API_CALL"),
+            (
+                401, Self.envelope("UNAUTHENTICATED_API_CALL", "bad signature"), [], .permanent,
+                "UNAUTHENTICATED_API_CALL"
+            ),
             (401, Self.envelope("UNAUTHORIZED_API_CALL", "no such path"), [], .permanent, "UNAUTHORIZED_API_CALL"),
             (404, "", [], .permanent, "HTTP_404"),
             (408, "", [], .retryable(retryAfterSeconds: nil), "HTTP_408"),
             (409, Self.envelope("CONFLICT", "busy"), [], .retryable(retryAfterSeconds: nil), "CONFLICT"),
             (425, "", [], .retryable(retryAfterSeconds: nil), "HTTP_425"),
-            (429, Self.envelope("TOO_MANY_REQUESTS", "slow down"), [], .retryable(retryAfterSeconds: nil), "TOO_MANY_REQUESTS"),
-            (429, Self.envelope("TOO_MANY_REQUESTS", "slow down"), [("Retry-After", "60")], .retryable(retryAfterSeconds: 60),
-                "TOO_MANY_REQUESTS"),
+            (
+                429, Self.envelope("TOO_MANY_REQUESTS", "slow down"), [], .retryable(retryAfterSeconds: nil),
+                "TOO_MANY_REQUESTS"
+            ),
+            (
+                429, Self.envelope("TOO_MANY_REQUESTS", "slow down"), [("Retry-After", "60")],
+                .retryable(retryAfterSeconds: 60),
+                "TOO_MANY_REQUESTS"
+            ),
             (500, "<html>", [], .retryable(retryAfterSeconds: nil), "HTTP_500"),
-            (503, Self.envelope("SERVICE_UNAVAILABLE", "later"), [("Retry-After", "2")], .retryable(retryAfterSeconds: 2),
-                "SERVICE_UNAVAILABLE"),
+            (
+                503, Self.envelope("SERVICE_UNAVAILABLE", "later"), [("Retry-After", "2")],
+                .retryable(retryAfterSeconds: 2),
+                "SERVICE_UNAVAILABLE"
+            ),
             (200, Self.envelope("ERROR_UPDATE_ORDER", "refused"), [], .permanent, "ERROR_UPDATE_ORDER"),
         ]
         for (status, body, headers, kind, code) in cases {
@@ -148,7 +172,8 @@ import Testing
     @Test func unauthenticatedTellsWhichVariablesAndClockToCheck() async throws {
         let outcome = try await send(status: 401, body: Self.envelope("UNAUTHENTICATED_API_CALL", "bad signature"))
         let message = try #require(outcome.message)
-        #expect(message.contains("RAPYD_ACCESS_KEY") && message.contains("RAPYD_SECRET_KEY") && message.contains("clock"))
+        #expect(
+            message.contains("RAPYD_ACCESS_KEY") && message.contains("RAPYD_SECRET_KEY") && message.contains("clock"))
     }
 
     @Test func unreadableSuccessHasUnknownFate() async throws {
@@ -162,7 +187,9 @@ import Testing
 
     @Test func transportErrorAfterSendingHasUnknownFate() async throws {
         let transport = CannedTransport([
-            .failure(TransportError(kind: .connectionReset, detail: "Connection reset by peer", requestMayHaveBeenSent: true))
+            .failure(
+                TransportError(kind: .connectionReset, detail: "Connection reset by peer", requestMayHaveBeenSent: true)
+            )
         ])
         let outcome = await client(transport).send(try ProviderItems.rapyd(update(tax: "1")), timeoutMilliseconds: 1000)
         #expect(outcome.errorCode == "connection_reset")
@@ -199,7 +226,8 @@ import Testing
     @Test func preflightReadsDataStatusWithASignedGet() async throws {
         let body = #"{"status":{"status":"SUCCESS","error_code":""},"data":{"id":"order_123","status":"paid"}}"#
         let transport = CannedTransport(status: 200, body: body)
-        let result = await client(transport).preflight(try ProviderItems.rapyd(update(tax: "5")), timeoutMilliseconds: 1000)
+        let result = await client(transport).preflight(
+            try ProviderItems.rapyd(update(tax: "5")), timeoutMilliseconds: 1000)
         guard case .reject("STATUS_RULE", _) = result else {
             Issue.record("expected STATUS_RULE, got \(result)")
             return
@@ -213,7 +241,8 @@ import Testing
             request.headers.first { $0.name == "signature" }?.value
                 == RapydSignature.compute(
                     method: "get", urlPath: "/v1/orders/order_123", salt: salt, timestamp: 1_700_000_000,
-                    accessKey: Secret(ProviderTestKeys.rapydAccessKey), secretKey: Secret(ProviderTestKeys.rapydSecretKey),
+                    accessKey: Secret(ProviderTestKeys.rapydAccessKey),
+                    secretKey: Secret(ProviderTestKeys.rapydSecretKey),
                     body: ""))
     }
 

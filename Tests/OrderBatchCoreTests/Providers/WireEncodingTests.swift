@@ -97,7 +97,8 @@ import Testing
 
     @Test func transportFailuresKeepKindDetailLatencyAndUnknownFate() {
         let sent = OutcomeClassifier.transportFailure(
-            TransportError(kind: .timedOut, detail: "Operation timed out after 300 ms", requestMayHaveBeenSent: true,
+            TransportError(
+                kind: .timedOut, detail: "Operation timed out after 300 ms", requestMayHaveBeenSent: true,
                 latencyMilliseconds: 301))
         #expect(sent.kind == .retryable(retryAfterSeconds: nil))
         #expect(sent.errorCode == "timed_out")

@@ -123,7 +123,8 @@ public struct RapydClient: ProviderClient {
             let (update, order, response) = try await readOrder(item, timeoutMilliseconds: timeoutMilliseconds)
             guard let text = order["status"]?.stringValue else {
                 return .failed(
-                    OutcomeClassifier.unreadableSuccess(response, detail: "the order has no status", afterUpdate: false))
+                    OutcomeClassifier.unreadableSuccess(response, detail: "the order has no status", afterUpdate: false)
+                )
             }
             // A status this client does not know: Rapyd is the authority, so let it decide.
             guard let status = RapydOrderStatus(rawValue: text) else { return .proceed }
@@ -195,7 +196,8 @@ public struct RapydClient: ProviderClient {
             salt = try RapydSignature.makeSalt()
         } catch {
             throw EarlyOutcome(
-                Outcome(kind: .retryable(retryAfterSeconds: nil), errorCode: error.kind.rawValue, message: error.message))
+                Outcome(
+                    kind: .retryable(retryAfterSeconds: nil), errorCode: error.kind.rawValue, message: error.message))
         }
         let timestamp = Int64(clock().timeIntervalSince1970.rounded(.down)) - configuration.timestampLagSeconds
         let signature = RapydSignature.compute(
