@@ -133,11 +133,12 @@ extension ExecutorStateMachine {
         enqueue(item, readyAt: readyAt, into: &actions)
     }
 
-    /// `item` cannot be tried again: `unknown` if it may have been applied, else `failed`;
-    /// held back while the breaker's count runs after a transport failure or 5xx of its own.
+    /// `item` cannot be tried again: `unknown` if it may have been applied, else `failed`. A
+    /// `failed` held back while the breaker's count runs after a transport failure or 5xx of
+    /// its own (``ExecutorStateMachine`` explains why).
     mutating func giveUp(_ item: Item, reason: String, into actions: inout [Action]) {
         let state: FinalState = item.possiblyApplied ? .unknown : .failed
-        if item.lastFailureCountsForBreaker && consecutiveFailures > 0 && phase == .running {
+        if state == .failed && item.lastFailureCountsForBreaker && consecutiveFailures > 0 && phase == .running {
             items[item.seq] = item
             parked.append(Parked(item: item, state: state, reason: reason))
         } else {
