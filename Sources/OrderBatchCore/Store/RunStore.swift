@@ -1,0 +1,105 @@
+/// The durable record of runs, their rows and every attempt: the one interface the executor and the commands
+/// use, so that another store (PostgreSQL, letting several machines share a run) can replace
+/// ``SQLiteRunStore`` without touching them.
+///
+/// Calls are synchronous, short and thread-safe. Every method that writes does so in one transaction: either all
+/// of its effect is durable or none is. The store never commits on its own initiative; the executor driver groups
+/// results and calls ``record(_:)`` once per group.
+///
+/// The store never holds a credential: runs keep the job file's text (job files carry no secrets), rows keep
+/// the typed update and the input columns, attempts keep provider messages.
+public protocol RunStore: AnyObject, Sendable {
+    // MARK: - Runs
+
+    /// Records a new run in state ``RunState/ingesting``.
+    /// - Throws: ``RunStoreError/duplicateRun(_:)`` when the id is taken.
+    func createRun(_ run: NewRun) throws
+
+    /// The run with this id, or nil.
+    func run(id: String) throws -> RunRecord?
+
+    /// The most recent runs, newest first.
+    func recentRuns(limit: Int) throws -> [RunRecord]
+
+    /// The newest run of a job, or nil.
+    func latestRun(jobName: String) throws -> RunRecord?
+
+    /// The newest ``RunState/finished`` run of `jobName` on an input with this SHA-256, or nil: `run` refuses to
+    /// process the same input twice unless told to.
+    func completedRun(jobName: String, inputSHA256: String) throws -> RunRecord?
+
+    /// Moves a run to `state`, with a reason (for ``RunState/stopped``) or nil. Entering
+    /// ``RunState/running`` the first time records `startedAt`; entering ``RunState/finished`` or
+    /// ``RunState/failedIngest`` records `finishedAt`.
+    /// - Throws: ``RunStoreError/unknownRun(_:)``.
+    func setRunState(id: String, _ state: RunState, reason: String?) throws
+
+    // MARK: - Ingest
+
+    /// Stores a batch of rows in one transaction, each with its generation-1 idempotency key (invalid rows get
+    /// none). Call with batches of a few thousand rows.
+    /// - Throws: ``RunStoreError/invalidNewItemState(_:)`` for a row neither pending nor invalid; ``SQLiteError``
+    ///   for a duplicate seq or an unknown run. Nothing of the batch is stored then.
+    func insertItems(runID: String, _ items: [NewItem]) throws
+
+    // MARK: - Execution
+
+    /// Atomically moves up to `limit` rows that are ``ItemState/pending`` or ``ItemState/unknown`` (lowest seq
+    /// first) to ``ItemState/inFlight`` and returns them. Unknown rows come back with `needsReconcile`.
+    func claimPending(runID: String, limit: Int) throws -> [ClaimedItem]
+
+    /// On resume: rows a dead process left ``ItemState/inFlight`` become ``ItemState/unknown`` (their request may
+    /// have landed). Returns how many. Call only while holding the run's lease.
+    func recoverInterrupted(runID: String) throws -> Int
+
+    /// Records a group of results in ONE transaction: each row's new state and last outcome, and each attempt
+    /// appended to the attempts log.
+    /// - Throws: ``RunStoreError/staleResult(runID:seq:generation:)`` when a result names no row of that
+    ///   generation, ``RunStoreError/invalidResultState(_:)``; nothing of the group is recorded then.
+    func record(_ results: [ItemResult]) throws
+
+    /// Starts a new attempt generation: rows in `states` (``ItemState/failed`` and optionally
+    /// ``ItemState/skipped``) go back to ``ItemState/pending`` with generation + 1, a new idempotency key and
+    /// their attempt count reset; the attempts log keeps the old attempts. Returns how many rows.
+    /// - Throws: ``RunStoreError/notRetryable(_:)`` for any other state.
+    func startRetryGeneration(runID: String, states: Set<ItemState>) throws -> Int
+
+    // MARK: - Reporting
+
+    /// How many rows of the run are in each state.
+    func counts(runID: String) throws -> RunCounts
+
+    /// Calls `body` for each row of the run in `states` (all rows when nil), in seq order, reading a page at a
+    /// time so memory stays flat. `body` may call back into the store. Rethrows what `body` throws.
+    func forEachItem(runID: String, states: Set<ItemState>?, _ body: (StoredItem) throws -> Void) throws
+
+    /// The attempts log of one row, oldest first, across every generation.
+    func attempts(runID: String, seq: Int64) throws -> [AttemptLogEntry]
+
+    // MARK: - Leases
+
+    /// Takes the lease on `jobName` and on `runID` for `owner`, in one write transaction: one live lease per job
+    /// name and per run id. A lease already held by `owner` (same token) is refreshed. A lease is stale, and
+    /// taken over, when its heartbeat is older than `ttlSeconds`, or when it was taken on this host by a pid
+    /// that no longer exists.
+    func acquireLease(jobName: String, runID: String, owner: LeaseOwner, ttlSeconds: Double) throws -> LeaseResult
+
+    /// Refreshes both heartbeats. Returns false when `owner` no longer holds both leases (another process took
+    /// them over as stale): stop dispatching then.
+    func renewLease(jobName: String, runID: String, owner: LeaseOwner) throws -> Bool
+
+    /// Gives up both leases if `owner` holds them.
+    func releaseLease(jobName: String, runID: String, owner: LeaseOwner) throws
+
+    // MARK: - Lifetime
+
+    /// Closes the store; later calls fail.
+    func close() throws
+}
+
+extension RunStore {
+    /// Starts a new attempt generation for the ``ItemState/failed`` rows.
+    public func startRetryGeneration(runID: String) throws -> Int {
+        try startRetryGeneration(runID: runID, states: [.failed])
+    }
+}

@@ -1,0 +1,83 @@
+/// A state-store failure that is not a plain SQLite error: what happened and what to do.
+public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Code: Equatable {
+        case schemaTooNew(path: String, found: Int, supported: Int)
+        case notWAL(path: String, mode: String)
+        case unknownRun(String)
+        case duplicateRun(String)
+        case staleResult(runID: String, seq: Int64, generation: Int)
+        case invalidResultState(ItemState)
+        case invalidNewItemState(ItemState)
+        case corruptRow(runID: String, seq: Int64, detail: String)
+        case notRetryable(ItemState)
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) { self.code = code }
+
+    /// The database was written by a newer orderbatch (schema version `found` > `supported`).
+    public static func schemaTooNew(path: String, found: Int, supported: Int) -> RunStoreError {
+        RunStoreError(.schemaTooNew(path: path, found: found, supported: supported))
+    }
+
+    /// The database could not be switched to WAL mode (e.g. a network file system).
+    public static func notWAL(path: String, mode: String) -> RunStoreError {
+        RunStoreError(.notWAL(path: path, mode: mode))
+    }
+
+    /// No run has this id.
+    public static func unknownRun(_ id: String) -> RunStoreError { RunStoreError(.unknownRun(id)) }
+
+    /// A run with this id already exists.
+    public static func duplicateRun(_ id: String) -> RunStoreError { RunStoreError(.duplicateRun(id)) }
+
+    /// A result names a row that does not exist or has moved on to another generation.
+    public static func staleResult(runID: String, seq: Int64, generation: Int) -> RunStoreError {
+        RunStoreError(.staleResult(runID: runID, seq: seq, generation: generation))
+    }
+
+    /// A result may not put a row in this state (``ItemState/invalid``).
+    public static func invalidResultState(_ state: ItemState) -> RunStoreError {
+        RunStoreError(.invalidResultState(state))
+    }
+
+    /// A new row must be pending or invalid.
+    public static func invalidNewItemState(_ state: ItemState) -> RunStoreError {
+        RunStoreError(.invalidNewItemState(state))
+    }
+
+    /// A stored row lacks something it must have (a pending row without payload).
+    public static func corruptRow(runID: String, seq: Int64, detail: String) -> RunStoreError {
+        RunStoreError(.corruptRow(runID: runID, seq: seq, detail: detail))
+    }
+
+    /// Rows in this state cannot be put in a retry generation.
+    public static func notRetryable(_ state: ItemState) -> RunStoreError { RunStoreError(.notRetryable(state)) }
+
+    public var description: String {
+        switch code {
+        case let .schemaTooNew(path, found, supported):
+            return "the database \(path) has schema version \(found), but this orderbatch understands up to "
+                + "version \(supported); use a newer orderbatch or another --db"
+        case let .notWAL(path, mode):
+            return "the database \(path) could not be put in WAL mode (journal mode is \(mode)); "
+                + "keep it on a local file system"
+        case let .unknownRun(id):
+            return "no run with id \(id) in this database; `orderbatch status` lists recent runs"
+        case let .duplicateRun(id):
+            return "a run with id \(id) already exists; choose another --run-id"
+        case let .staleResult(runID, seq, generation):
+            return "internal error: a result for row \(seq) of run \(runID) generation \(generation) "
+                + "matches no stored row of that generation"
+        case let .invalidResultState(state):
+            return "internal error: a result cannot put a row in state \(state)"
+        case let .invalidNewItemState(state):
+            return "internal error: a new row must be pending or invalid, not \(state)"
+        case let .corruptRow(runID, seq, detail):
+            return "row \(seq) of run \(runID) is damaged in the database: \(detail)"
+        case let .notRetryable(state):
+            return "rows in state \(state) cannot be retried; only failed and skipped rows can"
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+internal import CSQLite
+
+/// The ``RunStore`` on one SQLite file in WAL mode.
+///
+/// ## Durability
+/// The connection runs with `journal_mode=WAL` and `synchronous=NORMAL`. A committed transaction is in the WAL
+/// file (in the operating system's page cache) when `COMMIT` returns, so it survives the process being killed at
+/// any moment, `kill -9` included: that is what orderbatch promises, and `resume` relies on it. It is not synced
+/// to the disk at every commit, so a power cut or kernel crash may lose the last commits (never corrupt the
+/// database). `synchronous=FULL` would close that gap at the cost of an fsync per result group.
+///
+/// ## Concurrency
+/// One connection, confined behind a lock: calls are synchronous and short, so a lock beats a queue. Other
+/// processes may open the same file (a second cron invocation); every write transaction is `BEGIN IMMEDIATE`
+/// and waits up to `busy_timeout` (5 s) for the other's write lock. `foreign_keys=ON` ties rows to their run
+/// and attempts to their row.
+///
+/// ```swift
+/// let store = try SQLiteRunStore(path: "orderbatch.sqlite")
+/// defer { try? store.close() }
+/// try store.createRun(NewRun(id: "r1", jobName: "reprice", …))
+/// ```
+///
+/// `@unchecked Sendable`: the connection is touched only while `lock` is held (``withConnection(_:)``).
+/// `Synchronization.Mutex` would say so in the type system, but it needs macOS 15 and the package supports
+/// macOS 13, so an `NSLock` it is, as elsewhere in the project.
+public final class SQLiteRunStore: RunStore, @unchecked Sendable {
+    /// How long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
+    public static let busyTimeoutMilliseconds = 5000
+    /// The schema version this build writes and understands.
+    public static var schemaVersion: Int { StoreSchema.currentVersion }
+
+    /// The database file.
+    public let path: String
+    private let lock = NSLock()
+    private var connection: SQLiteConnection?
+    /// Supplies "now" for timestamps and lease expiry; tests move it.
+    let clock: @Sendable () -> Date
+
+    /// Opens the database at `path`, creating the file and its schema if needed and applying missing migrations.
+    ///
+    /// - Parameters:
+    ///   - path: the database file; its directory must exist.
+    ///   - clock: "now", for timestamps and lease expiry.
+    /// - Throws: ``SQLiteError`` when the file cannot be opened or is not a database;
+    ///   ``RunStoreError/schemaTooNew(path:found:supported:)`` when a newer orderbatch wrote it;
+    ///   ``RunStoreError/notWAL(path:mode:)`` when WAL mode is unavailable.
+    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.path = path
+        self.clock = clock
+        let db = try SQLiteConnection(path: path)
+        do {
+            try Self.configure(db, path: path)
+            try Self.migrate(db, path: path)
+        } catch {
+            try? db.close()
+            throw error
+        }
+        connection = db
+    }
+
+    deinit {
+        // A store dropped without close() still releases its file handle; the connection's statements are
+        // all cached, so close cannot be busy.
+        try? connection?.close()
+    }
+
+    /// Closes the connection. Later calls throw `SQLITE_MISUSE`. Calling it again does nothing.
+    public func close() throws {
+        try locked {
+            try connection?.close()
+            connection = nil
+        }
+    }
+
+    /// Runs `body` with the connection while holding the lock.
+    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try locked {
+            guard let connection else {
+                throw SQLiteError(extendedResultCode: SQLITE_MISUSE, message: "the store \(path) is closed")
+            }
+            return try body(connection)
+        }
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    // MARK: - Opening
+
+    /// Sets the per-connection pragmas; switches the file to WAL (persistent) on first open.
+    private static func configure(_ db: SQLiteConnection, path: String) throws {
+        try db.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+        let mode = try db.scalarText("PRAGMA journal_mode = WAL")?.lowercased() ?? "unknown"
+        guard mode == "wal" else { throw RunStoreError.notWAL(path: path, mode: mode) }
+        try db.execute("PRAGMA synchronous = NORMAL")
+        try db.execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// Applies the missing migrations in one transaction, or refuses a newer schema.
+    private static func migrate(_ db: SQLiteConnection, path: String) throws {
+        let current = StoreSchema.currentVersion
+        func readVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
+        let seen = try readVersion()
+        if seen > current { throw RunStoreError.schemaTooNew(path: path, found: seen, supported: current) }
+        guard seen < current else { return }
+        try db.inTransaction(.immediate) {
+            // Another process may have migrated between the read above and taking the write lock.
+            let version = try readVersion()
+            if version > current { throw RunStoreError.schemaTooNew(path: path, found: version, supported: current) }
+            for migration in StoreSchema.migrations where migration.version > version {
+                try db.execute(migration.sql)
+            }
+            if version < current { try db.execute("PRAGMA user_version = \(current)") }
+        }
+    }
+
+    /// The schema version recorded in the file (`PRAGMA user_version`).
+    public func userVersion() throws -> Int {
+        try withConnection { Int(try $0.scalarInt("PRAGMA user_version") ?? 0) }
+    }
+
+    /// The journal mode in effect (`wal`).
+    public func journalMode() throws -> String {
+        try withConnection { try $0.scalarText("PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: - Runs
+
+    private static let runColumns = """
+        id, job_name, job_path, job_text, provider, input_path, input_sha256, options_json, state, state_reason,
+        created_at, started_at, finished_at, updated_at
+        """
+
+    public func createRun(_ run: NewRun) throws {
+        try withConnection { db in
+            let statement = try db.cachedStatement(
+                """
+                INSERT INTO runs (id, job_name, job_path, job_text, provider, input_path, input_sha256, options_json,
+                                  state, created_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ingesting', ?9, ?9)
+                """)
+            try statement.bind(run.id, at: 1)
+            try statement.bind(run.jobName, at: 2)
+            try statement.bind(run.jobPath, at: 3)
+            try statement.bind(run.jobText, at: 4)
+            try statement.bind(run.provider, at: 5)
+            try statement.bind(run.inputPath, at: 6)
+            try statement.bind(run.inputSHA256, at: 7)
+            try statement.bind(run.optionsJSON, at: 8)
+            try statement.bind(run.createdAt.timeIntervalSince1970, at: 9)
+            do {
+                try statement.run()
+            } catch let error as SQLiteError where error.isConstraintViolation {
+                throw RunStoreError.duplicateRun(run.id)
+            }
+        }
+    }
+
+    public func run(id: String) throws -> RunRecord? {
+        try queryRuns("SELECT \(Self.runColumns) FROM runs WHERE id = ?1", id).first
+    }
+
+    public func recentRuns(limit: Int) throws -> [RunRecord] {
+        try queryRuns("SELECT \(Self.runColumns) FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?1", limit)
+    }
+
+    public func latestRun(jobName: String) throws -> RunRecord? {
+        try queryRuns(
+            "SELECT \(Self.runColumns) FROM runs WHERE job_name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            jobName
+        ).first
+    }
+
+    public func completedRun(jobName: String, inputSHA256: String) throws -> RunRecord? {
+        try queryRuns(
+            """
+            SELECT \(Self.runColumns) FROM runs
+            WHERE job_name = ?1 AND input_sha256 = ?2 AND state = 'finished'
+            ORDER BY created_at DESC, rowid DESC LIMIT 1
+            """, jobName, inputSHA256
+        ).first
+    }
+
+    public func setRunState(id: String, _ state: RunState, reason: String?) throws {
+        try withConnection { db in
+            let statement = try db.cachedStatement(
+                """
+                UPDATE runs SET
+                    state = ?2, state_reason = ?3, updated_at = ?4,
+                    started_at = CASE WHEN ?2 = 'running' THEN coalesce(started_at, ?4) ELSE started_at END,
+                    finished_at = CASE WHEN ?2 IN ('finished', 'failed_ingest') THEN ?4
+                                       WHEN ?2 = 'running' THEN NULL
+                                       ELSE finished_at END
+                WHERE id = ?1
+                """)
+            try statement.bind(id, at: 1)
+            try statement.bind(state.rawValue, at: 2)
+            try statement.bind(reason, at: 3)
+            try statement.bind(clock().timeIntervalSince1970, at: 4)
+            try statement.run()
+            guard db.changes == 1 else { throw RunStoreError.unknownRun(id) }
+        }
+    }
+
+    /// Runs a runs query with text or integer parameters bound in order.
+    private func queryRuns(_ sql: String, _ parameters: any Sendable...) throws -> [RunRecord] {
+        try withConnection { db in
+            let statement = try db.cachedStatement(sql)
+            defer { statement.reset() }
+            for (offset, parameter) in parameters.enumerated() {
+                let index = Int32(offset + 1)
+                if let text = parameter as? String {
+                    try statement.bind(text, at: index)
+                } else if let number = parameter as? Int {
+                    try statement.bind(number, at: index)
+                }
+            }
+            var runs: [RunRecord] = []
+            while try statement.step() { runs.append(try Self.runRecord(statement)) }
+            return runs
+        }
+    }
+
+    /// Reads a row of ``runColumns``.
+    private static func runRecord(_ row: SQLiteStatement) throws -> RunRecord {
+        let id = row.string(at: 0) ?? ""
+        let stateText = row.string(at: 8) ?? ""
+        guard let state = RunState(rawValue: stateText) else {
+            throw RunStoreError.corruptRow(runID: id, seq: 0, detail: "unknown run state '\(stateText)'")
+        }
+        return RunRecord(
+            id: id, jobName: row.string(at: 1) ?? "", jobPath: row.string(at: 2) ?? "",
+            jobText: row.string(at: 3) ?? "", provider: row.string(at: 4) ?? "", inputPath: row.string(at: 5) ?? "",
+            inputSHA256: row.string(at: 6) ?? "", optionsJSON: row.string(at: 7) ?? "", state: state,
+            stateReason: row.string(at: 9), createdAt: Date(timeIntervalSince1970: row.double(at: 10)),
+            startedAt: row.optionalDouble(at: 11).map { Date(timeIntervalSince1970: $0) },
+            finishedAt: row.optionalDouble(at: 12).map { Date(timeIntervalSince1970: $0) },
+            updatedAt: Date(timeIntervalSince1970: row.double(at: 13)))
+    }
+}

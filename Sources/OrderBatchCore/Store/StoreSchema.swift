@@ -1,0 +1,101 @@
+/// The store's schema as an ordered list of migrations; `PRAGMA user_version` holds how many are applied.
+///
+/// Append new migrations; never edit a released one. ``SQLiteRunStore`` applies the missing ones in one
+/// transaction when it opens a database, and refuses a database whose version is above ``currentVersion``.
+enum StoreSchema {
+    /// One step from version `version - 1` to `version`.
+    struct Migration {
+        let version: Int
+        let sql: String
+    }
+
+    /// Every migration, in order; `migrations[i].version == i + 1`.
+    static let migrations: [Migration] = [
+        Migration(version: 1, sql: version1)
+    ]
+
+    /// The version this build writes.
+    static var currentVersion: Int { migrations.count }
+
+    /// Runs, items (one per input row), the attempts log, and leases.
+    ///
+    /// Timestamps are REAL seconds since 1970 (`datetime(created_at, 'unixepoch')` in the sqlite3 shell).
+    /// States are their enum raw values, checked by CHECK constraints so a typo cannot store a state that no
+    /// code understands.
+    private static let version1 = """
+        CREATE TABLE runs (
+            id            TEXT PRIMARY KEY NOT NULL,
+            job_name      TEXT NOT NULL,
+            job_path      TEXT NOT NULL,
+            job_text      TEXT NOT NULL,
+            provider      TEXT NOT NULL,
+            input_path    TEXT NOT NULL,
+            input_sha256  TEXT NOT NULL,
+            options_json  TEXT NOT NULL,
+            state         TEXT NOT NULL CHECK (state IN
+                              ('ingesting', 'ready', 'running', 'stopped', 'finished', 'failed_ingest')),
+            state_reason  TEXT,
+            created_at    REAL NOT NULL,
+            started_at    REAL,
+            finished_at   REAL,
+            updated_at    REAL NOT NULL
+        );
+        CREATE INDEX runs_by_created ON runs (created_at);
+        CREATE INDEX runs_by_job ON runs (job_name, created_at);
+        CREATE INDEX runs_by_input ON runs (job_name, input_sha256, state);
+
+        CREATE TABLE items (
+            run_id            TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            seq               INTEGER NOT NULL,
+            line              INTEGER NOT NULL,
+            order_id          TEXT,
+            payload           TEXT,
+            input_json        TEXT NOT NULL,
+            state             TEXT NOT NULL CHECK (state IN
+                                  ('pending', 'in_flight', 'succeeded', 'failed', 'skipped', 'invalid', 'unknown')),
+            generation        INTEGER NOT NULL DEFAULT 1,
+            idempotency_key   TEXT,
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            last_http_status  INTEGER,
+            error_code        TEXT,
+            error_message     TEXT,
+            validation_error  TEXT,
+            latency_ms        REAL,
+            created_at        REAL NOT NULL,
+            updated_at        REAL NOT NULL,
+            PRIMARY KEY (run_id, seq),
+            CHECK (state = 'invalid' OR (order_id IS NOT NULL AND payload IS NOT NULL
+                                         AND idempotency_key IS NOT NULL))
+        );
+        CREATE INDEX items_by_state ON items (run_id, state, seq);
+
+        CREATE TABLE attempts (
+            id            INTEGER PRIMARY KEY,
+            run_id        TEXT NOT NULL,
+            seq           INTEGER NOT NULL,
+            generation    INTEGER NOT NULL,
+            attempt       INTEGER NOT NULL,
+            phase         TEXT NOT NULL CHECK (phase IN ('send', 'preflight', 'reconcile')),
+            started_at    REAL NOT NULL,
+            latency_ms    REAL,
+            http_status   INTEGER,
+            error_code    TEXT,
+            message       TEXT,
+            outcome       TEXT NOT NULL,
+            FOREIGN KEY (run_id, seq) REFERENCES items (run_id, seq) ON DELETE CASCADE
+        );
+        CREATE INDEX attempts_by_item ON attempts (run_id, seq);
+
+        CREATE TABLE leases (
+            scope         TEXT NOT NULL CHECK (scope IN ('job', 'run')),
+            name          TEXT NOT NULL,
+            run_id        TEXT NOT NULL,
+            token         TEXT NOT NULL,
+            pid           INTEGER NOT NULL,
+            host          TEXT NOT NULL,
+            acquired_at   REAL NOT NULL,
+            heartbeat_at  REAL NOT NULL,
+            PRIMARY KEY (scope, name)
+        );
+        """
+}
