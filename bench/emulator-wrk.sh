@@ -2,8 +2,8 @@
 # Measures the emulator's capacity on Juspay Update Order (POST /orders/{id}) with wrk.
 #
 # Builds the release `orderbatch` binary, starts `orderbatch emulator --port $PORT --rate-limits off`
-# (plus $EMULATOR_ARGS, e.g. "--latency juspay"), waits for /__emulator/stats, runs
-# `wrk -t$THREADS -c$CONNECTIONS -d$DURATION`, then prints the emulator's stats.
+# (plus $EMULATOR_ARGS, e.g. "--latency juspay"), waits for its "emulator listening on" line, runs
+# `wrk -t$THREADS -c$CONNECTIONS -d$DURATION`, prints the emulator's stats, and stops it with SIGTERM.
 #
 # Each wrk thread cycles through 1000 order ids, so no two in-flight requests share an order
 # (which would be a Juspay DUPLICATE_REQUEST) and the order book stays small.
@@ -21,6 +21,7 @@ DURATION=${DURATION:-10s}
 SCRATCH=${SCRATCH:-.build}
 EMULATOR_ARGS=${EMULATOR_ARGS:-}
 API_KEY=${JUSPAY_API_KEY:-jp_demo_key}   # the emulator's documented demo key when unset
+MERCHANT=${JUSPAY_MERCHANT_ID:-merchant_bench}   # the emulator then accepts only this x-merchantid
 BASE="http://127.0.0.1:$PORT"
 
 # Same as `swift run -c release orderbatch emulator …`, but built first so the server's pid is ours to stop.
@@ -28,23 +29,26 @@ swift build -c release --scratch-path "$SCRATCH" --product orderbatch
 BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/orderbatch"
 
 WORK=$(mktemp -d)
+# The emulator prints one "emulator listening on http://…" line on stdout once it serves, and exits 0
+# on SIGTERM. --port 0 would pick a free port; a fixed one keeps wrk's command line simple.
 # shellcheck disable=SC2086
-"$BIN" emulator --port "$PORT" --rate-limits off $EMULATOR_ARGS >"$WORK/emulator.log" 2>&1 &
+"$BIN" emulator --port "$PORT" --rate-limits off $EMULATOR_ARGS >"$WORK/emulator.out" 2>"$WORK/emulator.log" &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 for _ in $(seq 100); do
-    curl -sf -o /dev/null "$BASE/__emulator/stats" && break
-    kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/emulator.log"; exit 1; }
+    grep -q '^emulator listening on ' "$WORK/emulator.out" && break
+    kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/emulator.log" >&2; exit 1; }
     sleep 0.1
 done
-curl -sf -o /dev/null "$BASE/__emulator/stats" || { echo "emulator did not start" >&2; cat "$WORK/emulator.log"; exit 1; }
+grep -q '^emulator listening on ' "$WORK/emulator.out" || { echo "emulator did not start" >&2; cat "$WORK/emulator.log" >&2; exit 1; }
+cat "$WORK/emulator.out" "$WORK/emulator.log"
 
 AUTH=$(printf '%s:' "$API_KEY" | base64 -w0)
 cat >"$WORK/juspay-update.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Basic $AUTH"
-wrk.headers["x-merchantid"] = "merchant_bench"
+wrk.headers["x-merchantid"] = "$MERCHANT"
 wrk.headers["x-routing-id"] = "customer_bench"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.body = "amount=90.00&udf1=bench"
@@ -82,3 +86,6 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/juspay-updat
 echo "emulator stats:"
 curl -s "$BASE/__emulator/stats" | sed 's/"appliedByOrder":{[^}]*},//'
 echo
+kill -TERM "$SERVER"
+wait "$SERVER" && echo "emulator exited 0 on SIGTERM" || echo "emulator exited $? on SIGTERM" >&2
+trap 'rm -rf "$WORK"' EXIT

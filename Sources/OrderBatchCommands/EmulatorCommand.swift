@@ -1,0 +1,280 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import OrderBatchCore
+import OrderBatchEmulator
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension OrderBatch {
+    /// `orderbatch emulator [--port N] [--host H] [--orders FILE] …`: serve both providers' APIs locally.
+    struct Emulator: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "emulator",
+            abstract: "Serve a local emulator of the Juspay and Rapyd order APIs until interrupted.",
+            discussion: """
+                Prints one line on standard output once it is listening, then serves until SIGINT or \
+                SIGTERM, shuts down cleanly and exits 0:
+
+                  emulator listening on http://HOST:PORT (juspay: /orders/{id}, rapyd: /v1/orders/{id}, stats: /__emulator/stats)
+
+                Point a job at it with `endpoint: http://HOST:PORT`, or let a job start its own with \
+                `endpoint: emulator`.
+
+                Credentials: the emulator accepts the keys in JUSPAY_API_KEY, RAPYD_ACCESS_KEY and \
+                RAPYD_SECRET_KEY (the variables the client reads), or the demo values jp_demo_key, \
+                rak_demo_access and rsk_demo_secret where they are unset. JUSPAY_MERCHANT_ID, when set, is \
+                the only x-merchantid accepted.
+
+                Exit status: 0 stopped by a signal; 64 bad option, unreadable orders file, or an address \
+                that cannot be bound (port in use: pick another --port, or --port 0 for a free one).
+                """)
+
+        /// The TCP port; 0 picks a free one, printed in the listening line.
+        @Option(help: "The TCP port to listen on; 0 picks a free port (printed).")
+        var port: Int = 18080
+
+        /// The address to bind; loopback unless `--allow-remote`.
+        @Option(help: "The address to bind. Only loopback addresses unless --allow-remote.")
+        var host: String = "127.0.0.1"
+
+        /// Allows a non-loopback `--host`.
+        @Flag(help: "Allow a non-loopback --host. The emulator accepts demo credentials and has debug routes: never expose it.")
+        var allowRemote = false
+
+        /// A JSONL file of orders to start with.
+        @Option(help: ArgumentHelp("A JSONL file of orders to load at start (one {\"provider\",\"order_id\",\"status\",…} per line).", valueName: "file"))
+        var orders: String?
+
+        /// The latency model.
+        @Option(help: "Response latency: none, or drawn from Juspay's published percentiles.")
+        var latency: LatencyChoice = .none
+
+        /// The fraction of API requests that fail.
+        @Option(help: ArgumentHelp("The fraction (0 to 1) of API requests answered with --fail-with.", valueName: "rate"))
+        var failRate: Double = 0
+
+        /// The fault injected.
+        @Option(help: "The fault injected: 503, 429 (Retry-After: 1), reset (TCP reset), hang (no answer).")
+        var failWith: FaultChoice = .http503
+
+        /// The seed of every fault and latency draw.
+        @Option(help: "The seed of fault and latency draws; the same seed gives the same draws.")
+        var seed: UInt64 = 1
+
+        /// Rapyd idempotency replay.
+        @Option(help: "Whether Rapyd's idempotency header replays the first response (accounts differ).")
+        var idempotency: Toggle = .on
+
+        /// Rapyd's WAF windows.
+        @Option(help: "Whether Rapyd's rate-limit windows (200/min, 1000/5 min) answer 429.")
+        var rateLimits: Toggle = .on
+
+        /// What an unknown order id gets.
+        @Option(help: "What happens to an order id the emulator does not know: create it, or answer not found.")
+        var unknownOrders: UnknownOrdersChoice = .create
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+            guard failRate.isFinite, (0...1).contains(failRate) else {
+                throw ValidationError("--fail-rate must be between 0 and 1, got \(failRate)")
+            }
+            guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+            guard allowRemote || Self.isLoopback(host) else {
+                throw ValidationError(
+                    "--host \(host) is not a loopback address; the emulator accepts demo credentials and has debug routes, so pass --allow-remote if you really mean to expose it")
+            }
+            if let orders, !FileManager.default.isReadableFile(atPath: orders) {
+                throw ValidationError("--orders \(orders): no such readable file")
+            }
+        }
+
+        func run() async throws {
+            var configuration = EmbeddedEmulator.defaultConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.ordersFile = orders
+            configuration.latency = latency.value
+            configuration.failRate = failRate
+            configuration.failWith = failWith.value
+            configuration.seed = seed
+            configuration.idempotency = idempotency == .on
+            configuration.rateLimits = rateLimits == .on
+            configuration.unknownOrders = unknownOrders.value
+
+            // Signals are taken over before the listening line is printed, so a supervisor that
+            // sends SIGTERM as soon as it reads the line always gets a clean shutdown.
+            let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+            let emulator: EmbeddedEmulator
+            do {
+                emulator = try await EmbeddedEmulator.start(configuration)
+            } catch let error as EmulatorError {
+                CommandSupport.printError("orderbatch: \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            } catch {
+                CommandSupport.printError(
+                    "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            CommandSupport.printError("emulator: " + describe(configuration))
+            FileHandle.standardOutput.write(Data((Self.listeningLine(baseURL: emulator.baseURL) + "\n").utf8))
+
+            let signal = await signals.next()
+            CommandSupport.printError("emulator: \(signal == SIGINT ? "SIGINT" : "SIGTERM") received, shutting down")
+            let stats = emulator.stats()
+            try await emulator.shutdown()
+            CommandSupport.printError(
+                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied")
+        }
+
+        /// The line printed on standard output once the emulator is listening.
+        static func listeningLine(baseURL: String) -> String {
+            "emulator listening on \(baseURL) (juspay: /orders/{id}, rapyd: /v1/orders/{id}, stats: /__emulator/stats)"
+        }
+
+        /// Settings in one line, for standard error; names the credential sources, never the values.
+        private func describe(_ configuration: EmulatorConfiguration) -> String {
+            let environment = ProcessInfo.processInfo.environment
+            let credentialSources = ["JUSPAY_API_KEY", "RAPYD_ACCESS_KEY", "RAPYD_SECRET_KEY"].map { name in
+                "\(name) \(environment[name].map { $0.isEmpty ? "unset (demo value)" : "from environment" } ?? "unset (demo value)")"
+            }
+            var parts = [
+                "latency \(latency.rawValue)", "fail rate \(failRate)",
+                failRate > 0 ? "fail with \(failWith.rawValue)" : nil, "seed \(seed)",
+                "idempotency \(idempotency.rawValue)", "rate limits \(rateLimits.rawValue)",
+                "unknown orders \(unknownOrders.rawValue)",
+                orders.map { "orders from \($0)" },
+            ].compactMap { $0 }
+            parts.append("credentials: " + credentialSources.joined(separator: ", "))
+            return parts.joined(separator: "; ")
+        }
+
+        /// Whether `host` names this machine only: `localhost`, `127.0.0.0/8` or `::1`.
+        static func isLoopback(_ host: String) -> Bool {
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            if bare.lowercased() == "localhost" { return true }
+            var v4 = in_addr()
+            if inet_pton(AF_INET, bare, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+            var v6 = in6_addr()
+            if inet_pton(AF_INET6, bare, &v6) == 1 {
+                return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+            }
+            return false
+        }
+    }
+}
+
+// MARK: - Option values
+
+extension OrderBatch.Emulator {
+    /// `--latency none|juspay`.
+    enum LatencyChoice: String, ExpressibleByArgument, CaseIterable {
+        case none, juspay
+        var value: EmulatorLatency { self == .none ? .none : .juspay }
+    }
+
+    /// `--fail-with 503|429|reset|hang`.
+    enum FaultChoice: String, ExpressibleByArgument, CaseIterable {
+        case http503 = "503", http429 = "429", reset, hang
+        var value: EmulatorFault {
+            switch self {
+            case .http503: return .http503
+            case .http429: return .http429
+            case .reset: return .reset
+            case .hang: return .hang
+            }
+        }
+    }
+
+    /// `on|off`.
+    enum Toggle: String, ExpressibleByArgument, CaseIterable {
+        case on, off
+    }
+
+    /// `--unknown-orders create|not-found`.
+    enum UnknownOrdersChoice: String, ExpressibleByArgument, CaseIterable {
+        case create
+        case notFound = "not-found"
+        var value: EmulatorUnknownOrders { self == .create ? .create : .notFound }
+    }
+}
+
+// MARK: - Signals
+
+/// Waits for SIGINT/SIGTERM without being killed by them: the signals are ignored at the
+/// process level and delivered through dispatch sources instead. The first one wakes
+/// ``next()``; any later one (an impatient second Ctrl-C) exits at once with 128 + signal.
+private final class SignalWaiter: Sendable {
+    private enum State {
+        case waiting(CheckedContinuation<Int32, Never>?)
+        case received(Int32)
+        case consumed
+    }
+
+    // Kept so the sources live as long as the waiter.
+    private nonisolated(unsafe) let sources: [any DispatchSourceSignal]
+    private let state = LockedBox(State.waiting(nil))
+
+    init(signals: [Int32]) {
+        let state = self.state
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { SignalWaiter.deliver(number, to: state) }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Waits for the first signal and returns its number.
+    func next() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let ready: Int32? = state.withLock { state in
+                switch state {
+                case .received(let number):
+                    state = .consumed
+                    return number
+                case .waiting, .consumed:
+                    state = .waiting(continuation)
+                    return nil
+                }
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    private static func deliver(_ number: Int32, to state: LockedBox<State>) {
+        let continuation: CheckedContinuation<Int32, Never>?? = state.withLock { state in
+            switch state {
+            case .waiting(let continuation):
+                state = continuation == nil ? .received(number) : .consumed
+                return .some(continuation)
+            case .received, .consumed:
+                return .none
+            }
+        }
+        switch continuation {
+        case .some(.some(let continuation)): continuation.resume(returning: number)
+        case .some(.none): break
+        case .none: exit(128 + number)
+        }
+    }
+}
+
+/// A value behind an `NSLock`.
+private final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

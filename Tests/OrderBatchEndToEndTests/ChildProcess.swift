@@ -1,0 +1,112 @@
+import Foundation
+
+/// A child process of an end-to-end test: the real binary, with its standard output read
+/// line by line and its standard error kept, signals sent by pid, and exit awaited with a
+/// deadline (never blocking a test thread).
+final class ChildProcess: @unchecked Sendable {
+    /// How a child ended.
+    struct Exit: Equatable, CustomStringConvertible {
+        /// The exit status, or the signal number when ``bySignal``.
+        var status: Int32
+        /// Whether a signal ended it.
+        var bySignal: Bool
+        var description: String { bySignal ? "killed by signal \(status)" : "exit \(status)" }
+    }
+
+    /// A deadline passed.
+    struct Timeout: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+
+    private let process = Process()
+    private let lock = NSLock()
+    private var stdoutBuffer: [UInt8] = []
+    private var stderrBuffer: [UInt8] = []
+
+    /// Starts `executable` with `arguments`; `environment` entries are added to (or, with a
+    /// `nil` value, removed from) this process's environment.
+    init(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.append(data, toStdout: true)
+            if data.isEmpty { handle.readabilityHandler = nil }
+        }
+        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.append(data, toStdout: false)
+            if data.isEmpty { handle.readabilityHandler = nil }
+        }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private func append(_ data: Data, toStdout: Bool) {
+        lock.withLock {
+            if toStdout { stdoutBuffer.append(contentsOf: data) } else { stderrBuffer.append(contentsOf: data) }
+        }
+    }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Everything written to standard output so far.
+    var stdout: String { lock.withLock { String(decoding: stdoutBuffer, as: UTF8.self) } }
+
+    /// Everything written to standard error so far.
+    var stderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
+
+    /// Waits until standard output holds a complete first line, and returns it (without the newline).
+    func firstLine(timeout: Double = 10) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let line: String? = lock.withLock {
+                guard let newline = stdoutBuffer.firstIndex(of: 0x0A) else { return nil }
+                return String(decoding: stdoutBuffer[..<newline], as: UTF8.self)
+            }
+            if let line { return line }
+            if !process.isRunning { break }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        throw Timeout(what: "a first line on stdout (stderr: \(stderr))")
+    }
+
+    /// Sends `signal` to the process.
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end.
+    func exit(timeout: Double = 10) async throws -> Exit {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else { throw Timeout(what: "the process to exit") }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        // Let the pipe handlers drain what the process wrote last.
+        try await Task.sleep(nanoseconds: 50_000_000)
+        return Exit(status: process.terminationStatus, bySignal: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Runs `executable` to completion and returns its exit and output.
+    static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String?] = [:], timeout: Double = 30
+    ) async throws -> (exit: Exit, stdout: String, stderr: String) {
+        let child = try ChildProcess(executable, arguments, environment: environment)
+        let exit = try await child.exit(timeout: timeout)
+        return (exit, child.stdout, child.stderr)
+    }
+}
