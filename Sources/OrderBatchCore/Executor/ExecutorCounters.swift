@@ -1,5 +1,7 @@
 /// What the executor has done so far in this process: for the progress line, the summary and
-/// the Prometheus counters. Read it from ``ExecutorStateMachine/counters`` at any time.
+/// the Prometheus counters.
+///
+/// Read it from ``ExecutorStateMachine/counters`` at any time.
 public struct ExecutorCounters: Sendable, Equatable {
     /// Items whose first operation started.
     public var itemsStarted = 0

@@ -14,29 +14,43 @@
 ///   20 consecutive failures arrive after a few round trips at any concurrency ≥ 4, and after
 ///   about 6 s even when paced to Rapyd's 200 per minute (3.3 requests per second).
 public struct ExecutorPolicy: Sendable, Equatable {
-    /// Most operations (preflight, reconcile, send) in flight at once. Default 8.
+    /// Most operations (preflight, reconcile, send) in flight at once.
+    ///
+    /// Default 8.
     public var concurrency: Int
     /// The provider's published limits; empty means none is known (AIMD still reacts to 429).
     public var rateWindows: [RateWindow]
-    /// Per-attempt timeout the driver gives every provider call. Default 30 s: above Juspay's
+    /// Per-attempt timeout the driver gives every provider call.
+    ///
+    /// Default 30 s: above Juspay's
     /// and Rapyd's observed worst-case latencies by an order of magnitude.
     public var requestTimeout: Double
     /// Time an item may spend from its first operation until its last attempt must have
-    /// finished. No attempt starts that could not finish inside it. Default 300 s: room for
+    /// finished.
+    ///
+    /// No attempt starts that could not finish inside it. Default 300 s: room for
     /// every backoff of ``maxAttempts`` (≈145 s worst case) plus several slow attempts.
     public var itemBudget: Double
     /// Absolute time (driver's clock) after which no new work starts; nil for none.
     public var runDeadline: Double?
-    /// Most sends per item, counting those of earlier processes (resume). Default 12, see above.
+    /// Most sends per item, counting those of earlier processes (resume).
+    ///
+    /// Default 12, see above.
     public var maxAttempts: Int
-    /// Backoff before retry `n` (n = 1, 2, …) is uniform in `0 ... min(backoffMax, backoffBase · 2^(n-1))`
-    /// ("full jitter"). Default 0.25 s: a flaky provider gets its first retry within a quarter second.
+    /// The first retry's backoff bound: retry `n` waits `random(0, min(backoffMax, backoffBase · 2^(n-1)))`.
+    ///
+    /// That is "full jitter". Default 0.25 s: a flaky provider gets its first retry within a
+    /// quarter second.
     public var backoffBase: Double
-    /// Largest backoff. Default 20 s: long enough to let a provider recover, short enough that
+    /// Largest backoff.
+    ///
+    /// Default 20 s: long enough to let a provider recover, short enough that
     /// twelve attempts fit the item budget.
     public var backoffMax: Double
     /// Largest wait honoured from a `Retry-After`, and never beyond the item's budget: a
-    /// provider asking for ten hours must not stall the run. Default 60 s.
+    /// provider asking for ten hours must not stall the run.
+    ///
+    /// Default 60 s.
     public var retryAfterCap: Double
     /// How many retries the run may spend, relative to first attempts.
     public var retryBudget: RetryBudget
@@ -44,7 +58,9 @@ public struct ExecutorPolicy: Sendable, Equatable {
     public var breaker: Breaker
     /// Permanent failures past this stop the run; nil for no limit (the default).
     public var maxFailures: FailureLimit?
-    /// Whether each item is preflighted (order status read) before its first send. Default on.
+    /// Whether each item is preflighted (order status read) before its first send.
+    ///
+    /// Default on.
     public var preflight: Bool
     /// How the run's allowed rate reacts to 429 responses.
     public var adaptiveRate: AdaptiveRate
@@ -92,6 +108,7 @@ public struct ExecutorPolicy: Sendable, Equatable {
 
 extension ExecutorPolicy {
     /// Retries may not exceed `floor + ratio × first attempts` (job setting `retry.budget`).
+    ///
     /// Every operation counts: a preflight, reconciliation or send that is not a retry is a
     /// first attempt; one started after a failure is a retry.
     ///
@@ -101,9 +118,13 @@ extension ExecutorPolicy {
     /// provider failing one request in five needs only 0.25. The floor lets the first rows of
     /// a run retry before enough first attempts exist to earn a budget.
     public struct RetryBudget: Sendable, Equatable {
-        /// Retries allowed per first attempt. Default 0.5.
+        /// Retries allowed per first attempt.
+        ///
+        /// Default 0.5.
         public var ratio: Double
-        /// Retries allowed regardless of first attempts. Default 10.
+        /// Retries allowed regardless of first attempts.
+        ///
+        /// Default 10.
         public var floor: Int
 
         /// Creates a budget of `floor + ratio × first attempts` retries.
@@ -120,10 +141,14 @@ extension ExecutorPolicy {
 
     /// The circuit breaker (job setting `breaker`): after `consecutiveFailures` transport
     /// failures or 5xx responses in a row, with no success or other response between them,
-    /// the run stops, resumable, instead of burning every row into `failed`. Default 20;
+    /// the run stops, resumable, instead of burning every row into `failed`.
+    ///
+    /// Default 20;
     /// see ``ExecutorPolicy`` for the arithmetic.
     public struct Breaker: Sendable, Equatable {
-        /// Consecutive transport failures or 5xx responses that stop the run. Default 20.
+        /// Consecutive transport failures or 5xx responses that stop the run.
+        ///
+        /// Default 20.
         public var consecutiveFailures: Int
 
         /// Creates a breaker that trips after `consecutiveFailures` in a row.
@@ -164,11 +189,17 @@ extension ExecutorPolicy {
     /// ten seconds. The ceiling is the tightest ``RateWindow``'s rate or, with no window, the
     /// rate observed when the first 429 arrived.
     public struct AdaptiveRate: Sendable, Equatable {
-        /// Factor applied to the allowed rate on a 429. Default 0.5.
+        /// Factor applied to the allowed rate on a 429.
+        ///
+        /// Default 0.5.
         public var decreaseFactor: Double
-        /// Lowest allowed rate, in requests per second. Default 0.5.
+        /// Lowest allowed rate, in requests per second.
+        ///
+        /// Default 0.5.
         public var floorRate: Double
-        /// Fraction of the ceiling regained per second of successes. Default 0.05.
+        /// Fraction of the ceiling regained per second of successes.
+        ///
+        /// Default 0.05.
         public var increasePerSecond: Double
 
         /// Creates the AIMD settings.

@@ -1,5 +1,7 @@
 extension ExecutorStateMachine {
-    /// What the driver must do next. Perform the actions of one event in order.
+    /// What the driver must do next.
+    ///
+    /// Perform the actions of one event in order.
     public enum Action: Sendable, Equatable {
         /// Claim up to `count` more items from the store and answer with
         /// ``ExecutorStateMachine/itemsOffered(_:now:)`` (an empty array meaning none is left)
@@ -44,7 +46,9 @@ extension ExecutorStateMachine {
         case pending
     }
 
-    /// Why a run stopped before every item was done. All of them are resumable (exit 3).
+    /// Why a run stopped before every item was done.
+    ///
+    /// All of them are resumable (exit 3).
     public enum StopReason: Sendable, Equatable, CustomStringConvertible {
         /// The run deadline passed.
         case deadline

@@ -2,7 +2,9 @@
 
 extension ExecutorStateMachine {
     /// Items the machine keeps claimed but not yet started, at most; it asks for more when
-    /// half are gone. Four rounds of concurrency keep every slot busy between store claims.
+    /// half are gone.
+    ///
+    /// Four rounds of concurrency keep every slot busy between store claims.
     var prefetchTarget: Int { max(4 * policy.concurrency, 32) }
 
     /// After every event: start what may start, ask for items, finish the run, set the wake-up.

@@ -133,7 +133,9 @@ extension ExecutorStateMachine {
         enqueue(item, readyAt: readyAt, into: &actions)
     }
 
-    /// `item` cannot be tried again: `unknown` if it may have been applied, else `failed`. A
+    /// `item` cannot be tried again: `unknown` if it may have been applied, else `failed`.
+    ///
+    /// A
     /// `failed` held back while the breaker's count runs after a transport failure or 5xx of
     /// its own (``ExecutorStateMachine`` explains why).
     mutating func giveUp(_ item: Item, reason: String, into actions: inout [Action]) {

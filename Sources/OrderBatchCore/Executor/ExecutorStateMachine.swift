@@ -1,5 +1,7 @@
 /// The executor's decisions as a pure state machine: what to send next, when to retry, when
-/// to stop. It performs no I/O and reads no clock; a thin driver feeds it events (each with
+/// to stop.
+///
+/// It performs no I/O and reads no clock; a thin driver feeds it events (each with
 /// the driver's monotonic time in seconds) and performs the ``Action``s it returns.
 ///
 /// Modelled on async-http-client's `Transaction+StateMachine`: mutating event methods that
@@ -143,7 +145,9 @@ public struct ExecutorStateMachine: Sendable {
         return actions
     }
 
-    /// The driver claimed these items in answer to ``Action/requestItems(count:)``. An empty
+    /// The driver claimed these items in answer to ``Action/requestItems(count:)``.
+    ///
+    /// An empty
     /// array means the store has no more: the same as ``noMoreItems(now:)``. Items offered
     /// after a stop are handed straight back.
     public mutating func itemsOffered(_ offered: [WorkItem], now: Double) -> [Action] {
@@ -261,7 +265,9 @@ public struct ExecutorStateMachine: Sendable {
 
     /// Stops the run (signal, deadline, or a reason of the driver's): no new work starts,
     /// waiting items are put back, and ``Action/stopped(_:)`` follows once nothing is in
-    /// flight. A second stop is ignored; the first reason stands.
+    /// flight.
+    ///
+    /// A second stop is ignored; the first reason stands.
     public mutating func stop(_ reason: StopReason, now: Double) -> [Action] {
         if phase == .idle {
             phase = .done

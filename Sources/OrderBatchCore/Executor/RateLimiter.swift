@@ -72,7 +72,9 @@ public struct RateLimiter: Sendable {
     }
 
     /// A 429 arrived at `now` for a request started at `requestStartedAt`: halve the allowed
-    /// rate, once per round trip. With no ceiling yet, the observed rate becomes the ceiling.
+    /// rate, once per round trip.
+    ///
+    /// With no ceiling yet, the observed rate becomes the ceiling.
     public mutating func recordRateLimited(requestStartedAt: Double, now: Double) {
         guard requestStartedAt >= lastDecreaseAt else { return }
         lastDecreaseAt = now

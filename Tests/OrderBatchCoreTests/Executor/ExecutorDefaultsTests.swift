@@ -61,7 +61,9 @@ import Testing
     @Test func defaultsStopARefusingProviderPacedToRapydWithinSeconds() {
         var provider = SimulatedProvider()
         provider.preflight = { _, _, _ in .failed(SimulatedSend.refused.outcome) }
-        let policy = ExecutorPolicy(rateWindows: [RateWindow(limit: 200, seconds: 60), RateWindow(limit: 1000, seconds: 300)])
+        let policy = ExecutorPolicy(rateWindows: [
+            RateWindow(limit: 200, seconds: 60), RateWindow(limit: 1000, seconds: 300),
+        ])
         var simulation = ExecutorSimulation(policy: policy, count: 2000, provider: provider)
         simulation.run()
         #expect(simulation.violations == [])

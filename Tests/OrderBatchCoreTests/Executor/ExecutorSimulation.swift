@@ -2,7 +2,8 @@ import OrderBatchCore
 
 /// A uniform number in `0 ..< 1` fixed by `(seed, seq, n)`: the simulated provider's dice.
 func chance(_ seed: UInt64, _ seq: Int64, _ n: Int) -> Double {
-    var generator = SplitMix64(seed: seed &+ UInt64(bitPattern: seq) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 0xC2B2_AE3D_27D4_EB4F)
+    var generator = SplitMix64(
+        seed: seed &+ UInt64(bitPattern: seq) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 0xC2B2_AE3D_27D4_EB4F)
     _ = generator.next()
     return Double(generator.next() >> 11) / Double(UInt64(1) << 53)
 }
@@ -31,7 +32,8 @@ struct SimulatedSend {
 
     static func timedOut(landed: Bool, after seconds: Double) -> SimulatedSend {
         SimulatedSend(
-            outcome: Outcome(kind: .retryable(retryAfterSeconds: nil), errorCode: "timed_out", mayHaveBeenApplied: true),
+            outcome: Outcome(
+                kind: .retryable(retryAfterSeconds: nil), errorCode: "timed_out", mayHaveBeenApplied: true),
             applied: landed, latency: seconds)
     }
 }
@@ -185,7 +187,8 @@ struct ExecutorSimulation {
                 let end = min(supply.count, supplyIndex + count)
                 let batch = Array(supply[supplyIndex..<end])
                 supplyIndex = end
-                queue.append(contentsOf: batch.isEmpty ? machine.noMoreItems(now: now) : machine.itemsOffered(batch, now: now))
+                queue.append(
+                    contentsOf: batch.isEmpty ? machine.noMoreItems(now: now) : machine.itemsOffered(batch, now: now))
             case .preflight(let seq):
                 started(seq, .preflight)
                 let result = provider.preflight(seq, nextCall(seq), now)
@@ -203,7 +206,8 @@ struct ExecutorSimulation {
                     result = (applications[seq] ?? 0) > 0 ? .inEffect : .notInEffect
                 }
                 schedule(
-                    Completion(time: now + provider.latency, order: 0, seq: seq, operation: .reconcile, reconcile: result))
+                    Completion(
+                        time: now + provider.latency, order: 0, seq: seq, operation: .reconcile, reconcile: result))
             case .send(let seq, let attempt):
                 started(seq, .send(attempt: attempt))
                 let send = provider.send(seq, attempt, now)
@@ -226,7 +230,9 @@ struct ExecutorSimulation {
                 endTime = now
             case .completed:
                 if inFlight != 0 { violations.append("completed with \(inFlight) in flight") }
-                if finishes.count != supply.count { violations.append("completed with \(supply.count - finishes.count) items unfinished") }
+                if finishes.count != supply.count {
+                    violations.append("completed with \(supply.count - finishes.count) items unfinished")
+                }
                 completed = true
                 endTime = now
             }
@@ -249,7 +255,8 @@ struct ExecutorSimulation {
     func windowViolation(_ window: RateWindow) -> String? {
         let sorted = starts.sorted()
         guard sorted.count > window.limit else { return nil }
-        for index in 0..<(sorted.count - window.limit) where sorted[index + window.limit] < sorted[index] + window.seconds {
+        for index in 0..<(sorted.count - window.limit)
+        where sorted[index + window.limit] < sorted[index] + window.seconds {
             return "\(window.limit + 1) starts between \(sorted[index]) and \(sorted[index + window.limit])"
         }
         return nil

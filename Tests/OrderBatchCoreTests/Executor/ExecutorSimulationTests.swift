@@ -90,7 +90,8 @@ import Testing
     @Test func aimdSlowsOnRefusalsAndRecovers() {
         var provider = SimulatedProvider(latency: 0.05)
         provider.send = { _, _, now in now >= 20 && now < 25 ? .status(429) : .ok() }
-        let policy = ExecutorPolicy(concurrency: 8, rateWindows: [RateWindow(limit: 600, seconds: 60)], preflight: false)
+        let policy = ExecutorPolicy(
+            concurrency: 8, rateWindows: [RateWindow(limit: 600, seconds: 60)], preflight: false)
         var simulation = ExecutorSimulation(policy: policy, count: 900, provider: provider)
         simulation.run()
         #expect(simulation.violations == [])

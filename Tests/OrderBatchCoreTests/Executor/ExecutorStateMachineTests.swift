@@ -13,7 +13,8 @@ import Testing
         kind: .permanent, httpStatus: 400, errorCode: "INVALID_AMOUNT", message: "amount must be positive")
 
     static func policy(
-        concurrency: Int = 4, preflight: Bool = false, maxAttempts: Int = 12, maxFailures: ExecutorPolicy.FailureLimit? = nil,
+        concurrency: Int = 4, preflight: Bool = false, maxAttempts: Int = 12,
+        maxFailures: ExecutorPolicy.FailureLimit? = nil,
         runDeadline: Double? = nil, itemBudget: Double = 300, requestTimeout: Double = 30
     ) -> ExecutorPolicy {
         ExecutorPolicy(
@@ -53,7 +54,8 @@ import Testing
     }
 
     @Test func preflightSkipAndRejectEndTheItemWithoutSending() {
-        var (machine, actions) = Self.started(Self.policy(preflight: true), items: [WorkItem(seq: 1), WorkItem(seq: 2)])
+        var (machine, actions) = Self.started(
+            Self.policy(preflight: true), items: [WorkItem(seq: 1), WorkItem(seq: 2)])
         #expect(actions.prefix(2) == [.preflight(seq: 1), .preflight(seq: 2)])
         #expect(
             machine.preflightFinished(seq: 1, result: .skip(reason: "order is CHARGED"), now: 1)
@@ -90,7 +92,8 @@ import Testing
     }
 
     @Test func aReconcileThatCannotTellLeavesTheItemUnknownNeverFailed() {
-        var (machine, _) = Self.started(Self.policy(), items: [WorkItem(seq: 5, needsReconcile: true, attemptsSoFar: 1)])
+        var (machine, _) = Self.started(
+            Self.policy(), items: [WorkItem(seq: 5, needsReconcile: true, attemptsSoFar: 1)])
         let actions = machine.reconcileFinished(seq: 5, result: .failed(Self.badRequest), now: 1)
         #expect(
             actions.first
@@ -124,7 +127,8 @@ import Testing
         var (machine, _) = Self.started(Self.policy(), items: [WorkItem(seq: 1)])
         let wake = Self.wake(machine.attemptFinished(seq: 1, outcome: Self.timedOut, now: 30)) ?? 0
         #expect(machine.tick(now: wake).contains(.reconcile(seq: 1)))
-        #expect(machine.reconcileFinished(seq: 1, result: .notInEffect, now: wake + 1).contains(.send(seq: 1, attempt: 2)))
+        #expect(
+            machine.reconcileFinished(seq: 1, result: .notInEffect, now: wake + 1).contains(.send(seq: 1, attempt: 2)))
     }
 
     @Test func outOfAttemptsAfterATimeoutIsUnknownNotFailed() {
@@ -140,7 +144,8 @@ import Testing
         #expect(machine.counters.failed == 0)
         // Item 2 succeeds: not an outage, item 1 failed on its own.
         let actions = machine.attemptFinished(seq: 2, outcome: Self.ok, now: 2)
-        #expect(actions.contains(.finish(seq: 1, state: .failed, reason: "gave up after 1 attempts; last: HTTP 503 E503")))
+        #expect(
+            actions.contains(.finish(seq: 1, state: .failed, reason: "gave up after 1 attempts; last: HTTP 503 E503")))
         #expect(actions.contains(.finish(seq: 2, state: .succeeded, reason: nil)))
     }
 
@@ -232,6 +237,18 @@ import Testing
         #expect(Self.sends(machine.tick(now: 62)) == [2])
     }
 
+    @Test func aRateLimitRefusalWithRetryAfterPausesTheWholeRun() {
+        var (machine, _) = Self.started(Self.policy(concurrency: 1), items: (1...3).map { WorkItem(seq: $0) })
+        let refused = Outcome(kind: .retryable(retryAfterSeconds: 5), httpStatus: 429)
+        let actions = machine.attemptFinished(seq: 1, outcome: refused, now: 1)
+        // Item 2 is not sent into the limit: nothing starts before 1 + 5.
+        #expect(Self.sends(actions) == [])
+        #expect(Self.wake(actions) == 6)
+        #expect(Self.sends(machine.tick(now: 6)) == [1])  // the retry first
+        #expect(machine.counters.rateLimited == 1)
+        #expect(machine.rateLimiter.allowedRate != nil)  // a ceiling now exists
+    }
+
     @Test func aRetryAfterBeyondTheItemBudgetFailsTheItem() {
         var (machine, _) = Self.started(Self.policy(itemBudget: 60), items: [WorkItem(seq: 1), WorkItem(seq: 2)])
         _ = machine.attemptFinished(seq: 2, outcome: Self.ok, now: 0.5)  // the provider is up
@@ -271,7 +288,8 @@ import Testing
         _ = machine.noMoreItems(now: 0)
         #expect(machine.attemptFinished(seq: 1, outcome: Self.badRequest, now: 1).contains(.send(seq: 3, attempt: 1)))
         let actions = machine.attemptFinished(seq: 2, outcome: Self.badRequest, now: 2)
-        #expect(actions.contains(.finish(seq: 4, state: .pending, reason: "stopped: 2 rows failed, past --max-failures 1")))
+        #expect(
+            actions.contains(.finish(seq: 4, state: .pending, reason: "stopped: 2 rows failed, past --max-failures 1")))
         #expect(Self.sends(actions) == [])
         #expect(
             machine.attemptFinished(seq: 3, outcome: Self.ok, now: 3).last
