@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import OrderBatchCore
+
+@Suite struct SQLiteRunStoreRunTests {
+    let directory = StoreTestDirectory()
+
+    @Test func createsReadsAndListsRuns() throws {
+        let clock = TestClock()
+        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
+        defer { try? store.close() }
+        let base = Date(timeIntervalSince1970: 1_700_000_000)
+        try store.createRun(StoreFixtures.newRun(id: "a", jobName: "j1", createdAt: base))
+        try store.createRun(StoreFixtures.newRun(id: "b", jobName: "j2", createdAt: base + 10))
+        try store.createRun(StoreFixtures.newRun(id: "c", jobName: "j1", createdAt: base + 20))
+
+        let a = try #require(try store.run(id: "a"))
+        #expect(a.state == .ingesting)
+        #expect(a.jobText == "name: j1\nprovider: juspay\n")
+        #expect(a.optionsJSON == #"{"concurrency":8}"#)
+        #expect(a.createdAt == base)
+        #expect(a.startedAt == nil)
+        #expect(try store.run(id: "zzz") == nil)
+        #expect(try store.recentRuns(limit: 2).map(\.id) == ["c", "b"])
+        #expect(try store.latestRun(jobName: "j1")?.id == "c")
+        #expect(try store.latestRun(jobName: "nope") == nil)
+        #expect(throws: RunStoreError.duplicateRun("a")) { try store.createRun(StoreFixtures.newRun(id: "a")) }
+    }
+
+    @Test func stateChangesRecordStartAndFinish() throws {
+        let clock = TestClock()
+        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
+        defer { try? store.close() }
+        try store.createRun(StoreFixtures.newRun(id: "r"))
+        try store.setRunState(id: "r", .ready, reason: nil)
+        clock.advance(5)
+        let started = clock.now
+        try store.setRunState(id: "r", .running, reason: nil)
+        clock.advance(5)
+        try store.setRunState(id: "r", .stopped, reason: "signal SIGTERM")
+        var run = try #require(try store.run(id: "r"))
+        #expect(run.state == .stopped)
+        #expect(run.stateReason == "signal SIGTERM")
+        #expect(run.startedAt == started)
+        #expect(run.finishedAt == nil)
+        clock.advance(5)
+        try store.setRunState(id: "r", .running, reason: nil)  // resume keeps the first start
+        clock.advance(5)
+        try store.setRunState(id: "r", .finished, reason: nil)
+        run = try #require(try store.run(id: "r"))
+        #expect(run.state == .finished)
+        #expect(run.stateReason == nil)
+        #expect(run.startedAt == started)
+        #expect(run.finishedAt == clock.now)
+        #expect(run.updatedAt == clock.now)
+        #expect(throws: RunStoreError.unknownRun("missing")) { try store.setRunState(id: "missing", .ready, reason: nil) }
+    }
+
+    @Test func completedRunFindsOnlyFinishedRunsOfTheSameJobAndInput() throws {
+        let store = try SQLiteRunStore(path: directory.path())
+        defer { try? store.close() }
+        try store.createRun(StoreFixtures.newRun(id: "x1", jobName: "j", sha: "abc"))
+        #expect(try store.completedRun(jobName: "j", inputSHA256: "abc") == nil)  // still ingesting
+        try store.setRunState(id: "x1", .finished, reason: nil)
+        try store.createRun(StoreFixtures.newRun(id: "x2", jobName: "other", sha: "abc"))
+        try store.setRunState(id: "x2", .finished, reason: nil)
+        #expect(try store.completedRun(jobName: "j", inputSHA256: "abc")?.id == "x1")
+        #expect(try store.completedRun(jobName: "j", inputSHA256: "def") == nil)
+        #expect(try store.completedRun(jobName: "k", inputSHA256: "abc") == nil)
+    }
+}
