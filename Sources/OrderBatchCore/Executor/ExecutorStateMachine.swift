@@ -23,6 +23,8 @@
 /// - Only retryable outcomes are retried, after a full-jitter backoff (at least the capped
 ///   `Retry-After`), while attempts, the retry budget and the item's budget allow. An attempt
 ///   that may have been applied is reconciled before the item is sent again.
+/// - A 429 halves the whole run's allowed rate (see ``RateLimiter``), and a 429's
+///   `Retry-After` (capped) pauses every start, not just the refused item's: the limit is shared.
 /// - An item that may have been applied and cannot be tried again ends `unknown`, never `failed`.
 /// - When a retryable transport failure or 5xx leaves an item out of retries while the
 ///   breaker's count of consecutive failures is running, the item's final state is held back:

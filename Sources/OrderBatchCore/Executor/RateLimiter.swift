@@ -128,19 +128,17 @@ public struct RateLimiter: Sendable {
 
 /// The start times of one window's last `limit` requests, in a ring.
 private struct SlidingLog: Sendable {
+    let limit: Int
     let seconds: Double
-    var times: [Double]
+    var times: [Double] = []
     /// Slot the next start overwrites; once full, it holds the oldest of the last `limit`.
     var next = 0
 
     init(window: RateWindow) {
-        self.seconds = window.seconds
-        self.times = []
-        self.times.reserveCapacity(window.limit)
         self.limit = window.limit
+        self.seconds = window.seconds
+        self.times.reserveCapacity(window.limit)
     }
-
-    let limit: Int
 
     /// When the next start is allowed, or nil when the window is not full.
     func nextAllowed() -> Double? {
