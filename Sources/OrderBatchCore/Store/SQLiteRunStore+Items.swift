@@ -28,7 +28,8 @@ extension SQLiteRunStore {
                     try insert.bind(item.payload, at: 5)
                     try insert.bind(item.inputJSON, at: 6)
                     try insert.bind(item.state.rawValue, at: 7)
-                    let key = item.state == .invalid ? nil : IdempotencyKey.make(runID: runID, seq: item.seq, generation: 1)
+                    let key =
+                        item.state == .invalid ? nil : IdempotencyKey.make(runID: runID, seq: item.seq, generation: 1)
                     try insert.bind(key, at: 8)
                     try insert.bind(item.errorMessage, at: 9)
                     try insert.bind(now, at: 10)
@@ -217,9 +218,10 @@ extension SQLiteRunStore {
         if let states, states.isEmpty { return }
         // State names are the enum's raw values, never user text: safe to place in the SQL, and the text
         // (hence the cached statement) is the same for the same set.
-        let filter = states.map { set in
-            " AND state IN (" + set.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
-        } ?? ""
+        let filter =
+            states.map { set in
+                " AND state IN (" + set.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+            } ?? ""
         let sql = """
             SELECT seq, line, order_id, input_json, state, generation, idempotency_key, attempts, last_http_status,
                    error_code, error_message, validation_error, latency_ms, updated_at
@@ -260,7 +262,8 @@ extension SQLiteRunStore {
                 guard let phase = statement.string(at: 2).flatMap(AttemptRecord.Phase.init(rawValue:)),
                     let result = statement.string(at: 8).flatMap(AttemptRecord.Result.init(rawValue:))
                 else {
-                    throw RunStoreError.corruptRow(runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
+                    throw RunStoreError.corruptRow(
+                        runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
                 }
                 let record = AttemptRecord(
                     attempt: Int(statement.int64(at: 1)), phase: phase,

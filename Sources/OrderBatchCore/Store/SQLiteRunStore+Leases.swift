@@ -88,7 +88,8 @@ extension SQLiteRunStore {
         try select.bind(name, at: 2)
         guard try select.step() else { return nil }
         let holder = LeaseHolder(
-            scope: scope, name: name, runID: select.string(at: 0) ?? "", pid: Int32(truncatingIfNeeded: select.int64(at: 2)),
+            scope: scope, name: name, runID: select.string(at: 0) ?? "",
+            pid: Int32(truncatingIfNeeded: select.int64(at: 2)),
             host: select.string(at: 3) ?? "", acquiredAt: Date(timeIntervalSince1970: select.double(at: 4)),
             heartbeatAt: Date(timeIntervalSince1970: select.double(at: 5)))
         return (holder, select.string(at: 1) ?? "")

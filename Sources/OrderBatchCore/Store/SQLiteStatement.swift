@@ -75,7 +75,8 @@ final class SQLiteStatement {
         guard let value else { return try bindNull(at: index) }
         let rc = value.withUnsafeBytes { bytes -> Int32 in
             // A zero-length blob needs a non-NULL pointer too.
-            sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
+            sqlite3_bind_blob(
+                handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
                 csqlite_transient())
         }
         try check(rc)

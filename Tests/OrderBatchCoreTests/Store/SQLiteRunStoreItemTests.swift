@@ -77,7 +77,9 @@ import Testing
         let store = try store(rows: 5)
         defer { try? store.close() }
         // Rows 6 and 7 are new, row 5 is a duplicate: the whole batch is refused.
-        #expect(throws: SQLiteError.self) { try store.insertItems(runID: "r", Array(StoreFixtures.items(5...7).reversed())) }
+        #expect(throws: SQLiteError.self) {
+            try store.insertItems(runID: "r", Array(StoreFixtures.items(5...7).reversed()))
+        }
         #expect(try store.counts(runID: "r").total == 5)
         // Rows of an unknown run break the foreign key.
         #expect(throws: SQLiteError.self) { try store.insertItems(runID: "ghost", StoreFixtures.items(1...1)) }
@@ -94,7 +96,9 @@ import Testing
         #expect(first.map(\.seq) == [1, 2, 4, 5])
         #expect(first.allSatisfy { !$0.needsReconcile && $0.generation == 1 && $0.attempts == 0 })
         #expect(first[0].idempotencyKey == "ob-r-1-g1")
-        #expect(first[0].outbound == OutboundItem(seq: 1, orderID: "ORD1", payload: #"{"amount":"1.00"}"#, idempotencyKey: "ob-r-1-g1"))
+        #expect(
+            first[0].outbound
+                == OutboundItem(seq: 1, orderID: "ORD1", payload: #"{"amount":"1.00"}"#, idempotencyKey: "ob-r-1-g1"))
         var counts = try store.counts(runID: "r")
         #expect(counts.inFlight == 4)
         #expect(counts.pending == 5)

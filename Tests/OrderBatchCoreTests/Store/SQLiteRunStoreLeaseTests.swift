@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Testing
 
@@ -13,7 +13,9 @@ import Testing
     /// Two stores on one file, as two processes would have.
     private func twoStores() throws -> (SQLiteRunStore, SQLiteRunStore) {
         let path = directory.path()
-        return (try SQLiteRunStore(path: path, clock: clock.function), try SQLiteRunStore(path: path, clock: clock.function))
+        return (
+            try SQLiteRunStore(path: path, clock: clock.function), try SQLiteRunStore(path: path, clock: clock.function)
+        )
     }
 
     /// An owner on this host whose pid belongs to a live process (this one), with its own token.
@@ -39,7 +41,8 @@ import Testing
         #expect(try a.acquireLease(jobName: "job", runID: "r1", owner: me, ttlSeconds: 30) == .acquired(takenOver: []))
 
         // Same job, another run: refused by the job lease.
-        let blockedByJob = try #require(holder(try b.acquireLease(jobName: "job", runID: "r2", owner: other, ttlSeconds: 30)))
+        let blockedByJob = try #require(
+            holder(try b.acquireLease(jobName: "job", runID: "r2", owner: other, ttlSeconds: 30)))
         #expect(blockedByJob.scope == .job)
         #expect(blockedByJob.runID == "r1")
         #expect(blockedByJob.pid == me.pid)
@@ -48,18 +51,21 @@ import Testing
         #expect(blockedByJob.description.contains("pid \(me.pid) on host \(me.host) (run r1"))
 
         // Same run under another job name: refused by the run lease.
-        let blockedByRun = try #require(holder(try b.acquireLease(jobName: "job2", runID: "r1", owner: other, ttlSeconds: 30)))
+        let blockedByRun = try #require(
+            holder(try b.acquireLease(jobName: "job2", runID: "r1", owner: other, ttlSeconds: 30)))
         #expect(blockedByRun.scope == .run)
         // The refused attempt left nothing behind.
         #expect(try a.renewLease(jobName: "job", runID: "r1", owner: me))
 
         // Another job and run are independent.
-        #expect(try b.acquireLease(jobName: "job2", runID: "r2", owner: other, ttlSeconds: 30) == .acquired(takenOver: []))
+        #expect(
+            try b.acquireLease(jobName: "job2", runID: "r2", owner: other, ttlSeconds: 30) == .acquired(takenOver: []))
 
         // After release the other process gets it.
         try a.releaseLease(jobName: "job", runID: "r1", owner: me)
         #expect(try a.renewLease(jobName: "job", runID: "r1", owner: me) == false)
-        #expect(try b.acquireLease(jobName: "job", runID: "r1", owner: other, ttlSeconds: 30) == .acquired(takenOver: []))
+        #expect(
+            try b.acquireLease(jobName: "job", runID: "r1", owner: other, ttlSeconds: 30) == .acquired(takenOver: []))
     }
 
     @Test func aLeaseWithAnExpiredHeartbeatIsTakenOver() throws {
@@ -76,7 +82,9 @@ import Testing
         clock.advance(25)  // 25 s since the last heartbeat: still live
         #expect(holder(try b.acquireLease(jobName: "job", runID: "r1", owner: other, ttlSeconds: 30)) != nil)
         clock.advance(10)  // 35 s: stale
-        guard case let .acquired(takenOver) = try b.acquireLease(jobName: "job", runID: "r1", owner: other, ttlSeconds: 30)
+        guard
+            case let .acquired(takenOver) = try b.acquireLease(
+                jobName: "job", runID: "r1", owner: other, ttlSeconds: 30)
         else {
             Issue.record("expected a takeover")
             return
@@ -106,7 +114,8 @@ import Testing
         let dead = LeaseOwner(pid: deadPID, host: LeaseOwner.currentHost(), token: "dead")
         _ = try a.acquireLease(jobName: "job", runID: "r1", owner: dead, ttlSeconds: 3600)
         let me = LeaseOwner.current()
-        guard case let .acquired(takenOver) = try b.acquireLease(jobName: "job", runID: "r1", owner: me, ttlSeconds: 3600)
+        guard
+            case let .acquired(takenOver) = try b.acquireLease(jobName: "job", runID: "r1", owner: me, ttlSeconds: 3600)
         else {
             Issue.record("expected a takeover of the dead process's lease")
             return
@@ -132,7 +141,8 @@ import Testing
         let child = LeaseOwner(pid: sleeper.processIdentifier, host: LeaseOwner.currentHost(), token: "child")
         #expect(!LeaseOwner.isDead(pid: child.pid))
         _ = try a.acquireLease(jobName: "job", runID: "r1", owner: child, ttlSeconds: 3600)
-        let held = try #require(holder(try b.acquireLease(jobName: "job", runID: "r1", owner: .current(), ttlSeconds: 3600)))
+        let held = try #require(
+            holder(try b.acquireLease(jobName: "job", runID: "r1", owner: .current(), ttlSeconds: 3600)))
         #expect(held.pid == child.pid)
 
         // A dead pid on ANOTHER host proves nothing: the lease holds until its heartbeat expires.

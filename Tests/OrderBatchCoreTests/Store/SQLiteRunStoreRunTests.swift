@@ -54,7 +54,9 @@ import Testing
         #expect(run.startedAt == started)
         #expect(run.finishedAt == clock.now)
         #expect(run.updatedAt == clock.now)
-        #expect(throws: RunStoreError.unknownRun("missing")) { try store.setRunState(id: "missing", .ready, reason: nil) }
+        #expect(throws: RunStoreError.unknownRun("missing")) {
+            try store.setRunState(id: "missing", .ready, reason: nil)
+        }
     }
 
     @Test func completedRunFindsOnlyFinishedRunsOfTheSameJobAndInput() throws {
