@@ -140,7 +140,7 @@ import Testing
         let closed = try await EmulatorServer.start(EmulatorConfiguration())
         let url = closed.baseURL + "/orders/o1"
         try await closed.shutdown()
-        try await withCurlTransport { transport in
+        await withCurlTransport { transport in
             let error = await TransportFixture.failure(
                 transport,
                 HTTPRequest(method: .post, url: url, body: Array("a=1".utf8), timeoutMilliseconds: 2_000))
