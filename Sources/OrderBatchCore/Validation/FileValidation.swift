@@ -56,11 +56,13 @@ public struct FileValidation {
     ///
     /// - Throws: ``InputError`` when the file cannot be read on; errors from `onRecord`.
     public func run(
-        source: any RecordSource, sourcePath: String, onRecord: ((ValidatedRecord) throws -> Void)? = nil
+        source: any RecordSource, sourcePath: String, findDuplicates: Bool = true, onRecord: ((ValidatedRecord) throws -> Void)? = nil
     ) throws -> ValidationReport {
         var report = ValidationReport()
         var index = DuplicateIndex()
         var lastColumns: [String]? = nil
+        // For CSV: `validator` specialised for the current header.
+        var rowValidator = validator
         var lastColumnsBad = false
         var keptRowIssues: [InputIssue] = []
         var headerIssues: [InputIssue] = []
@@ -97,8 +99,9 @@ public struct FileValidation {
                         }
                     }
                     lastColumns = record.columns
+                    if !columnsPerRecord { rowValidator = validator.specialized(forColumns: record.columns) }
                 }
-                var verdict = validator.validate(record)
+                var verdict = rowValidator.validate(record)
                 if lastColumnsBad, case .valid = verdict { verdict = .invalid([]) }
                 switch verdict {
                 case .valid(let row):
@@ -114,7 +117,7 @@ public struct FileValidation {
         }
 
         let candidates = index.candidateSeqs()
-        if !candidates.isEmpty {
+        if findDuplicates && !candidates.isEmpty {
             report.duplicates = try confirmDuplicates(candidates, source: source)
             report.valid -= report.duplicates.count
             report.invalid += report.duplicates.count

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import OrderBatchCore
+
+extension OrderBatch {
+    /// `orderbatch run JOB`: validate and ingest the input into SQLite, then execute it.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the input, record every row in SQLite, then send the updates.",
+            discussion: """
+                Exit status: 0 every row succeeded; 1 finished with failed or skipped rows; 2 invalid input, nothing \
+                sent; 3 stopped early (deadline, signal, breaker, --max-failures), resume it; 64 usage, job-file or \
+                missing-credential error; 75 another process is executing this job.
+                """)
+
+        @Argument(help: "The job file (YAML).") var job: String
+        @Option(help: "Use this input file instead of the job's `input`.") var input: String?
+        @Option(help: "SQLite state file (default: the job's `state`).") var db: String?
+        @Option(help: "Run id (default: generated, e.g. 20261123-020000-4f2a).") var runID: String?
+        @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
+        @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.") var dryRun = false
+        @Flag(help: "Run even if this job already completed a run on an input with the same SHA-256.") var allowRerun = false
+        @Option(help: "Stop when permanent failures pass N rows or N% of rows (exit 3).") var maxFailures: String?
+        @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
+        @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
+        @Option(help: "Stop starting work after this long (e.g. 50m); exit 3, resumable.") var deadline: String?
+        @Option(help: "Write Prometheus text-format metrics to this file at the end.") var metrics: String?
+        @Flag(help: "Print the summary as JSON.") var json = false
+
+        func validate() throws {
+            if let c = concurrency, !(1...256).contains(c) { throw ValidationError("--concurrency must be from 1 to 256") }
+            if let id = runID, id.isEmpty || id.count > 64 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                throw ValidationError("--run-id must be 1–64 letters, digits, '-' or '_'")
+            }
+        }
+
+        func run() async throws {
+            let job = try CommandSupport.loadJob(self.job)
+            let inputPath = try CommandSupport.inputPath(job: job, override: input)
+            let format = try CommandSupport.inputFormat(job: job, path: inputPath)
+            let session = RunSession(
+                job: job,
+                overrides: .init(
+                    concurrency: concurrency, rate: rate, deadline: deadline, maxFailures: maxFailures,
+                    skipInvalid: skipInvalid, input: inputPath),
+                json: json, metricsPath: metrics)
+            let effective = try session.effectiveJob()
+
+            // 1. Validate the whole file before anything is stored or sent.
+            let validation = FileValidation(
+                validator: job.provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: 50)
+            let report: ValidationReport
+            do {
+                report = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath)
+            } catch let error as InputError {
+                CommandSupport.printError("orderbatch: \(error); nothing was sent")
+                throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
+            }
+            if !report.isClean && (!skipInvalid || report.columnIssueCount > 0) {
+                for issue in report.issues.prefix(50) { CommandSupport.printError(CommandSupport.format(issue, path: inputPath)) }
+                if report.issueCount > min(50, report.issues.count) {
+                    CommandSupport.printError("… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)")
+                }
+                CommandSupport.printError(
+                    "orderbatch: \(inputPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
+                        + (report.columnIssueCount > 0 ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
+                throw ExitCode(ExitStatus.invalidInput.rawValue)
+            }
+
+            if dryRun {
+                try printDryRun(job: effective, inputPath: inputPath, format: format, validation: validation, report: report)
+                return
+            }
+
+            // 2. Refuse a second run of the same input unless asked.
+            let dbPath = db ?? job.state
+            let store = try openStore(dbPath)
+            let sha: String
+            do {
+                sha = try SHA256Hasher.hexDigest(ofFileAt: inputPath)
+            } catch {
+                CommandSupport.printError("orderbatch: \(inputPath): \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            if !allowRerun, let done = try store.completedRun(jobName: job.name, inputSHA256: sha) {
+                CommandSupport.printError(
+                    "orderbatch: job \(job.name) already ran this input (SHA-256 \(sha.prefix(12))…) as run \(done.id), which finished; "
+                        + "nothing was sent. Pass --allow-rerun to send it again.")
+                return
+            }
+            let runID = self.runID ?? Self.makeRunID()
+            let owner = try RunSession.acquireLease(store: store, job: job, runID: runID)
+
+            // 3. Ingest: every row into SQLite, so resume never needs the file.
+            let options = try JSONEncoder().encode(session.overrides)
+            do {
+                try store.createRun(NewRun(
+                    id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
+                    inputPath: inputPath, inputSHA256: sha, optionsJSON: String(decoding: options, as: UTF8.self),
+                    createdAt: Date()))
+                _ = try Ingest.run(
+                    store: store, runID: runID, source: format.makeSource(path: inputPath), sourcePath: inputPath,
+                    validation: validation, duplicates: report.duplicates)
+                try store.setRunState(id: runID, .ready, reason: nil)
+            } catch {
+                try? store.releaseLease(jobName: job.name, runID: runID, owner: owner)
+                CommandSupport.printError("orderbatch: could not record the run in \(dbPath): \(error); nothing was sent")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            if !json { CommandSupport.printError("orderbatch: run \(runID): \(report.rows) rows recorded in \(dbPath)") }
+
+            // 4. Execute.
+            var s = session
+            s.job.state = dbPath
+            let status = try await s.execute(store: store, runID: runID, owner: owner)
+            try? store.close()
+            if status != .success { throw ExitCode(status.rawValue) }
+        }
+
+        private func printDryRun(
+            job: Job, inputPath: String, format: InputFormat, validation: FileValidation, report: ValidationReport
+        ) throws {
+            let base = job.endpoint.baseURL(for: job.provider) ?? "http://127.0.0.1:<emulator-port>"
+            let client = RunSession.makeDryRunClient(job: job, baseURL: base)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let dup = Set(report.duplicates.map(\.seq))
+            var shown = 0
+            _ = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath, findDuplicates: false) { v in
+                guard let row = v.row, !dup.contains(v.seq) else { return }
+                let payload = String(decoding: try encoder.encode(row.update), as: UTF8.self)
+                let item = OutboundItem(seq: Int64(v.seq), orderID: row.orderID, payload: payload, idempotencyKey: "ob-<run>-\(v.seq)-g1")
+                print("# line \(v.line)")
+                print(client.describe(item))
+                shown += 1
+            }
+            print("# dry run: \(shown) requests would be sent to \(base); nothing was sent")
+        }
+
+        private func openStore(_ path: String) throws -> SQLiteRunStore {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            do {
+                return try SQLiteRunStore(path: path)
+            } catch {
+                CommandSupport.printError("orderbatch: cannot open the state database \(path): \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+
+        static func makeRunID() -> String {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "UTC")
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            let suffix = (try? SecureRandom.bytes(2)).map { $0.map { String(format: "%02x", $0) }.joined() } ?? "0000"
+            return f.string(from: Date()) + "-" + suffix
+        }
+    }
+}
+
+extension RunSession {
+    /// A client that only describes requests: placeholder credentials, never sent.
+    static func makeDryRunClient(job: Job, baseURL: String) -> any ProviderClient {
+        let transport = NeverTransport()
+        switch job.provider {
+        case .juspay:
+            return JuspayClient(
+                configuration: .init(baseURL: baseURL, merchantID: job.merchantID ?? "", apiKey: Secret("dry-run")),
+                transport: transport)
+        case .rapyd:
+            return RapydClient(
+                configuration: .init(baseURL: baseURL, accessKey: Secret("dry-run"), secretKey: Secret("dry-run"), preflight: false),
+                transport: transport)
+        }
+    }
+}
+
+/// The dry run's transport: refuses to send anything.
+struct NeverTransport: HTTPTransport {
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        throw TransportError(kind: .other, detail: "dry run: nothing is sent", requestMayHaveBeenSent: false)
+    }
+}

@@ -1,0 +1,299 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import OrderBatchCore
+import OrderBatchEmulator
+
+/// What `run`, `resume` and `retry` share: credentials, the provider client, the lease, signals,
+/// the driver, the summary, the metrics file and the exit code.
+struct RunSession {
+    /// Options that change how a run executes; recorded with the run so `resume` reuses them.
+    struct Overrides: Codable {
+        var concurrency: Int?
+        var rate: String?
+        var deadline: String?
+        var maxFailures: String?
+        var skipInvalid: Bool?
+        var input: String?
+    }
+
+    var job: Job
+    var overrides: Overrides
+    var json: Bool
+    var metricsPath: String?
+
+    /// Job settings after command-line overrides.
+    func effectiveJob() throws -> Job {
+        var job = self.job
+        if let c = overrides.concurrency { job.concurrency = c }
+        if let r = overrides.rate {
+            if r == "none" || r == "off" {
+                job.rateLimit = []
+            } else {
+                var windows: [RateLimitWindow] = []
+                for part in r.split(separator: ",") {
+                    guard let w = RateLimitWindow.parse(String(part)) else {
+                        throw usage("--rate \(r): give requests per second (5) or windows such as 200/1m,1000/5m")
+                    }
+                    windows.append(w)
+                }
+                job.rateLimit = windows
+            }
+        }
+        if let d = overrides.deadline {
+            guard let ms = DurationText.milliseconds(d) else { throw usage("--deadline \(d): give a duration such as 50m") }
+            job.timeouts.run = ms
+        }
+        if let m = overrides.maxFailures {
+            guard let f = Job.FailureLimit.parse(m) else { throw usage("--max-failures \(m): give a count (25) or a percentage (2%)") }
+            job.maxFailures = f
+        }
+        return job
+    }
+
+    func usage(_ message: String) -> ExitCode {
+        CommandSupport.printError("orderbatch: \(message)")
+        return ExitCode(ExitStatus.usage.rawValue)
+    }
+
+    /// Credentials from the environment; for `endpoint: emulator` the emulator's documented demo
+    /// values stand in for unset variables. Exit 64 when a real endpoint lacks one.
+    static func credentials(for job: Job) throws -> (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret) {
+        let env = ProcessInfo.processInfo.environment
+        func value(_ name: String, demo: String) throws -> Secret {
+            if let v = env[name], !v.isEmpty { return Secret(v) }
+            if job.endpoint == .emulator { return Secret(demo) }
+            throw MissingCredential(name: name)
+        }
+        switch job.provider {
+        case .juspay:
+            return (try value(job.credentials.juspayAPIKey, demo: EmulatorCredentials.demoJuspayAPIKey), Secret(""), Secret(""))
+        case .rapyd:
+            return (
+                Secret(""), try value(job.credentials.rapydAccessKey, demo: EmulatorCredentials.demoRapydAccessKey),
+                try value(job.credentials.rapydSecretKey, demo: EmulatorCredentials.demoRapydSecretKey)
+            )
+        }
+    }
+
+    struct MissingCredential: Error { var name: String }
+
+    static func makeClient(job: Job, baseURL: String, transport: any HTTPTransport) throws -> any ProviderClient {
+        let c: (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret)
+        do {
+            c = try credentials(for: job)
+        } catch let e as MissingCredential {
+            CommandSupport.printError(
+                "orderbatch: \(e.name) is not set: export the \(job.provider.rawValue) credential in the environment (job \(job.path))")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        switch job.provider {
+        case .juspay:
+            return JuspayClient(
+                configuration: .init(
+                    baseURL: baseURL, merchantID: job.merchantID ?? "", apiKey: c.juspay, preflight: job.preflight,
+                    updatableStatuses: Set(job.juspayUpdateStatuses)),
+                transport: transport)
+        case .rapyd:
+            return RapydClient(
+                configuration: .init(baseURL: baseURL, accessKey: c.rapydAccess, secretKey: c.rapydSecret, preflight: job.preflight),
+                transport: transport)
+        }
+    }
+
+    static func policy(for job: Job, deadlineFromNow: Bool = true) -> ExecutorPolicy {
+        ExecutorPolicy(
+            concurrency: job.concurrency,
+            rateWindows: job.rateLimit.map { RateWindow(limit: $0.limit, seconds: $0.seconds) },
+            requestTimeout: Double(job.timeouts.request) / 1000,
+            itemBudget: Double(job.timeouts.item) / 1000,
+            runDeadline: job.timeouts.run.map { Double($0) / 1000 },
+            maxAttempts: job.retry.maxAttempts,
+            backoffBase: Double(job.retry.backoffBase) / 1000,
+            backoffMax: Double(job.retry.backoffMax) / 1000,
+            retryBudget: .init(ratio: job.retry.budget),
+            breaker: .init(consecutiveFailures: job.breaker.consecutiveFailures),
+            maxFailures: job.maxFailures.map {
+                switch $0 {
+                case .count(let n): return .count(n)
+                case .percent(let p): return .percent(p)
+                }
+            },
+            preflight: job.preflight)
+    }
+
+    /// Takes the lease for the job and run, or exits 75 naming the holder.
+    static func acquireLease(store: any RunStore, job: Job, runID: String) throws -> LeaseOwner {
+        let owner = LeaseOwner.current()
+        switch try store.acquireLease(jobName: job.name, runID: runID, owner: owner, ttlSeconds: 60) {
+        case .acquired: return owner
+        case .heldBy(let holder):
+            CommandSupport.printError(
+                "orderbatch: job \(job.name) is already being executed by \(holder); not starting a second process (exit 75)")
+            throw ExitCode(ExitStatus.busy.rawValue)
+        }
+    }
+
+    /// Executes the run's claimable rows and reports; returns the exit status.
+    func execute(store: any RunStore, runID: String, owner: LeaseOwner) async throws -> ExitStatus {
+        let job = try effectiveJob()
+        defer { try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
+
+        var emulator: EmbeddedEmulator?
+        let baseURL: String
+        if job.endpoint == .emulator {
+            var config = EmbeddedEmulator.defaultConfiguration()
+            let c = try Self.credentialsForEmulator(job: job)
+            config.credentials.juspayAPIKey = c.juspay
+            config.credentials.rapydAccessKey = c.rapydAccess
+            config.credentials.rapydSecretKey = c.rapydSecret
+            config.credentials.juspayMerchantID = job.merchantID
+            let e = try await EmbeddedEmulator.start(config)
+            emulator = e
+            baseURL = e.baseURL
+            if !json { CommandSupport.printError("orderbatch: endpoint emulator: started the built-in emulator at \(e.baseURL)") }
+        } else {
+            baseURL = job.endpoint.baseURL(for: job.provider) ?? ""
+        }
+        let transport = CurlTransport(maxConcurrentTransfers: job.concurrency)
+        let client = try Self.makeClient(job: job, baseURL: baseURL, transport: transport)
+
+        let stop = StopFlag()
+        let signals = SignalTrap(stop: stop, quiet: json)
+        defer { signals.cancel() }
+
+        try store.setRunState(id: runID, .running, reason: nil)
+        let before = try store.counts(runID: runID)
+        let settledBefore = before.succeeded + before.failed + before.skipped + before.invalid
+        let progress = ProgressReporter()
+        let total = before.total
+        let driver = RunDriver(
+            store: store, runID: runID, client: client, policy: Self.policy(for: job), stopFlag: stop,
+            onProgress: { c, t in
+                progress.update(ProgressSnapshot(
+                    done: settledBefore + c.succeeded + c.failed + c.skipped, total: total, succeeded: c.succeeded,
+                    failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight, retries: c.retries,
+                    elapsedSeconds: t))
+            },
+            onHeartbeat: { (try? store.renewLease(jobName: job.name, runID: runID, owner: owner)) ?? false })
+        let result: RunDriver.Result
+        do {
+            result = try await driver.execute(totalItems: total, failedSoFar: before.failed)
+        } catch {
+            await transport.shutdown()
+            try? await emulator?.shutdown()
+            try? store.setRunState(id: runID, .stopped, reason: "error: \(error)")
+            CommandSupport.printError("orderbatch: run \(runID) stopped by an error: \(error); resume it with `orderbatch resume \(runID)`")
+            return .stoppedEarly
+        }
+        await transport.shutdown()
+        try? await emulator?.shutdown()
+        let counts = try store.counts(runID: runID)
+        progress.finish(ProgressSnapshot(
+            done: counts.succeeded + counts.failed + counts.skipped + counts.invalid, total: counts.total,
+            succeeded: counts.succeeded, failed: counts.failed, skipped: counts.skipped, unknown: counts.unknown,
+            inFlight: 0, retries: result.counters.retries, elapsedSeconds: result.elapsedSeconds))
+
+        let status: ExitStatus
+        let reason: String?
+        if let stopReason = result.stopReason {
+            status = .stoppedEarly
+            reason = stopReason.description
+            try store.setRunState(id: runID, .stopped, reason: reason)
+        } else if counts.pending + counts.inFlight + counts.unknown > 0 {
+            status = .stoppedEarly
+            reason = "\(counts.unknown) rows of unknown fate and \(counts.pending + counts.inFlight) pending; resume reconciles them"
+            try store.setRunState(id: runID, .stopped, reason: reason)
+        } else {
+            status = counts.failed + counts.skipped + counts.invalid > 0 ? .rowsFailed : .success
+            reason = nil
+            try store.setRunState(id: runID, .finished, reason: nil)
+        }
+        printSummary(runID: runID, job: job, counts: counts, result: result, status: status, reason: reason, db: job.state)
+        if let metricsPath {
+            var byState: [String: Int] = [:]
+            byState["pending"] = counts.pending
+            byState["in_flight"] = counts.inFlight
+            byState["succeeded"] = counts.succeeded
+            byState["failed"] = counts.failed
+            byState["skipped"] = counts.skipped
+            byState["invalid"] = counts.invalid
+            byState["unknown"] = counts.unknown
+            let metrics = RunMetrics(
+                job: job.name, provider: job.provider.rawValue, runID: runID, rowsByState: byState,
+                attempts: result.counters.sends, retries: result.counters.retries,
+                rateLimited: result.counters.rateLimited, durationSeconds: result.elapsedSeconds,
+                exitCode: status.rawValue, finishedAt: Date().timeIntervalSince1970)
+            do {
+                try PrometheusMetrics.write(metrics, to: metricsPath)
+            } catch {
+                CommandSupport.printError("orderbatch: could not write metrics: \(error)")
+            }
+        }
+        return status
+    }
+
+    static func credentialsForEmulator(job: Job) throws -> (juspay: String, rapydAccess: String, rapydSecret: String) {
+        let env = ProcessInfo.processInfo.environment
+        func v(_ name: String, _ demo: String) -> String { env[name].flatMap { $0.isEmpty ? nil : $0 } ?? demo }
+        return (
+            v(job.credentials.juspayAPIKey, EmulatorCredentials.demoJuspayAPIKey),
+            v(job.credentials.rapydAccessKey, EmulatorCredentials.demoRapydAccessKey),
+            v(job.credentials.rapydSecretKey, EmulatorCredentials.demoRapydSecretKey)
+        )
+    }
+
+    func printSummary(
+        runID: String, job: Job, counts: RunCounts, result: RunDriver.Result, status: ExitStatus, reason: String?, db: String
+    ) {
+        if json {
+            let c = counts
+            print(#"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#)
+            return
+        }
+        let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"
+        print("run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s")
+        print("  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
+            + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
+        print("  \(result.counters.sends) requests sent (\(result.counters.retries) retries), \(result.counters.rateLimited) rate-limited")
+        let dbArg = "--db \(db)"
+        if status == .stoppedEarly { print("  continue: orderbatch resume \(runID) \(dbArg)") }
+        if counts.failed > 0 {
+            print("  failed rows: orderbatch report \(runID) \(dbArg) --state failed;  send them again: orderbatch retry \(runID) \(dbArg)")
+        }
+        if counts.skipped > 0 { print("  skipped rows: orderbatch report \(runID) \(dbArg) --state skipped") }
+    }
+}
+
+/// SIGINT/SIGTERM: the first stops dispatch (in-flight requests finish, results are committed,
+/// exit 3); a second one exits 3 at once (rows in flight stay recorded as such, and `resume`
+/// reconciles them).
+final class SignalTrap: @unchecked Sendable {
+    // @unchecked: sources are created once and only cancelled afterwards.
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(stop: StopFlag, quiet: Bool) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                if stop.raised != nil {
+                    CommandSupport.printError("orderbatch: second signal: exiting now; `resume` will reconcile rows in flight")
+                    exit(ExitStatus.stoppedEarly.rawValue)
+                }
+                stop.raise(.signal)
+                if !quiet {
+                    CommandSupport.printError("orderbatch: \(sig == SIGINT ? "SIGINT" : "SIGTERM"): stopping; waiting for requests in flight")
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for s in sources { s.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
