@@ -4,8 +4,8 @@
 # Needs: a release build (make release), GNU time (/usr/bin/time), hyperfine optional.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/release/orderbatch
-[ -x "$BIN" ] || swift build -c release >/dev/null
+BIN=.build-release/release/orderbatch
+[ -x "$BIN" ] || swift build -c release --scratch-path .build-release >/dev/null
 mkdir -p bench/out
 ROWS=("${@:-1000000 10000000}")
 [ $# -eq 0 ] && ROWS=(1000000 10000000)

@@ -23,6 +23,7 @@ enum CellText {
     /// The first control character (C0, DEL, C1, or a Unicode line/paragraph separator) in
     /// `text`, described for a message, or nil.
     static func firstControlCharacter(_ text: String) -> String? {
+        if !mayHoldControlCharacter(text.utf8) { return nil }
         for (offset, u) in text.unicodeScalars.enumerated() {
             let v = u.value
             if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
@@ -30,6 +31,34 @@ enum CellText {
             }
         }
         return nil
+    }
+
+    /// False when `text` certainly holds no control character: no byte below 0x20, no 0x7F,
+    /// and no 0xC2 or 0xE2 (the lead bytes of the C1 controls and of U+2028/U+2029).
+    @inline(__always)
+    static func mayHoldControlCharacter(_ text: String.UTF8View) -> Bool {
+        for b in text where b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 { return true }
+        return false
+    }
+
+    /// True when every byte is printable ASCII (0x20…0x7E).
+    @inline(__always)
+    static func isPrintableASCII(_ text: String.UTF8View) -> Bool {
+        for b in text where b &- 0x20 >= 0x5F { return false }
+        return true
+    }
+
+    /// `text` with ASCII capitals lowered; equals `text.lowercased()` when `text` is ASCII.
+    static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 &- 0x41 < 26 }) else { return text }
+        return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+            var n = 0
+            for b in text.utf8 {
+                buffer[n] = b &- 0x41 < 26 ? b | 0x20 : b
+                n += 1
+            }
+            return n
+        }
     }
 
     /// True when every byte is an ASCII letter or digit.

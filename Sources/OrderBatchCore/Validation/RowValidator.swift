@@ -28,6 +28,14 @@ public protocol RowValidator {
     func columnIssues(_ columns: [String], line: Int) -> [InputIssue]
     /// Checks one record whose columns passed ``columnIssues(_:line:)``.
     func validate(_ record: InputRecord) -> RowVerdict
+    /// A validator giving the same verdicts, faster for records whose columns are `columns`
+    /// (a CSV file's header): per-column work such as classifying names is done once here.
+    /// The default returns the validator unchanged.
+    func specialized(forColumns columns: [String]) -> any RowValidator
+}
+
+extension RowValidator {
+    public func specialized(forColumns columns: [String]) -> any RowValidator { self }
 }
 
 /// Columns whose names start with this prefix are the outcome columns `orderbatch report`

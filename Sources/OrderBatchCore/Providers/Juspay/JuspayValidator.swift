@@ -14,7 +14,61 @@ public struct JuspayValidator: RowValidator {
     static let required = ["order_id", "routing_id", "amount"]
     static let accepted: Set<String> = Set(required + JuspayFields.addressFields + JuspayFields.udfFields)
 
+    /// The kind of each column of one header, worked out once (``specialized(forColumns:)``).
+    private var plan: (columns: [String], kinds: [ColumnKind])?
+
     public init() {}
+
+    /// What a column is, for ``validate(_:)``.
+    enum ColumnKind {
+        case orderID, routingID, amount
+        /// Not checked: an `ob_` report column or an unknown name (reported by ``columnIssues(_:line:)``).
+        case ignored
+        /// An optional address or UDF field with its extra rule.
+        case field(FieldRule)
+
+        var isAmount: Bool {
+            if case .amount = self { return true }
+            return false
+        }
+
+        init(_ column: String) {
+            switch column {
+            case "order_id": self = .orderID
+            case "routing_id": self = .routingID
+            case "amount": self = .amount
+            default:
+                if column.hasPrefix(reportColumnPrefix) || !JuspayValidator.accepted.contains(column) {
+                    self = .ignored
+                } else {
+                    self = .field(FieldRule(column))
+                }
+            }
+        }
+    }
+
+    /// The rule an optional field adds to the length and control-character checks.
+    enum FieldRule {
+        case countryCode, phone, plainUDF, none
+
+        init(_ column: String) {
+            if column.hasSuffix("country_code_iso") {
+                self = .countryCode
+            } else if column.hasSuffix("_phone") {
+                self = .phone
+            } else if let n = Int(column.dropFirst(3)), column.hasPrefix("udf"), n <= 5 {
+                self = .plainUDF
+            } else {
+                self = .none
+            }
+        }
+    }
+
+    public func specialized(forColumns columns: [String]) -> any RowValidator {
+        var copy = self
+        copy.plan = (columns, columns.map(ColumnKind.init))
+        return copy
+    }
 
     public func columnIssues(_ columns: [String], line: Int) -> [InputIssue] {
         var issues: [InputIssue] = []
@@ -32,39 +86,46 @@ public struct JuspayValidator: RowValidator {
 
     public func validate(_ record: InputRecord) -> RowVerdict {
         let line = record.line
+        let columns = record.columns
         var issues: [InputIssue] = []
         var orderID: String?
         var routingID: String?
         var amount: Decimal?
         var fields: [JuspayUpdate.Field] = []
+        // Same array as the plan's (records of a CSV file share their header's): O(1).
+        let kinds = plan.flatMap { $0.columns == columns ? $0.kinds : nil }
 
-        for (i, column) in record.columns.enumerated() {
+        for i in columns.indices {
+            let column = columns[i]
+            let kind = kinds?[i] ?? ColumnKind(column)
             let text: String?
-            switch CellText.text(record.values[i], column: column, line: line, allowNumber: column == "amount") {
+            switch CellText.text(record.values[i], column: column, line: line, allowNumber: kind.isAmount) {
             case .success(let t): text = t
             case .failure(let issue):
                 issues.append(issue)
                 continue
             }
             func problem(_ message: String) { issues.append(InputIssue(line: line, column: column, message: message)) }
-            switch column {
-            case "order_id":
+            switch kind {
+            case .orderID:
                 guard let t = text else { problem("is required"); continue }
                 if let m = Self.orderIDProblem(t) { problem(m) } else { orderID = t }
-            case "routing_id":
+            case .routingID:
                 guard let t = text else { problem("is required (sent as x-routing-id; Juspay recommends the customer id)"); continue }
-                if let c = CellText.firstControlCharacter(t) {
+                // Printable ASCII has no control character: the first and third checks pass.
+                let printable = CellText.isPrintableASCII(t.utf8)
+                if !printable, let c = CellText.firstControlCharacter(t) {
                     problem("contains a control character (\(c))")
                 } else if CellText.hasOuterSpace(t) {
                     problem("has leading or trailing spaces")
-                } else if !t.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+                } else if !printable {
                     problem("must be printable ASCII: it is sent as the x-routing-id header")
                 } else if t.utf8.count > Self.maxRoutingIDLength {
                     problem("is \(t.utf8.count) characters long; at most \(Self.maxRoutingIDLength)")
                 } else {
                     routingID = t
                 }
-            case "amount":
+            case .amount:
                 guard let t = text else { problem("is required: the new amount, e.g. 90.00"); continue }
                 switch DecimalText.parse(t, maxFractionDigits: 2) {
                 case .success(let d):
@@ -76,17 +137,19 @@ public struct JuspayValidator: RowValidator {
                 case .failure(.notANumber):
                     problem("must be a positive decimal number such as 90 or 90.50, no sign, exponent or separators (got \"\(Self.quoted(t))\")")
                 }
-            default:
-                guard !column.hasPrefix(reportColumnPrefix), Self.accepted.contains(column) else { continue }
+            case .ignored:
+                continue
+            case .field(let rule):
                 guard let t = text else { continue }
-                if let m = Self.fieldProblem(column, t) { problem(m) } else { fields.append(.init(name: column, value: t)) }
+                if let m = Self.fieldProblem(column, t, rule: rule) { problem(m) } else { fields.append(.init(name: column, value: t)) }
             }
         }
         guard issues.isEmpty, let orderID, let routingID, let amount else {
             return .invalid(issues)
         }
+        // Order ids passed `orderIDProblem`, so they are ASCII: this equals `lowercased()`.
         return .valid(ValidatedRow(
-            orderID: orderID, duplicateKey: orderID.lowercased(),
+            orderID: orderID, duplicateKey: CellText.asciiLowercased(orderID),
             update: JuspayUpdate(orderID: orderID, routingID: routingID, amount: amount, fields: fields)))
     }
 
@@ -98,20 +161,22 @@ public struct JuspayValidator: RowValidator {
         return nil
     }
 
-    static func fieldProblem(_ column: String, _ t: String) -> String? {
+    static func fieldProblem(_ column: String, _ t: String, rule: FieldRule) -> String? {
         if let c = CellText.firstControlCharacter(t) { return "contains a control character (\(c))" }
-        let length = t.count
-        if length > maxFieldLength { return "is \(length) characters long; at most \(maxFieldLength)" }
-        if column.hasSuffix("country_code_iso") {
+        // A string has at most as many characters as UTF-8 bytes: count them only when needed.
+        if t.utf8.count > maxFieldLength {
+            let length = t.count
+            if length > maxFieldLength { return "is \(length) characters long; at most \(maxFieldLength)" }
+        }
+        switch rule {
+        case .countryCode:
             guard t.utf8.count == 3, t.utf8.allSatisfy({ $0 &- 0x41 < 26 }) else {
                 return "must be a 3-letter ISO country code in capitals, e.g. IND (got \"\(quoted(t))\")"
             }
-        }
-        if column.hasSuffix("_phone") {
+        case .phone:
             guard t.utf8.count <= 32, t.utf8.allSatisfy({ $0 &- 0x30 < 10 || $0 == 0x2B || $0 == 0x2D || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 })
             else { return "must be a phone number: digits, spaces, + - ( ), at most 32 (got \"\(quoted(t))\")" }
-        }
-        if let n = Int(column.dropFirst(3)), column.hasPrefix("udf"), n <= 5 {
+        case .plainUDF:
             // Juspay: values with special characters go in udf6–udf10 only.
             let plain = t.utf8.allSatisfy { b in
                 b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
@@ -119,6 +184,8 @@ public struct JuspayValidator: RowValidator {
             if !plain {
                 return "\(column) takes letters, digits, spaces, '-', '_' and '.' only; Juspay wants values with special characters in udf6…udf10"
             }
+        case .none:
+            break
         }
         return nil
     }
