@@ -134,6 +134,24 @@ struct RunSession {
         }
     }
 
+    /// The job's `emulator:` section onto the in-process emulator's configuration (values were
+    /// checked by the job parser).
+    static func apply(_ settings: Job.EmulatorSettings, to config: inout EmulatorConfiguration) {
+        config.ordersFile = settings.orders
+        config.latency = EmulatorLatency(rawValue: settings.latency) ?? .none
+        config.failRate = settings.failRate
+        switch settings.failWith {
+        case "429": config.failWith = .http429
+        case "reset": config.failWith = .reset
+        case "hang": config.failWith = .hang
+        default: config.failWith = .http503
+        }
+        config.seed = settings.seed
+        config.rateLimits = settings.rateLimits
+        config.idempotency = settings.idempotency
+        config.unknownOrders = settings.unknownOrders == "not-found" ? .notFound : .create
+    }
+
     /// Executes the run's claimable rows and reports; returns the exit status.
     func execute(store: any RunStore, runID: String, owner: LeaseOwner) async throws -> ExitStatus {
         let job = try effectiveJob()
@@ -148,6 +166,7 @@ struct RunSession {
             config.credentials.rapydAccessKey = c.rapydAccess
             config.credentials.rapydSecretKey = c.rapydSecret
             config.credentials.juspayMerchantID = job.merchantID
+            Self.apply(job.emulator, to: &config)
             let e = try await EmbeddedEmulator.start(config)
             emulator = e
             baseURL = e.baseURL

@@ -52,6 +52,29 @@ public struct Job: Sendable, Equatable {
         public init() {}
     }
 
+    /// How the built-in emulator behaves for an `endpoint: emulator` job (the `emulator:` section):
+    /// the same switches as `orderbatch emulator`, so a job can rehearse slow or failing providers.
+    public struct EmulatorSettings: Sendable, Equatable {
+        /// A JSONL file of orders to start with, resolved against the job's directory.
+        public var orders: String?
+        /// `none` or `juspay` (Juspay's published latency percentiles).
+        public var latency = "none"
+        /// The share of requests answered with ``failWith``, 0…1.
+        public var failRate = 0.0
+        /// `503`, `429`, `reset` or `hang`.
+        public var failWith = "503"
+        /// Seeds fault injection and latency: the same seed, the same faults.
+        public var seed: UInt64 = 1
+        /// Rapyd's rate-limit windows enforced (429 past them).
+        public var rateLimits = true
+        /// Rapyd idempotency replay switched on, as on an account that has it.
+        public var idempotency = true
+        /// `create` (orders unknown to the emulator are created on first use) or `not-found`.
+        public var unknownOrders = "create"
+
+        public init() {}
+    }
+
     /// Stop the run once permanent failures pass a count or a share of the rows.
     public enum FailureLimit: Sendable, Equatable, CustomStringConvertible {
         case count(Int)
@@ -106,6 +129,8 @@ public struct Job: Sendable, Equatable {
     /// updating once a transaction has started).
     public var juspayUpdateStatuses: [String]
     public var credentials: CredentialNames
+    /// The in-process emulator's behaviour; used only with `endpoint: emulator`.
+    public var emulator = EmulatorSettings()
 
     /// The input format: the job's `format`, else the input file's extension.
     public func inputFormat(for inputPath: String) -> InputFormat? {

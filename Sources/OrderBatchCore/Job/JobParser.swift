@@ -171,6 +171,7 @@ private struct MappingReader {
         let topKeys = [
             "name", "provider", "endpoint", "input", "format", "state", "merchant_id", "concurrency", "rate_limit",
             "timeouts", "retry", "breaker", "max_failures", "preflight", "credentials", "juspay",
+            "emulator",
         ]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
         guard !name.isEmpty, name.count <= 64,
@@ -310,6 +311,7 @@ private struct MappingReader {
             }
             try j.finish(known: ["update_statuses"])
         }
+        let emulator = try emulatorSettings(endpoint: endpoint)
         // A key that looks like a secret is refused loudly rather than ignored.
         for e in entries where ["api_key", "secret_key", "access_key", "password", "token"].contains(e.key) {
             throw error(e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
@@ -320,7 +322,41 @@ private struct MappingReader {
             provider: provider, endpoint: endpoint, input: input, format: format, state: state, merchantID: merchantID,
             concurrency: concurrency, rateLimit: rateLimit, timeouts: timeouts, retry: retry, breaker: breaker,
             maxFailures: maxFailures, preflight: preflight, juspayUpdateStatuses: juspayStatuses,
-            credentials: credentials)
+            credentials: credentials, emulator: emulator)
+    }
+
+    /// The `emulator:` section, allowed only with `endpoint: emulator`.
+    mutating func emulatorSettings(endpoint: Endpoint) throws(JobError) -> Job.EmulatorSettings {
+        var settings = Job.EmulatorSettings()
+        guard var e = try mapping("emulator") else { return settings }
+        guard endpoint == .emulator else {
+            throw error("emulator", nil, "applies only with `endpoint: emulator` (the built-in emulator of this run)")
+        }
+        settings.orders = try e.string("orders").map { resolve($0.0) }
+        func choice(_ r: inout MappingReader, _ key: String, _ values: [String]) throws(JobError) -> String? {
+            guard let (v, line) = try r.string(key) else { return nil }
+            guard values.contains(v) else {
+                throw r.error(key, line, "must be one of \(values.joined(separator: ", ")) (got \"\(v)\")")
+            }
+            return v
+        }
+        settings.latency = try choice(&e, "latency", ["none", "juspay"]) ?? settings.latency
+        settings.failWith = try choice(&e, "fail_with", ["503", "429", "reset", "hang"]) ?? settings.failWith
+        settings.unknownOrders = try choice(&e, "unknown_orders", ["create", "not-found"]) ?? settings.unknownOrders
+        if let (r, line) = try e.string("fail_rate") {
+            guard let v = Double(r), v.isFinite, v >= 0, v <= 1 else {
+                throw e.error("fail_rate", line, "must be a share of requests from 0 to 1, e.g. 0.2 (got \"\(r)\")")
+            }
+            settings.failRate = v
+        }
+        if let (r, line) = try e.string("seed") {
+            guard let v = UInt64(r) else { throw e.error("seed", line, "must be a whole number (got \"\(r)\")") }
+            settings.seed = v
+        }
+        settings.rateLimits = try e.bool("rate_limits") ?? settings.rateLimits
+        settings.idempotency = try e.bool("idempotency") ?? settings.idempotency
+        try e.finish(known: ["orders", "latency", "fail_rate", "fail_with", "seed", "rate_limits", "idempotency", "unknown_orders"])
+        return settings
     }
 }
 

@@ -156,4 +156,41 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: job.input ?? ""))
         }
     }
+
+    @Test func theEmulatorSectionConfiguresTheBuiltInEmulatorOnly() throws {
+        let job = try parse(
+            """
+            name: drill
+            provider: rapyd
+            endpoint: emulator
+            emulator:
+              orders: ../samples/orders.jsonl
+              latency: juspay
+              fail_rate: 0.2
+              fail_with: reset
+              seed: 7
+              rate_limits: off
+              idempotency: false
+              unknown_orders: not-found
+            """)
+        #expect(job.emulator.orders == "samples/orders.jsonl")
+        #expect(job.emulator.latency == "juspay")
+        #expect(job.emulator.failRate == 0.2)
+        #expect(job.emulator.failWith == "reset")
+        #expect(job.emulator.seed == 7)
+        #expect(!job.emulator.rateLimits)
+        #expect(!job.emulator.idempotency)
+        #expect(job.emulator.unknownOrders == "not-found")
+        #expect(try parse("name: d\nprovider: rapyd\nendpoint: emulator\n").emulator == Job.EmulatorSettings())
+
+        let elsewhere = error("name: d\nprovider: rapyd\nendpoint: sandbox\nemulator:\n  latency: juspay\n")
+        #expect(elsewhere?.key == "emulator")
+        #expect(elsewhere?.message.contains("endpoint: emulator") == true)
+        let rate = error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  fail_rate: 1.5\n")
+        #expect(rate?.key == "emulator.fail_rate")
+        #expect(rate?.line == 5)
+        let fault = error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  fail_with: 500\n")
+        #expect(fault?.message.contains("503, 429, reset, hang") == true)
+        #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  latncy: juspay\n")?.key == "emulator.latncy")
+    }
 }
