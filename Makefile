@@ -28,8 +28,8 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
-demo: release
-	./demo/run-demo.sh
+demo: build
+	./demo/run-demo.sh .build/debug/orderbatch
 
 clean:
 	rm -rf .build

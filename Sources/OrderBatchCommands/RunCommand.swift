@@ -82,10 +82,8 @@ extension OrderBatch {
                 CommandSupport.printError("orderbatch: \(inputPath): \(error)")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
-            if !allowRerun, let done = try store.completedRun(jobName: job.name, inputSHA256: sha) {
-                CommandSupport.printError(
-                    "orderbatch: job \(job.name) already ran this input (SHA-256 \(sha.prefix(12))…) as run \(done.id), which finished; "
-                        + "nothing was sent. Pass --allow-rerun to send it again.")
+            if !allowRerun, let previous = try store.previousRun(jobName: job.name, inputSHA256: sha) {
+                try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
                 return
             }
             let runID = self.runID ?? Self.makeRunID()
@@ -115,6 +113,27 @@ extension OrderBatch {
             let status = try await s.execute(store: store, runID: runID, owner: owner)
             try? store.close()
             if status != .success { throw ExitCode(status.rawValue) }
+        }
+
+        /// A previous run of this job already took this input: nothing is sent again.
+        ///
+        /// A finished run: say so and exit 0 (a cron line that fires twice has nothing left to do). A run that can
+        /// still go on: exit 75 if a process is executing it, else point at `resume` and exit 3 (stopped early,
+        /// resumable): starting afresh would send again the rows it already applied.
+        private func refuseRerun(of previous: RunRecord, job: Job, store: some RunStore, dbPath: String, sha: String) throws {
+            let input = "job \(job.name) already ran this input (SHA-256 \(sha.prefix(12))…) as run \(previous.id)"
+            guard previous.state != .finished else {
+                CommandSupport.printError(
+                    "orderbatch: \(input), which finished; nothing was sent. Pass --allow-rerun to send it again.")
+                return
+            }
+            let owner = try RunSession.acquireLease(store: store, job: job, runID: previous.id)
+            try store.releaseLease(jobName: job.name, runID: previous.id, owner: owner)
+            CommandSupport.printError(
+                "orderbatch: \(input), which is \(previous.state.rawValue) with rows left; nothing was sent. "
+                    + "Continue it: orderbatch resume \(ShellWord.quote(previous.id)) --db \(ShellWord.quote(dbPath)) "
+                    + "(--allow-rerun would start a new run and send again the rows it already applied)")
+            throw ExitCode(ExitStatus.stoppedEarly.rawValue)
         }
 
         private func printDryRun(

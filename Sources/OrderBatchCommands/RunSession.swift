@@ -267,14 +267,15 @@ struct RunSession {
     ) {
         if json {
             let c = counts
-            print(#"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#)
+            print(#"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"preflights":\#(result.counters.preflights),"reconciles":\#(result.counters.reconciles),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#)
             return
         }
         let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"
         print("run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s")
         print("  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
             + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
-        print("  \(result.counters.sends) requests sent (\(result.counters.retries) retries), \(result.counters.rateLimited) rate-limited")
+        let k = result.counters
+        print("  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited")
         let dbArg = "--db \(db)"
         if status == .stoppedEarly { print("  continue: orderbatch resume \(runID) \(dbArg)") }
         if counts.failed > 0 {

@@ -24,9 +24,10 @@ public protocol RunStore: AnyObject, Sendable {
     /// The newest run of a job, or nil.
     func latestRun(jobName: String) throws -> RunRecord?
 
-    /// The newest ``RunState/finished`` run of `jobName` on an input with this SHA-256, or nil: `run` refuses to
-    /// process the same input twice unless told to.
-    func completedRun(jobName: String, inputSHA256: String) throws -> RunRecord?
+    /// The newest run of `jobName` on an input with this SHA-256 that may have sent something (state
+    /// ``RunState/ready``, ``RunState/running``, ``RunState/stopped`` or ``RunState/finished``), or nil:
+    /// `run` refuses to process the same input twice unless told to, and points at the run to resume.
+    func previousRun(jobName: String, inputSHA256: String) throws -> RunRecord?
 
     /// Moves a run to `state`, with a reason (for ``RunState/stopped``) or nil. Entering
     /// ``RunState/running`` the first time records `startedAt`; entering ``RunState/finished`` or

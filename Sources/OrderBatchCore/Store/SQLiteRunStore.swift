@@ -176,11 +176,11 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         ).first
     }
 
-    public func completedRun(jobName: String, inputSHA256: String) throws -> RunRecord? {
+    public func previousRun(jobName: String, inputSHA256: String) throws -> RunRecord? {
         try queryRuns(
             """
             SELECT \(Self.runColumns) FROM runs
-            WHERE job_name = ?1 AND input_sha256 = ?2 AND state = 'finished'
+            WHERE job_name = ?1 AND input_sha256 = ?2 AND state IN ('ready', 'running', 'stopped', 'finished')
             ORDER BY created_at DESC, rowid DESC LIMIT 1
             """, jobName, inputSHA256
         ).first

@@ -59,16 +59,22 @@ import Testing
         }
     }
 
-    @Test func completedRunFindsOnlyFinishedRunsOfTheSameJobAndInput() throws {
+    @Test func previousRunFindsRunsThatMayHaveSentOfTheSameJobAndInput() throws {
         let store = try SQLiteRunStore(path: directory.path())
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "x1", jobName: "j", sha: "abc"))
-        #expect(try store.completedRun(jobName: "j", inputSHA256: "abc") == nil)  // still ingesting
-        try store.setRunState(id: "x1", .finished, reason: nil)
-        try store.createRun(StoreFixtures.newRun(id: "x2", jobName: "other", sha: "abc"))
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc") == nil)  // still ingesting
+        try store.setRunState(id: "x1", .failedIngest, reason: nil)
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc") == nil)  // nothing was sent
+        try store.createRun(StoreFixtures.newRun(id: "x2", jobName: "j", sha: "abc"))
+        try store.setRunState(id: "x2", .stopped, reason: "deadline")
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc")?.id == "x2")
         try store.setRunState(id: "x2", .finished, reason: nil)
-        #expect(try store.completedRun(jobName: "j", inputSHA256: "abc")?.id == "x1")
-        #expect(try store.completedRun(jobName: "j", inputSHA256: "def") == nil)
-        #expect(try store.completedRun(jobName: "k", inputSHA256: "abc") == nil)
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc")?.state == .finished)
+        try store.createRun(StoreFixtures.newRun(id: "x3", jobName: "other", sha: "abc"))
+        try store.setRunState(id: "x3", .finished, reason: nil)
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc")?.id == "x2")
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "def") == nil)
+        #expect(try store.previousRun(jobName: "k", inputSHA256: "abc") == nil)
     }
 }
