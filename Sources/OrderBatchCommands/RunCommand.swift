@@ -72,6 +72,9 @@ extension OrderBatch {
                 return
             }
 
+            // A missing credential is a usage error (64) before anything is recorded.
+            _ = try RunSession.requireCredentials(for: effective)
+
             // 2. Refuse a second run of the same input unless asked.
             let dbPath = db ?? job.state
             let store = try openStore(dbPath)

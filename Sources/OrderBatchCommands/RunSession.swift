@@ -78,15 +78,22 @@ struct RunSession {
 
     struct MissingCredential: Error { var name: String }
 
-    static func makeClient(job: Job, baseURL: String, transport: any HTTPTransport) throws -> any ProviderClient {
-        let c: (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret)
+    /// ``credentials(for:)``, or exit 64 naming the missing variable. Called before anything is
+    /// recorded or started (emulator, transport), so a missing variable leaves nothing behind.
+    static func requireCredentials(for job: Job) throws -> (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret) {
         do {
-            c = try credentials(for: job)
+            return try credentials(for: job)
         } catch let e as MissingCredential {
             CommandSupport.printError(
                 "orderbatch: \(e.name) is not set: export the \(job.provider.rawValue) credential in the environment (job \(job.path))")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+    }
+
+    static func makeClient(
+        job: Job, credentials c: (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret), baseURL: String,
+        transport: any HTTPTransport
+    ) -> any ProviderClient {
         switch job.provider {
         case .juspay:
             return JuspayClient(
@@ -156,6 +163,7 @@ struct RunSession {
     func execute(store: any RunStore, runID: String, owner: LeaseOwner) async throws -> ExitStatus {
         let job = try effectiveJob()
         defer { try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
+        let credentials = try Self.requireCredentials(for: job)
 
         var emulator: EmbeddedEmulator?
         let baseURL: String
@@ -175,7 +183,7 @@ struct RunSession {
             baseURL = job.endpoint.baseURL(for: job.provider) ?? ""
         }
         let transport = CurlTransport(maxConcurrentTransfers: job.concurrency)
-        let client = try Self.makeClient(job: job, baseURL: baseURL, transport: transport)
+        let client = Self.makeClient(job: job, credentials: credentials, baseURL: baseURL, transport: transport)
 
         let stop = StopFlag()
         let signals = SignalTrap(stop: stop, quiet: json)

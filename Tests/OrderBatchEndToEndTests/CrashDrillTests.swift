@@ -1,0 +1,212 @@
+import Foundation
+import OrderBatchCore
+import OrderBatchEmulator
+import Testing
+
+/// Runs interrupted the hard ways (signals, `kill -9`, a flaky or dead provider, a deadline) and
+/// resumed: the emulator, a separate process, counts every update applied, so "exactly once" is
+/// checked where the updates land, not where the client thinks they did.
+@Suite struct CrashDrillTests {
+    /// Every order of `prefix`1…`count` applied exactly once, summing the counters of every emulator
+    /// the run talked to.
+    private func expectAppliedOnce(_ stats: [EmulatorStats], ids: [String]) {
+        var applied: [String: Int] = [:]
+        for s in stats { applied.merge(s.appliedByOrder) { $0 + $1 } }
+        #expect(applied.count == ids.count, "\(applied.count) orders applied of \(ids.count)")
+        let wrong = applied.filter { $0.value != 1 }
+        #expect(wrong.isEmpty, "applied more than once: \(wrong.sorted { $0.key < $1.key }.prefix(10))")
+        #expect(Set(applied.keys) == Set(ids))
+    }
+
+    private func juspayIDs(_ prefix: String, _ count: Int) -> [String] {
+        (1...count).map { Workspace.orderID(prefix, $0) }
+    }
+
+    // MARK: - Signals
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalStopsTheRunWithExit3AndResumeFinishesIt(signal: Int32) async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--latency", "juspay"])
+        let prefix = signal == SIGTERM ? "TRM" : "INT"
+        let input = try workspace.juspayCSV("in.csv", prefix: prefix, count: 120)
+        let job = try workspace.job("signal", endpoint: emulator.url, input: input)
+        let run = try OrderBatchCLI.start(["run", job, "--run-id", "sg"])
+        _ = try await OrderBatchCLI.waitForCounts(run: "sg", db: workspace.db) { $0["succeeded", default: 0] >= 5 }
+        run.send(signal)
+        let exit = try await run.exit(timeout: 10)
+        #expect(exit == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
+        #expect(run.stderr.contains("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping; waiting for requests in flight"))
+        #expect(run.stdout.contains("stopped (interrupted by a signal)"), "\(run.stdout)")
+        #expect(run.stdout.contains("continue: orderbatch resume sg --db \(workspace.db)"))
+
+        let status = try JSON.object(try await OrderBatchCLI.run(["status", "sg", "--db", workspace.db, "--json"]).stdout)
+        #expect(status["state"] as? String == "stopped")
+        #expect(status["reason"] as? String == "interrupted by a signal")
+        let counts = try #require(status["counts"] as? [String: Int])
+        // In-flight requests were waited for and recorded; the rest is still to do.
+        #expect(counts["in_flight"] == 0 && counts["unknown"] == 0, "\(counts)")
+        #expect(counts["pending", default: 0] > 0 && counts["failed"] == 0, "\(counts)")
+        let stopped = try await emulator.stats()
+        #expect(stopped.appliedTotal == counts["succeeded"], "every applied update is recorded as succeeded")
+
+        let resume = try await OrderBatchCLI.run(["resume", "sg", "--db", workspace.db, "--json"])
+        #expect(resume.exit.status == 0, "\(resume.stderr)")
+        let resumed = try #require(try JSON.object(resume.stdout)["counts"] as? [String: Int])
+        #expect(resumed["succeeded"] == 120)
+        #expect(resume.stdout.contains(#""state":"finished""#))
+        expectAppliedOnce([try await emulator.stats()], ids: juspayIDs(prefix, 120))
+        try await emulator.stop()
+    }
+
+    // MARK: - kill -9
+
+    /// Starts `run`, SIGKILLs it once `status` shows some rows succeeded, and returns the counts then.
+    private func killMidRun(job: String, run: String, workspace: Workspace, total: Int) async throws -> [String: Int] {
+        let child = try OrderBatchCLI.start(["run", job, "--run-id", run])
+        _ = try await OrderBatchCLI.waitForCounts(run: run, db: workspace.db) { $0["succeeded", default: 0] >= 20 }
+        child.send(SIGKILL)
+        #expect(try await child.exit() == ChildProcess.Exit(status: SIGKILL, bySignal: true))
+        let counts = try #require(try await OrderBatchCLI.counts(run: run, db: workspace.db))
+        try #require(counts["succeeded", default: 0] < total, "the kill landed after the run ended: \(counts)")
+        return counts
+    }
+
+    @Test func killNineMidRunThenResumeAppliesEveryJuspayOrderOnceByReconciliation() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        // Juspay has no idempotency key: only reconciliation (reading the order back) prevents a
+        // second application of the rows that were in flight when the process died.
+        let emulator = try await ExternalEmulator(["--latency", "juspay"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "KIL", count: 300)
+        let job = try workspace.job("kill", endpoint: emulator.url, input: input, extra: "concurrency: 16\n")
+        let killed = try await killMidRun(job: job, run: "k9", workspace: workspace, total: 300)
+        let keysBefore = try workspace.items(run: "k9").map(\.idempotencyKey)
+        #expect(keysBefore == (1...300).map { "ob-k9-\($0)-g1" })
+        let status = try JSON.object(try await OrderBatchCLI.run(["status", "k9", "--db", workspace.db, "--json"]).stdout)
+        #expect(status["state"] as? String == "running", "a killed run cannot record its end")
+
+        let resume = try await OrderBatchCLI.run(["resume", "k9", "--db", workspace.db])
+        #expect(resume.exit.status == 0, "\(resume.stderr)")
+        if killed["in_flight", default: 0] > 0 {
+            #expect(
+                resume.stderr.contains("orderbatch: \(killed["in_flight"]!) rows were in flight when the run stopped"),
+                "\(resume.stderr)")
+        }
+        let counts = try #require(try await OrderBatchCLI.counts(run: "k9", db: workspace.db))
+        #expect(counts["succeeded"] == 300 && counts["unknown"] == 0, "\(counts)")
+        let stats = try await emulator.stats()
+        expectAppliedOnce([stats], ids: juspayIDs("KIL", 300))
+        #expect(stats.duplicateRequests == 0)
+        let after = try workspace.items(run: "k9")
+        #expect(after.map(\.idempotencyKey) == keysBefore)
+        #expect(after.allSatisfy { $0.generation == 1 && $0.state == .succeeded })
+        // Rows that were in flight were read back before anything was sent again.
+        if killed["in_flight", default: 0] > 0 {
+            let store = try SQLiteRunStore(path: workspace.db)
+            defer { try? store.close() }
+            var reconciled = 0
+            for item in after { reconciled += try store.attempts(runID: "k9", seq: item.seq).contains { $0.record.phase == .reconcile } ? 1 : 0 }
+            #expect(reconciled == killed["in_flight"], "\(reconciled) rows reconciled")
+        }
+        try await emulator.stop()
+    }
+
+    @Test func killNineMidRunThenResumeAppliesEveryRapydOrderOnceWithIdempotencyOff() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(
+            ["--latency", "juspay", "--idempotency", "off", "--rate-limits", "off"])
+        var text = ""
+        let ids = (1...200).map { "order_k9" + String(format: "%05d", $0) }
+        for (i, id) in ids.enumerated() { text += #"{"order_id":"\#(id)","metadata":{"drill":\#(i + 1)}}"# + "\n" }
+        let input = try workspace.write("in.jsonl", text)
+        let job = try workspace.job(
+            "kill-rapyd", provider: "rapyd", endpoint: emulator.url, input: input,
+            extra: "concurrency: 16\nrate_limit: none\n")
+        _ = try await killMidRun(job: job, run: "kr", workspace: workspace, total: 200)
+        let keysBefore = try workspace.items(run: "kr").map(\.idempotencyKey)
+
+        let resume = try await OrderBatchCLI.run(["resume", "kr", "--db", workspace.db, "--json"])
+        #expect(resume.exit.status == 0, "\(resume.stderr)")
+        let stats = try await emulator.stats()
+        expectAppliedOnce([stats], ids: ids)
+        #expect(stats.keysReusedWithDifferentBody == 0)
+        #expect(try workspace.items(run: "kr").map(\.idempotencyKey) == keysBefore)
+        try await emulator.stop()
+    }
+
+    // MARK: - A flaky provider, an outage
+
+    @Test func oneRequestInFiveFailingIsRiddenOutWithTheDefaults() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--fail-rate", "0.2", "--fail-with", "503", "--seed", "7"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "FLK", count: 60)
+        let job = try workspace.job("flaky", endpoint: emulator.url, input: input)
+        let result = try await OrderBatchCLI.run(["run", job, "--run-id", "fl", "--json"])
+        #expect(result.exit.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let summary = try JSON.object(result.stdout)
+        #expect((summary["retries"] as? Int ?? 0) > 0)
+        let stats = try await emulator.stats()
+        #expect(stats.faultsInjected > 0)
+        expectAppliedOnce([stats], ids: juspayIDs("FLK", 60))
+        try await emulator.stop()
+    }
+
+    @Test func anOutageTripsTheBreakerWithinSecondsAndResumeFinishesWhenItIsOver() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--fail-rate", "1", "--fail-with", "503"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "OUT", count: 60)
+        let job = try workspace.job("outage", endpoint: emulator.url, input: input)
+        let started = Date()
+        let result = try await OrderBatchCLI.run(["run", job, "--run-id", "ou", "--json"])
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(result.exit.status == 3, "\(result.stderr)")
+        let summary = try JSON.object(result.stdout)
+        #expect((summary["reason"] as? String)?.hasPrefix("circuit breaker") == true, "\(result.stdout)")
+        let counts = try #require(summary["counts"] as? [String: Int])
+        // No row is burned into failed: all are still to do.
+        #expect(counts["failed"] == 0 && counts["succeeded"] == 0, "\(counts)")
+        #expect(counts["pending", default: 0] + counts["unknown", default: 0] == 60, "\(counts)")
+        #expect(try await emulator.stats().appliedTotal == 0)
+
+        try await emulator.restart()
+        let resume = try await OrderBatchCLI.run(["resume", "ou", "--db", workspace.db, "--json"])
+        #expect(resume.exit.status == 0, "\(resume.stderr)")
+        expectAppliedOnce([try await emulator.stats()], ids: juspayIDs("OUT", 60))
+        try await emulator.stop()
+    }
+
+    // MARK: - Deadline
+
+    @Test func aDeadlineStopsTheRunWithExit3AndTheRunResumes() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--latency", "juspay"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "DLN", count: 150)
+        let job = try workspace.job("deadline", endpoint: emulator.url, input: input, extra: "concurrency: 4\n")
+        let started = Date()
+        let result = try await OrderBatchCLI.run(["run", job, "--run-id", "dl", "--deadline", "1s", "--json"])
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(result.exit.status == 3, "\(result.stderr)")
+        let summary = try JSON.object(result.stdout)
+        #expect(summary["reason"] as? String == "the run deadline passed", "\(result.stdout)")
+        let counts = try #require(summary["counts"] as? [String: Int])
+        #expect(counts["pending", default: 0] > 0 && counts["failed"] == 0 && counts["unknown"] == 0, "\(counts)")
+        let status = try JSON.object(try await OrderBatchCLI.run(["status", "dl", "--db", workspace.db, "--json"]).stdout)
+        #expect(status["state"] as? String == "stopped")
+        #expect(status["reason"] as? String == "the run deadline passed")
+        let slow = try await emulator.stats()
+        #expect(slow.appliedTotal == counts["succeeded"])
+
+        // The provider is fast again: the resumed run (same recorded deadline) finishes the rest.
+        try await emulator.restart()
+        let resume = try await OrderBatchCLI.run(["resume", "dl", "--db", workspace.db, "--json"])
+        #expect(resume.exit.status == 0, "\(resume.stdout)\n\(resume.stderr)")
+        expectAppliedOnce([slow, try await emulator.stats()], ids: juspayIDs("DLN", 150))
+        try await emulator.stop()
+    }
+}
