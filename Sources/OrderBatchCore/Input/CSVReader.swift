@@ -190,10 +190,7 @@ private final class CSVFeed {
     /// Hands queued results to `body`, and throws a fatal problem found by a callback.
     @inline(__always)
     private func deliver(_ body: (RecordResult) throws -> Void) throws {
-        if !assembler.pending.isEmpty {
-            for result in assembler.pending { try body(result) }
-            assembler.pending.removeAll(keepingCapacity: true)
-        }
+        if !assembler.pending.isEmpty { try assembler.deliverPending(body) }
         if let fatal = assembler.fatal { throw fatal }
     }
 

@@ -38,7 +38,11 @@ struct CSVRecordAssembler {
     var rowStartLine: Int?
 
     /// Results completed during the last `csv_parse` call, in file order.
-    var pending: [RecordResult] = []
+    private(set) var pending: [RecordResult] = []
+    /// A cell array from a delivered record that its consumer did not keep, emptied, for the
+    /// next row: most consumers (validation) drop each record, so this saves an allocation
+    /// and a free per record.
+    private var recycledValues: [CellValue] = []
     /// A problem that ends the read (a bad header).
     private(set) var fatal: InputError?
 
@@ -102,15 +106,16 @@ struct CSVRecordAssembler {
         let bytes = UnsafeBufferPointer(start: data?.assumingMemoryBound(to: UInt8.self), count: count)
         // One pass finds NUL bytes and non-ASCII bytes. ASCII text needs no validation, and
         // `String(decoding:)` on it is a plain copy; the generic `String(validating:)` is
-        // kept for non-ASCII fields (it looks up generic metadata on every call).
+        // kept for non-ASCII fields (it looks up generic metadata on every call). The loop
+        // has no branch, so the compiler vectorises it.
         var union: UInt8 = 0
-        var hasNUL = false
+        var lowest: UInt8 = 0xFF
         for byte in bytes {
             union |= byte
-            hasNUL = hasNUL || byte == 0
+            lowest = min(lowest, byte)
         }
         let text: String
-        if hasNUL {
+        if lowest == 0 {
             cellProblem(index, "field contains a NUL byte; the file may be binary or UTF-16 encoded")
             return
         } else if union < 0x80 {
@@ -151,9 +156,23 @@ struct CSVRecordAssembler {
             return
         }
         pending.append(.record(InputRecord(line: line, columns: columns, values: values)))
-        // Hand `values` to the record; start the next row with a fresh array.
-        values = []
+        // Hand `values` to the record; start the next row with a recycled or a fresh array.
+        swap(&values, &recycledValues)
+        recycledValues = []
         values.reserveCapacity(columnCount)
+    }
+
+    /// Hands the queued results to `body` in file order, then empties the queue.
+    ///
+    /// - Throws: What `body` throws; the read then ends, so the queue is left as it is.
+    mutating func deliverPending(_ body: (RecordResult) throws -> Void) rethrows {
+        for result in pending { try body(result) }
+        while let result = pending.popLast() {
+            guard case .record(var record) = consume result, recycledValues.capacity == 0 else { continue }
+            // Unless `body` kept the record, this empties its array in place.
+            record.values.removeAll(keepingCapacity: true)
+            recycledValues = record.values
+        }
     }
 
     private mutating func finishHeader(line: Int, fieldCount count: Int) {

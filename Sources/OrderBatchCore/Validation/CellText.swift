@@ -23,7 +23,7 @@ enum CellText {
     /// The first control character (C0, DEL, C1, or a Unicode line/paragraph separator) in
     /// `text`, described for a message, or nil.
     static func firstControlCharacter(_ text: String) -> String? {
-        if !mayHoldControlCharacter(text.utf8) { return nil }
+        if !mayHoldControlCharacter(text) { return nil }
         for (offset, u) in text.unicodeScalars.enumerated() {
             let v = u.value
             if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
@@ -36,46 +36,70 @@ enum CellText {
     /// False when `text` certainly holds no control character: no byte below 0x20, no 0x7F,
     /// and no 0xC2 or 0xE2 (the lead bytes of the C1 controls and of U+2028/U+2029).
     @inline(__always)
-    static func mayHoldControlCharacter(_ text: String.UTF8View) -> Bool {
-        for b in text where b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 { return true }
-        return false
+    static func mayHoldControlCharacter(_ text: String) -> Bool {
+        !allBytes(of: text) { b in b >= 0x20 && b != 0x7F && b != 0xC2 && b != 0xE2 }
     }
 
     /// True when every byte is printable ASCII (0x20…0x7E).
     @inline(__always)
-    static func isPrintableASCII(_ text: String.UTF8View) -> Bool {
-        for b in text where b &- 0x20 >= 0x5F { return false }
-        return true
+    static func isPrintableASCII(_ text: String) -> Bool {
+        allBytes(of: text) { b in b &- 0x20 < 0x5F }
+    }
+
+    /// True when `test` holds for every UTF-8 byte of `text`.
+    ///
+    /// Reads the bytes in place (a small string's from a stack copy), which is several times
+    /// faster than iterating `String.UTF8View` byte by byte on the validation hot path.
+    @inline(__always)
+    static func allBytes(of text: String, _ test: (UInt8) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for b in bytes where !test(b) { return false }
+            return true
+        }
     }
 
     /// `text` with ASCII capitals lowered; equals `text.lowercased()` when `text` is ASCII.
     static func asciiLowercased(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 &- 0x41 < 26 }) else { return text }
-        return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
-            var n = 0
-            for b in text.utf8 {
-                buffer[n] = b &- 0x41 < 26 ? b | 0x20 : b
-                n += 1
+        var text = text
+        let lowered: String? = text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 &- 0x41 < 26 }) else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for i in bytes.indices {
+                    let b = bytes[i]
+                    buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
+                return bytes.count
             }
-            return n
         }
+        return lowered ?? text
+    }
+
+    /// True when every byte is an ASCII letter or digit.
+    @inline(__always)
+    static func isAlphanumericASCII(_ text: String) -> Bool {
+        allBytes(of: text, isAlphanumericASCII(byte:))
     }
 
     /// True when every byte is an ASCII letter or digit.
     @inline(__always)
     static func isAlphanumericASCII(_ text: Substring.UTF8View) -> Bool {
-        for b in text {
-            let isDigit = b &- 0x30 < 10
-            let isLetter = (b | 0x20) &- 0x61 < 26
-            if !(isDigit || isLetter) { return false }
-        }
-        return true
+        text.allSatisfy(isAlphanumericASCII(byte:))
+    }
+
+    /// True when `b` is an ASCII letter or digit.
+    @inline(__always)
+    private static func isAlphanumericASCII(byte b: UInt8) -> Bool {
+        b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26
     }
 
     /// Leading or trailing white space: refused in ids and amounts rather than silently trimmed.
     static func hasOuterSpace(_ text: String) -> Bool {
-        guard let f = text.utf8.first, let l = text.utf8.last else { return false }
-        return f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let f = bytes.first, let l = bytes.last else { return false }
+            return f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09
+        }
     }
 }
 

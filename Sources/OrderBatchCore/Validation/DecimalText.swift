@@ -13,12 +13,18 @@ enum DecimalText {
     /// Parses `text` allowing at most `maxFractionDigits` digits after the point and at most
     /// 15 before it.
     static func parse(_ text: String, maxFractionDigits: Int) -> Result<Decimal, Problem> {
+        var text = text
+        return text.withUTF8 { parse($0, maxFractionDigits: maxFractionDigits) }
+    }
+
+    /// Parses the UTF-8 bytes of a number; see ``parse(_:maxFractionDigits:)``.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxFractionDigits: Int) -> Result<Decimal, Problem> {
         var mantissa: UInt64 = 0
         var integerDigits = 0
         var fractionDigits = 0
         var seenPoint = false
         var any = false
-        for b in text.utf8 {
+        for b in bytes {
             if b == 0x2E {  // "."
                 if seenPoint { return .failure(.notANumber) }
                 seenPoint = true
@@ -32,7 +38,7 @@ enum DecimalText {
             if fractionDigits > 18 { return .failure(.tooManyFractionDigits(fractionDigits)) }
             mantissa = mantissa &* 10 &+ UInt64(d)
         }
-        guard any, text.utf8.last != 0x2E, text.utf8.first != 0x2E else { return .failure(.notANumber) }
+        guard any, bytes.last != 0x2E, bytes.first != 0x2E else { return .failure(.notANumber) }
         // Trailing zeros after the point do not count against the limit: 90.50 is 90.5.
         var m = mantissa
         var scale = fractionDigits

@@ -3,10 +3,15 @@
 enum OrderFingerprint {
     @inline(__always)
     static func of(_ key: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
+        var key = key
+        // The bytes in place: faster than iterating `key.utf8`.
+        var h: UInt64 = key.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01B3
+            }
+            return h
         }
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd

@@ -15,7 +15,7 @@ public struct JuspayValidator: RowValidator {
     static let accepted: Set<String> = Set(required + JuspayFields.addressFields + JuspayFields.udfFields)
 
     /// The kind of each column of one header, worked out once (``specialized(forColumns:)``).
-    private var plan: (columns: [String], kinds: [ColumnKind])?
+    private var plan: ColumnPlan?
 
     public init() {}
 
@@ -47,6 +47,22 @@ public struct JuspayValidator: RowValidator {
         }
     }
 
+    /// One header's column kinds.
+    struct ColumnPlan {
+        /// The header.
+        var columns: [String]
+        /// The kind of each column, aligned with `columns`.
+        var kinds: [ColumnKind]
+        /// How many columns are optional fields: the most fields one row can set.
+        var fieldCount: Int
+
+        init(_ columns: [String]) {
+            self.columns = columns
+            kinds = columns.map(ColumnKind.init)
+            fieldCount = kinds.count { if case .field = $0 { true } else { false } }
+        }
+    }
+
     /// The rule an optional field adds to the length and control-character checks.
     enum FieldRule {
         case countryCode, phone, plainUDF, none
@@ -66,7 +82,7 @@ public struct JuspayValidator: RowValidator {
 
     public func specialized(forColumns columns: [String]) -> any RowValidator {
         var copy = self
-        copy.plan = (columns, columns.map(ColumnKind.init))
+        copy.plan = ColumnPlan(columns)
         return copy
     }
 
@@ -93,17 +109,23 @@ public struct JuspayValidator: RowValidator {
         var amount: Decimal?
         var fields: [JuspayUpdate.Field] = []
         // Same array as the plan's (records of a CSV file share their header's): O(1).
-        let kinds = plan.flatMap { $0.columns == columns ? $0.kinds : nil }
+        let plan = self.plan.flatMap { $0.columns == columns ? $0 : nil }
+        // One allocation for the fields, not one per doubling.
+        if let plan, plan.fieldCount > 0 { fields.reserveCapacity(plan.fieldCount) }
 
         for i in columns.indices {
             let column = columns[i]
-            let kind = kinds?[i] ?? ColumnKind(column)
+            let kind = plan?.kinds[i] ?? ColumnKind(column)
             let text: String?
-            switch CellText.text(record.values[i], column: column, line: line, allowNumber: kind.isAmount) {
-            case .success(let t): text = t
-            case .failure(let issue):
-                issues.append(issue)
-                continue
+            if case .text(let s) = record.values[i] {
+                text = s.isEmpty ? nil : s  // a CSV cell: what `CellText.text` returns, without a `Result`
+            } else {
+                switch CellText.text(record.values[i], column: column, line: line, allowNumber: kind.isAmount) {
+                case .success(let t): text = t
+                case .failure(let issue):
+                    issues.append(issue)
+                    continue
+                }
             }
             func problem(_ message: String) { issues.append(InputIssue(line: line, column: column, message: message)) }
             switch kind {
@@ -113,7 +135,7 @@ public struct JuspayValidator: RowValidator {
             case .routingID:
                 guard let t = text else { problem("is required (sent as x-routing-id; Juspay recommends the customer id)"); continue }
                 // Printable ASCII has no control character: the first and third checks pass.
-                let printable = CellText.isPrintableASCII(t.utf8)
+                let printable = CellText.isPrintableASCII(t)
                 if !printable, let c = CellText.firstControlCharacter(t) {
                     problem("contains a control character (\(c))")
                 } else if CellText.hasOuterSpace(t) {
@@ -129,7 +151,7 @@ public struct JuspayValidator: RowValidator {
                 guard let t = text else { problem("is required: the new amount, e.g. 90.00"); continue }
                 switch DecimalText.parse(t, maxFractionDigits: 2) {
                 case .success(let d):
-                    if d == 0 { problem("must be greater than zero (got \"\(t)\")") } else { amount = d }
+                    if d.isZero { problem("must be greater than zero (got \"\(t)\")") } else { amount = d }
                 case .failure(.tooManyFractionDigits):
                     problem("has more than 2 decimal places (got \"\(t)\"); Juspay accepts e.g. 100.15 or 100")
                 case .failure(.tooLarge):
@@ -154,7 +176,7 @@ public struct JuspayValidator: RowValidator {
     }
 
     static func orderIDProblem(_ t: String) -> String? {
-        if t.utf8.count > maxOrderIDLength || !CellText.isAlphanumericASCII(Substring(t).utf8) {
+        if t.utf8.count > maxOrderIDLength || !CellText.isAlphanumericASCII(t) {
             let why = t.utf8.count > maxOrderIDLength ? "is \(t.count) characters long" : "contains \(describeFirstBad(t))"
             return "\(why); Juspay order ids are letters and digits only, at most \(maxOrderIDLength) characters (got \"\(quoted(t))\")"
         }
@@ -170,15 +192,15 @@ public struct JuspayValidator: RowValidator {
         }
         switch rule {
         case .countryCode:
-            guard t.utf8.count == 3, t.utf8.allSatisfy({ $0 &- 0x41 < 26 }) else {
+            guard t.utf8.count == 3, CellText.allBytes(of: t, { $0 &- 0x41 < 26 }) else {
                 return "must be a 3-letter ISO country code in capitals, e.g. IND (got \"\(quoted(t))\")"
             }
         case .phone:
-            guard t.utf8.count <= 32, t.utf8.allSatisfy({ $0 &- 0x30 < 10 || $0 == 0x2B || $0 == 0x2D || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 })
+            guard t.utf8.count <= 32, CellText.allBytes(of: t, { $0 &- 0x30 < 10 || $0 == 0x2B || $0 == 0x2D || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 })
             else { return "must be a phone number: digits, spaces, + - ( ), at most 32 (got \"\(quoted(t))\")" }
         case .plainUDF:
             // Juspay: values with special characters go in udf6–udf10 only.
-            let plain = t.utf8.allSatisfy { b in
+            let plain = CellText.allBytes(of: t) { b in
                 b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
             }
             if !plain {
