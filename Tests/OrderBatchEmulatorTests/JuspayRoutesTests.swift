@@ -178,10 +178,15 @@ import Testing
     }
 
     @Test func concurrentUpdatesOfOneOrderAreDuplicateRequests() async throws {
-        try await withEmulator({ $0.fixedLatencyMilliseconds = 400 }) { server in
+        // The first update is held 1.5 s; the second is sent once the emulator has received the first
+        // (not after a guessed sleep), so the two overlap however loaded the machine is.
+        try await withEmulator({ $0.fixedLatencyMilliseconds = 1_500 }) { server in
             let url = server.baseURL + "/orders/DUP1"
             async let first = http("POST", url, headers: juspayHeaders(), body: "amount=1")
-            try await Task.sleep(for: .milliseconds(150))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while server.stats().requests < 1 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             async let second = http("POST", url, headers: juspayHeaders(), body: "amount=2")
             let results = try await [first, second]
             #expect(results.map(\.status).sorted() == [200, 400])
