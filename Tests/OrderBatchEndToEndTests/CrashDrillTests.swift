@@ -60,6 +60,31 @@ import Testing
         try await emulator.stop()
     }
 
+    @Test func aSecondSignalExitsAtOnceAndResumeReconcilesTheRowsLeftInFlight() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--latency", "juspay"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "DBL", count: 120)
+        let job = try workspace.job("double", endpoint: emulator.url, input: input, extra: "concurrency: 16\n")
+        let run = try OrderBatchCLI.start(["run", job, "--run-id", "db"])
+        _ = try await OrderBatchCLI.waitForCounts(run: "db", db: workspace.db) { $0["succeeded", default: 0] >= 5 }
+        run.send(SIGTERM)
+        run.send(SIGTERM)
+        #expect(try await run.exit(timeout: 5) == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
+        #expect(run.stderr.contains("second signal: exiting now; `resume` will reconcile rows in flight"), "\(run.stderr)")
+        let left = try #require(try await OrderBatchCLI.counts(run: "db", db: workspace.db))
+
+        let resume = try await OrderBatchCLI.run(["resume", "db", "--db", workspace.db])
+        #expect(resume.exit.status == 0, "\(resume.stderr)")
+        if let inFlight = left["in_flight"], inFlight > 0 {
+            #expect(resume.stderr.contains("\(inFlight) rows were in flight when the run stopped"), "\(resume.stderr)")
+            #expect(resume.stdout.contains("\(inFlight) reconciliations"), "\(resume.stdout)")
+        }
+        #expect(try await OrderBatchCLI.counts(run: "db", db: workspace.db)?["succeeded"] == 120)
+        expectAppliedOnce([try await emulator.stats()], ids: juspayIDs("DBL", 120))
+        try await emulator.stop()
+    }
+
     // MARK: - kill -9
 
     /// Starts `run`, SIGKILLs it once `status` shows some rows succeeded, and returns the counts then.
@@ -152,6 +177,26 @@ import Testing
         let stats = try await emulator.stats()
         #expect(stats.faultsInjected > 0)
         expectAppliedOnce([stats], ids: juspayIDs("FLK", 60))
+        try await emulator.stop()
+    }
+
+    /// Lost connections and unanswered requests (the attempt timed out after sending) leave the
+    /// row's fate unknown: it is read back before it is sent again, and applied once.
+    @Test(arguments: ["reset", "hang"])
+    func connectionFaultsAreReconciledAndEveryRowAppliedOnce(fault: String) async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--fail-rate", "0.2", "--fail-with", fault, "--seed", "3"])
+        let prefix = fault == "reset" ? "RST" : "HNG"
+        let input = try workspace.juspayCSV("in.csv", prefix: prefix, count: 40)
+        let job = try workspace.job("fault-\(fault)", endpoint: emulator.url, input: input)
+        let result = try await OrderBatchCLI.run(["run", job, "--run-id", "ft", "--json"])
+        #expect(result.exit.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let summary = try JSON.object(result.stdout)
+        #expect((summary["counts"] as? [String: Int])?["succeeded"] == 40)
+        let stats = try await emulator.stats()
+        #expect(stats.faultsInjected > 0)
+        expectAppliedOnce([stats], ids: juspayIDs(prefix, 40))
         try await emulator.stop()
     }
 

@@ -103,6 +103,26 @@ import Testing
         try await emulator.stop()
     }
 
+    /// The sample jobs of the README run end to end against their built-in emulator (`endpoint:
+    /// emulator`, the `emulator:` section seeding the Rapyd orders), into a database of the test's own.
+    @Test func theSampleJobsRunAgainstTheBuiltInEmulator() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let juspay = try await OrderBatchCLI.run(
+            ["run", Self.root + "/jobs/juspay-reprice.yaml", "--db", workspace.db, "--run-id", "sj", "--json"])
+        #expect(juspay.exit.status == 0, "\(juspay.stderr)")
+        #expect((try JSON.object(juspay.stdout)["counts"] as? [String: Int])?["succeeded"] == 120)
+        // Rapyd's published windows pace 80 requests over ~25 s; lift them for the test.
+        let rapyd = try await OrderBatchCLI.run(
+            ["run", Self.root + "/jobs/rapyd-metadata.yaml", "--db", workspace.db, "--run-id", "sr", "--rate", "none"])
+        #expect(rapyd.exit.status == 0, "\(rapyd.stderr)")
+        #expect(rapyd.stdout.contains("40 rows: 40 succeeded, 0 failed, 0 skipped"), "\(rapyd.stdout)")
+        #expect(rapyd.stderr.contains("endpoint emulator: started the built-in emulator at http://127.0.0.1:"))
+        let list = try await OrderBatchCLI.run(["status", "--db", workspace.db])
+        #expect(list.stdout.contains("sr   rapyd-metadata  finished"), "\(list.stdout)")
+        #expect(list.stdout.contains("sj   juspay-reprice  finished"), "\(list.stdout)")
+    }
+
     // MARK: - Invalid input
 
     @Test func invalidInputExitsTwoAndSendsAndRecordsNothing() async throws {
