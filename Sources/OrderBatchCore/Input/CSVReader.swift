@@ -46,6 +46,9 @@ public struct CSVReader: RecordSource {
     public let maxFieldBytes: Int
     /// How many bytes are read from the file at a time.
     public let chunkSize: Int
+    /// Whether lines with no quote are split without libcsv (``CSVPlainLine``); tests turn
+    /// it off to check that both ways give the same results.
+    var splitsPlainLines = true
 
     /// Creates a reader for the CSV file at `path`; nothing is opened until
     /// ``forEachRecord(_:)``.
@@ -73,7 +76,8 @@ public struct CSVReader: RecordSource {
         } catch {
             throw InputError.ioError(path: path, line: nil, reason: "libcsv could not start: \(error)")
         }
-        let feed = CSVFeed(path: path, maxFieldBytes: maxFieldBytes, parser: parser)
+        let feed = CSVFeed(
+            path: path, maxFieldBytes: maxFieldBytes, parser: parser, splitsPlainLines: splitsPlainLines)
         try feed.run(file: file, body: body)
     }
 }
@@ -91,16 +95,18 @@ private final class CSVFeed {
     let path: String
     let maxFieldBytes: Int
     let parser: CSVParser
+    let splitsPlainLines: Bool
     /// The callbacks' receiver; accessed through the pointer so that neither libcsv's
     /// callbacks nor this loop pay for exclusivity checks.
     private let state: UnsafeMutablePointer<CSVRecordAssembler>
     /// A stray-quote problem whose line is being skipped; reported when the line ends.
     private var resync: (issue: InputIssue, problem: String)?
 
-    init(path: String, maxFieldBytes: Int, parser: CSVParser) {
+    init(path: String, maxFieldBytes: Int, parser: CSVParser, splitsPlainLines: Bool) {
         self.path = path
         self.maxFieldBytes = maxFieldBytes
         self.parser = parser
+        self.splitsPlainLines = splitsPlainLines
         state = .allocate(capacity: 1)
         state.initialize(to: CSVRecordAssembler(path: path, maxFieldBytes: maxFieldBytes))
     }
@@ -160,6 +166,17 @@ private final class CSVFeed {
             }
             let newline = memchr(base + start, 0x0A, chunk.count - start)
             let lineEnd = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? chunk.count
+            // A whole line with no quote, between rows: split here, not by libcsv. Lines longer
+            // than a piece go to libcsv, which caps their fields as they are read.
+            if splitsPlainLines, newline != nil, lineEnd - start <= CSVFeed.maxPiece, !parser.isInsideRow,
+                let content = CSVPlainLine.content(of: UnsafeRawBufferPointer(rebasing: chunk[start..<lineEnd]))
+            {
+                assembler.acceptPlainLine(content)
+                try deliver(body)
+                assembler.currentLine += 1
+                start = lineEnd
+                continue
+            }
             var pieceStart = start
             while pieceStart < lineEnd {
                 let pieceEnd = min(lineEnd, pieceStart + CSVFeed.maxPiece)

@@ -162,6 +162,16 @@ struct CSVRecordAssembler {
         values.reserveCapacity(columnCount)
     }
 
+    /// Takes the fields of a plain line (``CSVPlainLine``) and ends its row, as libcsv's
+    /// callbacks would for the same line. Empty content gives nothing, as in libcsv.
+    mutating func acceptPlainLine(_ content: UnsafeRawBufferPointer) {
+        guard !content.isEmpty else { return }
+        CSVPlainLine.forEachField(in: content) { bytes in
+            field(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        }
+        endRow()
+    }
+
     /// Hands the queued results to `body` in file order, then empties the queue.
     ///
     /// - Throws: What `body` throws; the read then ends, so the queue is left as it is.
