@@ -33,14 +33,25 @@ enum OrderBatchCLI {
         return try JSON.object(result.stdout)["counts"] as? [String: Int]
     }
 
-    /// Polls `status` until `condition` holds for the run's counts, and returns them.
+    /// Polls the state database until `condition` holds for the run's counts (keyed as in `status
+    /// --json`), and returns them. Reads the store in this process: spawning `status` every few
+    /// milliseconds would be too slow on a loaded machine to catch a run mid-way.
     static func waitForCounts(
-        run: String, db: String, timeout: Double = 20, _ condition: ([String: Int]) -> Bool
+        run: String, db: String, timeout: Double = 30, _ condition: ([String: Int]) -> Bool
     ) async throws -> [String: Int] {
         let deadline = Date().addingTimeInterval(timeout)
+        var store: SQLiteRunStore?
+        defer { try? store?.close() }
         while Date() < deadline {
-            if let counts = try await counts(run: run, db: db), condition(counts) { return counts }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            if store == nil, FileManager.default.fileExists(atPath: db) { store = try? SQLiteRunStore(path: db) }
+            if let c = try? store?.counts(runID: run) {
+                let counts = [
+                    "total": c.total, "pending": c.pending, "in_flight": c.inFlight, "succeeded": c.succeeded,
+                    "failed": c.failed, "skipped": c.skipped, "invalid": c.invalid, "unknown": c.unknown,
+                ]
+                if condition(counts) { return counts }
+            }
+            try await Task.sleep(nanoseconds: 10_000_000)
         }
         throw ChildProcess.Timeout(what: "run \(run) to reach the expected counts")
     }
