@@ -43,20 +43,18 @@ import Testing
         let store = try SQLiteRunStore(path: directory.path())
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "r"))
-        let started = Date()
         var seq: Int64 = 1
         while seq <= 100_000 {
             let upper = min(seq + 9_999, 100_000)
             try store.insertItems(runID: "r", StoreFixtures.items(seq...upper, invalid: [seq]))
             seq = upper + 1
         }
-        let elapsed = Date().timeIntervalSince(started)
         let counts = try store.counts(runID: "r")
         #expect(counts.total == 100_000)
         #expect(counts.invalid == 10)
         #expect(counts.pending == 99_990)
         #expect(counts.remaining == 99_990)
-        #expect(elapsed < 20, "100k rows took \(elapsed) s")  // generous: debug build on a loaded 2-core box
+        // Speed is measured in bench/, not here.
     }
 
     @Test func ingestStoresKeysAndValidationErrors() throws {
