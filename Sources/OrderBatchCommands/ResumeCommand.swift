@@ -9,6 +9,8 @@ struct StoredRunOptions: ParsableArguments {
     @Option(help: "Use this job file's `state` as the database.") var job: String?
     @Option(help: "Write Prometheus text-format metrics to this file at the end.") var metrics: String?
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Option(help: "Stop starting work after this long (e.g. 50m), exit 3; replaces the run's recorded deadline for this invocation; none for no deadline.")
+    var deadline: String?
 
     func validate() throws {
         if db == nil && job == nil { throw ValidationError("give --db FILE or --job JOB to say where the run is recorded") }
@@ -38,8 +40,9 @@ struct StoredRunOptions: ParsableArguments {
             throw ExitCode(ExitStatus.usage.rawValue)
         }
         job.state = path
-        let overrides = (try? JSONDecoder().decode(RunSession.Overrides.self, from: Data(run.optionsJSON.utf8)))
+        var overrides = (try? JSONDecoder().decode(RunSession.Overrides.self, from: Data(run.optionsJSON.utf8)))
             ?? RunSession.Overrides()
+        if let deadline { overrides.deadline = deadline }
         return (store, run, RunSession(job: job, overrides: overrides, json: json, metricsPath: metrics))
     }
 }

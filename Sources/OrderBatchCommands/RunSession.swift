@@ -40,8 +40,10 @@ struct RunSession {
                 job.rateLimit = windows
             }
         }
-        if let d = overrides.deadline {
-            guard let ms = DurationText.milliseconds(d) else { throw usage("--deadline \(d): give a duration such as 50m") }
+        if let d = overrides.deadline, d == "none" || d == "off" {
+            job.timeouts.run = nil
+        } else if let d = overrides.deadline {
+            guard let ms = DurationText.milliseconds(d) else { throw usage("--deadline \(d): give a duration such as 50m, or none") }
             job.timeouts.run = ms
         }
         if let m = overrides.maxFailures {
@@ -132,7 +134,7 @@ struct RunSession {
     /// Takes the lease for the job and run, or exits 75 naming the holder.
     static func acquireLease(store: any RunStore, job: Job, runID: String) throws -> LeaseOwner {
         let owner = LeaseOwner.current()
-        switch try store.acquireLease(jobName: job.name, runID: runID, owner: owner, ttlSeconds: 60) {
+        switch try store.acquireLease(jobName: job.name, runID: runID, owner: owner, ttlSeconds: LeaseHolder.defaultTTLSeconds) {
         case .acquired: return owner
         case .heldBy(let holder):
             CommandSupport.printError(

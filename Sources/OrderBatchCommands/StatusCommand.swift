@@ -14,11 +14,13 @@ extension OrderBatch {
                 timestamps and row counts, then the commands that would continue it.
 
                 --json prints one object per run: {"run_id", "job", "provider", "state", "reason", \
-                "created_at", "started_at", "finished_at", "input", "input_sha256", "counts": {"total", \
+                "created_at", "started_at", "finished_at", "input", "input_sha256", "process", "counts": {"total", \
                 "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}}, and for \
                 the list a JSON array of them. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
-                the run stopped early. "pending", "in_flight" and "unknown" are kept apart: rows in \
-                "unknown" may have reached the provider and are reconciled before being sent again.
+                the run stopped early. "process" is null unless the state is "running": then {"pid", "host", \
+                "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume it). \
+                "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
+                provider and are reconciled before being sent again.
 
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist.
                 Exit status: 0 shown; 64 usage error, missing database or unknown run id.
@@ -48,11 +50,14 @@ extension OrderBatch {
             if let runID {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try store.counts(runID: run.id)
-                print(json ? Self.json(run, counts) : Self.detail(run, counts, databasePath: path))
+                let process = try Self.process(of: run, in: store)
+                print(json ? Self.json(run, counts, process) : Self.detail(run, counts, process, databasePath: path))
             } else {
-                let runs = try store.recentRuns(limit: limit).map { ($0, try store.counts(runID: $0.id)) }
+                let runs = try store.recentRuns(limit: limit).map {
+                    ($0, try store.counts(runID: $0.id), try Self.process(of: $0, in: store))
+                }
                 if json {
-                    print("[" + runs.map { Self.json($0.0, $0.1) }.joined(separator: ",") + "]")
+                    print("[" + runs.map { Self.json($0.0, $0.1, $0.2) }.joined(separator: ",") + "]")
                 } else if runs.isEmpty {
                     print("no runs in \(path)")
                 } else {
@@ -61,14 +66,26 @@ extension OrderBatch {
             }
         }
 
+        /// The process a `running` run's lease names, and whether it is still alive.
+        struct Process {
+            var holder: LeaseHolder
+            var isLive: Bool
+        }
+
+        /// For a `running` run: its lease, live or not (nil when it left none); nil for any other state.
+        static func process(of run: RunRecord, in store: some RunStore) throws -> Process? {
+            guard run.state == .running, let holder = try store.runLease(runID: run.id) else { return nil }
+            return Process(holder: holder, isLive: holder.isLive(now: Date()))
+        }
+
         // MARK: - Text
 
         /// The list: one aligned line per run under a header; numbers right-aligned.
-        static func table(_ runs: [(RunRecord, RunCounts)]) -> String {
+        static func table(_ runs: [(RunRecord, RunCounts, Process?)]) -> String {
             let header = ["RUN", "JOB", "STATE", "CREATED", "TOTAL", "SUCCEEDED", "FAILED", "SKIPPED", "INVALID", "LEFT"]
-            let rows = runs.map { run, counts in
+            let rows = runs.map { run, counts, process in
                 [
-                    run.id, run.jobName, stateText(run), timestamp(run.createdAt), String(counts.total),
+                    run.id, run.jobName, stateText(run, process), timestamp(run.createdAt), String(counts.total),
                     String(counts.succeeded), String(counts.failed), String(counts.skipped), String(counts.invalid),
                     String(counts.remaining),
                 ]
@@ -87,14 +104,14 @@ extension OrderBatch {
         }
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
-        static func detail(_ run: RunRecord, _ counts: RunCounts, databasePath: String) -> String {
+        static func detail(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
                 ("job", "\(run.jobName) (\(run.jobPath))"),
                 ("provider", run.provider),
                 ("input", run.inputPath),
                 ("input sha256", run.inputSHA256),
-                ("state", stateText(run)),
+                ("state", stateText(run, process)),
                 ("created", timestamp(run.createdAt)),
                 ("started", run.startedAt.map(timestamp) ?? "-"),
                 ("finished", run.finishedAt.map(timestamp) ?? "-"),
@@ -107,7 +124,7 @@ extension OrderBatch {
                 ("  in flight", String(counts.inFlight)),
                 ("  unknown", String(counts.unknown)),
             ]
-            let next = nextCommands(run, counts, databasePath: databasePath)
+            let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
             return lines.map { name, value in
@@ -117,7 +134,9 @@ extension OrderBatch {
 
         /// What to type next: `resume` for a run that can go on, `retry` and a report of the failed rows when
         /// some failed.
-        static func nextCommands(_ run: RunRecord, _ counts: RunCounts, databasePath: String) -> [String] {
+        static func nextCommands(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String)
+            -> [String]
+        {
             let id = ShellWord.quote(run.id)
             let db = "--db " + ShellWord.quote(databasePath)
             var commands: [String] = []
@@ -125,7 +144,7 @@ extension OrderBatch {
             case .stopped, .ready:
                 commands.append("orderbatch resume \(id) \(db)")
             case .running:
-                commands.append("orderbatch resume \(id) \(db)   (if no process is executing it any more)")
+                if process?.isLive != true { commands.append("orderbatch resume \(id) \(db)") }
             case .ingesting, .finished, .failedIngest:
                 break
             }
@@ -139,8 +158,14 @@ extension OrderBatch {
             return commands
         }
 
-        /// `stopped (deadline)`, or the state alone when there is no reason.
-        static func stateText(_ run: RunRecord) -> String {
+        /// `stopped (deadline)`, `running (pid 42 on host h)`, `running (no live process: …)`, or the state alone.
+        static func stateText(_ run: RunRecord, _ process: Process?) -> String {
+            if run.state == .running {
+                guard let process, process.isLive else {
+                    return "running (no live process: killed or crashed; resume it)"
+                }
+                return "running (pid \(process.holder.pid) on host \(process.holder.host))"
+            }
             guard let reason = run.stateReason, !reason.isEmpty else { return run.state.rawValue }
             return "\(run.state.rawValue) (\(reason))"
         }
@@ -153,7 +178,7 @@ extension OrderBatch {
         // MARK: - JSON
 
         /// The run as the documented JSON object.
-        static func json(_ run: RunRecord, _ counts: RunCounts) -> String {
+        static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
             let object: JSONValue = .object([
@@ -167,6 +192,15 @@ extension OrderBatch {
                 ("finished_at", optional(run.finishedAt)),
                 ("input", .string(run.inputPath)),
                 ("input_sha256", .string(run.inputSHA256)),
+                (
+                    "process",
+                    process.map {
+                        .object([
+                            ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
+                            ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
+                        ])
+                    } ?? .null
+                ),
                 (
                     "counts",
                     .object([

@@ -131,6 +131,42 @@ import Testing
         #expect(finished.stdout.contains("orderbatch retry r-2 --db \(fixture.db)"))
     }
 
+    /// A `running` run is told apart by its lease: a live process, or one that was killed (resume it).
+    @Test func aRunningRunShowsItsProcessOrThatNoLiveProcessHoldsIt() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let store = try SQLiteRunStore(path: fixture.db)
+        // r-1 is held by this test process (alive); r-2 by a pid that has exited, on this host.
+        let child = try ChildProcess(URL(fileURLWithPath: "/bin/true"), [])
+        _ = try await child.exit()
+        let exited = child.pid
+        let host = LeaseOwner.currentHost()
+        for (runID, job, pid) in [("r-1", "reprice", getpid()), ("r-2", "rapyd-meta", exited)] {
+            try store.setRunState(id: runID, .running, reason: nil)
+            let owner = LeaseOwner(pid: pid, host: host, token: "token-\(runID)")
+            guard case .acquired = try store.acquireLease(jobName: job, runID: runID, owner: owner, ttlSeconds: 60) else {
+                Issue.record("could not take the lease on \(runID)")
+                return
+            }
+        }
+        try store.close()
+
+        let live = try await orderbatch(["status", "r-1", "--db", fixture.db])
+        #expect(live.stdout.contains("state         running (pid \(getpid()) on host \(host))"), "\(live.stdout)")
+        #expect(!live.stdout.contains("orderbatch resume"))
+        let liveJSON = try jsonObject(try await orderbatch(["status", "r-1", "--db", fixture.db, "--json"]).stdout)
+        let process = try #require(liveJSON["process"] as? [String: Any])
+        #expect(process["pid"] as? Int == Int(getpid()))
+        #expect(process["host"] as? String == host)
+        #expect(process["live"] as? Bool == true)
+
+        let killed = try await orderbatch(["status", "r-2", "--db", fixture.db])
+        #expect(killed.stdout.contains("running (no live process: killed or crashed; resume it)"), "\(killed.stdout)")
+        #expect(killed.stdout.contains("orderbatch resume r-2 --db \(fixture.db)"))
+        let killedJSON = try jsonObject(try await orderbatch(["status", "r-2", "--db", fixture.db, "--json"]).stdout)
+        #expect((killedJSON["process"] as? [String: Any])?["live"] as? Bool == false)
+    }
+
     @Test func printsTheDocumentedJSONForOneRunAndForTheList() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
@@ -140,8 +176,9 @@ import Testing
         #expect(
             Set(object.keys) == [
                 "run_id", "job", "provider", "state", "reason", "created_at", "started_at", "finished_at", "input",
-                "input_sha256", "counts",
+                "input_sha256", "process", "counts",
             ])
+        #expect(object["process"] is NSNull)
         #expect(object["run_id"] as? String == "r-1")
         #expect(object["job"] as? String == "reprice")
         #expect(object["provider"] as? String == "juspay")

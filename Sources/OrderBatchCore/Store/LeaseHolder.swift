@@ -33,6 +33,17 @@ public struct LeaseHolder: Sendable, Equatable, CustomStringConvertible {
         self.heartbeatAt = heartbeatAt
     }
 
+    /// How long a heartbeat keeps a lease live (`run`, `resume` and `retry` beat every 5 s).
+    public static let defaultTTLSeconds: Double = 60
+
+    /// Whether a process may still be executing under this lease: its heartbeat is younger than
+    /// `ttlSeconds`, and, when it was taken on `host` (this machine), its pid still exists.
+    public func isLive(now: Date, ttlSeconds: Double = defaultTTLSeconds, host: String = LeaseOwner.currentHost()) -> Bool {
+        let expired = now.timeIntervalSince(heartbeatAt) > ttlSeconds
+        let orphaned = self.host == host && LeaseOwner.isDead(pid: pid)
+        return !expired && !orphaned
+    }
+
     /// E.g. `pid 4242 on host web-1 (run 20250101-ab12, last heartbeat 2025-01-01T02:00:05Z)`.
     public var description: String {
         let time = ISO8601DateFormatter().string(from: heartbeatAt)

@@ -92,6 +92,10 @@ public protocol RunStore: AnyObject, Sendable {
     /// Gives up both leases if `owner` holds them.
     func releaseLease(jobName: String, runID: String, owner: LeaseOwner) throws
 
+    /// The lease on run `runID` as stored (live or stale: see ``LeaseHolder/isLive(now:ttlSeconds:host:)``), or
+    /// nil when no process holds or left one.
+    func runLease(runID: String) throws -> LeaseHolder?
+
     // MARK: - Lifetime
 
     /// Closes the store; later calls fail.

@@ -16,9 +16,9 @@ extension SQLiteRunStore {
                     guard let (holder, token) = try Self.readLease(db, scope: scope, name: name),
                         token != owner.token
                     else { continue }
-                    let expired = now.timeIntervalSince(holder.heartbeatAt) > ttlSeconds
-                    let orphaned = holder.host == owner.host && LeaseOwner.isDead(pid: holder.pid)
-                    guard expired || orphaned else { return .heldBy(holder) }
+                    guard !holder.isLive(now: now, ttlSeconds: ttlSeconds, host: owner.host) else {
+                        return .heldBy(holder)
+                    }
                     takenOver.append(holder)
                 }
                 let upsert = try db.cachedStatement(
@@ -73,6 +73,10 @@ extension SQLiteRunStore {
             try delete.bind(owner.token, at: 3)
             try delete.run()
         }
+    }
+
+    public func runLease(runID: String) throws -> LeaseHolder? {
+        try withConnection { db in try Self.readLease(db, scope: .run, name: runID)?.0 }
     }
 
     /// The stored lease on `scope`/`name` and its owner's token, or nil.
