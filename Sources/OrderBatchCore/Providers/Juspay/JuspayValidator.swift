@@ -67,6 +67,17 @@ public struct JuspayValidator: RowValidator {
     enum FieldRule {
         case countryCode, phone, plainUDF, none
 
+        /// Whether the rule accepts the byte `b` (the whole value must hold only such bytes).
+        @inline(__always)
+        func allows(_ b: UInt8) -> Bool {
+            switch self {
+            case .countryCode: b &- 0x41 < 26
+            case .phone: b &- 0x30 < 10 || b == 0x2B || b == 0x2D || b == 0x20 || b == 0x28 || b == 0x29
+            case .plainUDF: b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
+            case .none: true
+            }
+        }
+
         init(_ column: String) {
             if column.hasSuffix("country_code_iso") {
                 self = .countryCode
@@ -184,7 +195,21 @@ public struct JuspayValidator: RowValidator {
     }
 
     static func fieldProblem(_ column: String, _ t: String, rule: FieldRule) -> String? {
-        if let c = CellText.firstControlCharacter(t) { return "contains a control character (\(c))" }
+        // One pass over the bytes answers both byte-level questions; the checks and their
+        // order below are unchanged.
+        var scanned = t
+        let (mayHoldControlCharacter, followsRule) = scanned.withUTF8 { bytes in
+            var control = false
+            var follows = true
+            for b in bytes {
+                control = control || b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2
+                follows = follows && rule.allows(b)
+            }
+            return (control, follows)
+        }
+        if mayHoldControlCharacter, let c = CellText.firstControlCharacter(t) {
+            return "contains a control character (\(c))"
+        }
         // A string has at most as many characters as UTF-8 bytes: count them only when needed.
         if t.utf8.count > maxFieldLength {
             let length = t.count
@@ -192,18 +217,15 @@ public struct JuspayValidator: RowValidator {
         }
         switch rule {
         case .countryCode:
-            guard t.utf8.count == 3, CellText.allBytes(of: t, { $0 &- 0x41 < 26 }) else {
+            guard t.utf8.count == 3, followsRule else {
                 return "must be a 3-letter ISO country code in capitals, e.g. IND (got \"\(quoted(t))\")"
             }
         case .phone:
-            guard t.utf8.count <= 32, CellText.allBytes(of: t, { $0 &- 0x30 < 10 || $0 == 0x2B || $0 == 0x2D || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 })
+            guard t.utf8.count <= 32, followsRule
             else { return "must be a phone number: digits, spaces, + - ( ), at most 32 (got \"\(quoted(t))\")" }
         case .plainUDF:
             // Juspay: values with special characters go in udf6–udf10 only.
-            let plain = CellText.allBytes(of: t) { b in
-                b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
-            }
-            if !plain {
+            if !followsRule {
                 return "\(column) takes letters, digits, spaces, '-', '_' and '.' only; Juspay wants values with special characters in udf6…udf10"
             }
         case .none:
