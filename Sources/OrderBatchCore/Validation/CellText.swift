@@ -48,12 +48,11 @@ enum CellText {
 
     /// True when `test` holds for every UTF-8 byte of `text`.
     ///
-    /// Reads the bytes in place (a small string's from a stack copy), which is several times
+    /// Reads the bytes in place (``Swift/String/withUTF8Bytes(_:)``), which is several times
     /// faster than iterating `String.UTF8View` byte by byte on the validation hot path.
     @inline(__always)
     static func allBytes(of text: String, _ test: (UInt8) -> Bool) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8Bytes { bytes in
             for b in bytes where !test(b) { return false }
             return true
         }
@@ -61,8 +60,7 @@ enum CellText {
 
     /// `text` with ASCII capitals lowered; equals `text.lowercased()` when `text` is ASCII.
     static func asciiLowercased(_ text: String) -> String {
-        var text = text
-        let lowered: String? = text.withUTF8 { bytes in
+        let lowered: String? = text.withUTF8Bytes { bytes in
             guard bytes.contains(where: { $0 &- 0x41 < 26 }) else { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { buffer in
                 for i in bytes.indices {
@@ -95,8 +93,7 @@ enum CellText {
 
     /// Leading or trailing white space: refused in ids and amounts rather than silently trimmed.
     static func hasOuterSpace(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8Bytes { bytes in
             guard let f = bytes.first, let l = bytes.last else { return false }
             return f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09
         }

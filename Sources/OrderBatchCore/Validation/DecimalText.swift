@@ -13,8 +13,7 @@ enum DecimalText {
     /// Parses `text` allowing at most `maxFractionDigits` digits after the point and at most
     /// 15 before it.
     static func parse(_ text: String, maxFractionDigits: Int) -> Result<Decimal, Problem> {
-        var text = text
-        return text.withUTF8 { parse($0, maxFractionDigits: maxFractionDigits) }
+        text.withUTF8Bytes { parse($0, maxFractionDigits: maxFractionDigits) }
     }
 
     /// Parses the UTF-8 bytes of a number; see ``parse(_:maxFractionDigits:)``.

@@ -103,7 +103,7 @@ public struct FileValidation {
                 }
                 var verdict = rowValidator.validate(record)
                 if lastColumnsBad, case .valid = verdict { verdict = .invalid([]) }
-                switch verdict {
+                switch consume verdict {
                 case .valid(let row):
                     report.valid += 1
                     index.add(fingerprint: OrderFingerprint.of(row.duplicateKey), seq: seq)

@@ -3,9 +3,8 @@
 enum OrderFingerprint {
     @inline(__always)
     static func of(_ key: String) -> UInt64 {
-        var key = key
         // The bytes in place: faster than iterating `key.utf8`.
-        var h: UInt64 = key.withUTF8 { bytes in
+        var h: UInt64 = key.withUTF8Bytes { bytes in
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             for b in bytes {
                 h ^= UInt64(b)

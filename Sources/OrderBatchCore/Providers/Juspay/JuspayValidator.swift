@@ -195,17 +195,16 @@ public struct JuspayValidator: RowValidator {
     }
 
     static func fieldProblem(_ column: String, _ t: String, rule: FieldRule) -> String? {
-        // One pass over the bytes answers both byte-level questions; the checks and their
-        // order below are unchanged.
-        var scanned = t
-        let (mayHoldControlCharacter, followsRule) = scanned.withUTF8 { bytes in
-            var control = false
-            var follows = true
-            for b in bytes {
-                control = control || b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2
-                follows = follows && rule.allows(b)
+        // The byte-level questions, asked over the bytes in place; the checks and their order
+        // below are unchanged. `rule` is switched on outside the loops so each loop is simple.
+        let (mayHoldControlCharacter, followsRule) = t.withUTF8Bytes { bytes in
+            let control = bytes.contains { b in b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 }
+            switch rule {
+            case .countryCode: return (control, bytes.allSatisfy { FieldRule.countryCode.allows($0) })
+            case .phone: return (control, bytes.allSatisfy { FieldRule.phone.allows($0) })
+            case .plainUDF: return (control, bytes.allSatisfy { FieldRule.plainUDF.allows($0) })
+            case .none: return (control, true)
             }
-            return (control, follows)
         }
         if mayHoldControlCharacter, let c = CellText.firstControlCharacter(t) {
             return "contains a control character (\(c))"
