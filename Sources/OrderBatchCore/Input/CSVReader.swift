@@ -19,7 +19,8 @@ import Darwin
 ///
 /// The file is read in chunks of `chunkSize` bytes and fed to libcsv line by line, so
 /// memory stays bounded by one chunk plus one field (at most `maxFieldBytes`) whatever
-/// the file's size.
+/// the file's size. A line with no quote is split on its commas without libcsv
+/// (``CSVPlainLine``), with the same result, because that is several times cheaper.
 ///
 /// - The first non-blank row is the header; every column needs a distinct, non-empty name.
 /// - Quoted fields may hold delimiters, doubled quotes and line breaks. Lines may end in
@@ -82,8 +83,8 @@ public struct CSVReader: RecordSource {
     }
 }
 
-/// The read loop: splits chunks into physical lines, feeds them to libcsv, numbers lines,
-/// caps fields and recovers from stray quotes.
+/// The read loop: splits chunks into physical lines, splits plain ones itself and feeds the
+/// others to libcsv, numbers lines, caps fields and recovers from stray quotes.
 ///
 /// Owns the ``CSVRecordAssembler`` the libcsv callbacks write to, at a stable address
 /// (allocated in `init`, freed in `deinit`) passed to libcsv as `userData`.

@@ -1,4 +1,5 @@
-/// Receives libcsv's field and row callbacks and turns them into ``RecordResult``s.
+/// Receives libcsv's field and row callbacks, and the fields of plain lines split without
+/// libcsv (``CSVPlainLine``), and turns them into ``RecordResult``s.
 ///
 /// The first row is the header; later rows become records that share the header's
 /// `columns` array (copy-on-write, so records cost one `values` array each). Callbacks
