@@ -86,6 +86,9 @@ import Testing
             ["validate", Self.juspayJob, "--input", Self.mistakes, "--max-errors", "2"])
         #expect(result.exit.status == 2)
         #expect(try errorLines(result.stdout, file: Self.mistakes).count == 2, "\(result.stdout)")
+        // The first two by line, the duplicate (found by a second pass) included: lines 2 and 3.
+        #expect(result.stdout.contains("\(Self.mistakes):2: order_id: order ORD000001 appears more than once"))
+        #expect(result.stdout.contains("\(Self.mistakes):3: order_id: contains '/'"), "\(result.stdout)")
         #expect(result.stdout.contains("… and 9 more problems (use --max-errors N to see more)\n"), "\(result.stdout)")
         #expect(result.stdout.hasSuffix("12 rows: 1 valid, 11 invalid; nothing was sent\n"))
 

@@ -121,9 +121,13 @@ public struct FileValidation {
             report.duplicates = try confirmDuplicates(candidates, source: source)
             report.valid -= report.duplicates.count
             report.invalid += report.duplicates.count
-            keep(report.duplicates.map(\.issue))
+            // The first pass kept the first problems by line, up to the cap; duplicates are found after it,
+            // so they are merged in by line (not appended behind a full list) before the cap applies again.
+            report.issueCount += report.duplicates.count
+            keptRowIssues += report.duplicates.map(\.issue).sorted { $0.line < $1.line }.prefix(maxKeptIssues)
         }
         keptRowIssues.sort { $0.line < $1.line }
+        keptRowIssues = Array(keptRowIssues.prefix(maxKeptIssues))
         report.issues = Array((headerIssues + keptRowIssues).prefix(max(maxKeptIssues, headerIssues.count)))
         return report
     }
