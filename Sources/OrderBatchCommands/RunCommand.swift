@@ -144,13 +144,11 @@ extension OrderBatch {
         ) throws {
             let base = job.endpoint.baseURL(for: job.provider) ?? "http://127.0.0.1:<emulator-port>"
             let client = RunSession.makeDryRunClient(job: job, baseURL: base)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let dup = Set(report.duplicates.map(\.seq))
             var shown = 0
             _ = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath, findDuplicates: false) { v in
                 guard let row = v.row, !dup.contains(v.seq) else { return }
-                let payload = String(decoding: try encoder.encode(row.update), as: UTF8.self)
+                let payload = row.update.storedJSON
                 let item = OutboundItem(seq: Int64(v.seq), orderID: row.orderID, payload: payload, idempotencyKey: "ob-<run>-\(v.seq)-g1")
                 print("# line \(v.line)")
                 print(client.describe(item))

@@ -20,15 +20,13 @@ public enum Ingest {
         var batch: [NewItem] = []
         batch.reserveCapacity(batchSize)
         let duplicateIssue = Dictionary(duplicates.map { ($0.seq, $0.issue) }, uniquingKeysWith: { a, _ in a })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var skipping = FileValidation(validator: validation.validator, columnsPerRecord: validation.columnsPerRecord, maxKeptIssues: 0)
         skipping.maxKeptIssues = 0
         _ = try skipping.run(source: source, sourcePath: sourcePath, findDuplicates: false) { v in
             let input = v.record.map(inputJSON) ?? "{}"
             summary.total += 1
             if let row = v.row, duplicateIssue[v.seq] == nil {
-                let payload = String(decoding: try encoder.encode(row.update), as: UTF8.self)
+                let payload = row.update.storedJSON
                 batch.append(.pending(seq: Int64(v.seq), line: v.line, orderID: row.orderID, payload: payload, inputJSON: input))
                 summary.pending += 1
             } else {

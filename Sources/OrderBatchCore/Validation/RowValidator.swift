@@ -4,9 +4,9 @@ public struct ValidatedRow: Sendable {
     /// The key under which two rows count as the same order (Juspay ids are case-insensitive).
     public var duplicateKey: String
     /// The typed update (``JuspayUpdate`` / ``RapydUpdate``), encoded only when it is stored.
-    public var update: any Encodable & Sendable
+    public var update: any UpdatePayload
 
-    public init(orderID: String, duplicateKey: String, update: any Encodable & Sendable) {
+    public init(orderID: String, duplicateKey: String, update: any UpdatePayload) {
         self.orderID = orderID
         self.duplicateKey = duplicateKey
         self.update = update

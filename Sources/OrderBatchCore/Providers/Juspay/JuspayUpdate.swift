@@ -1,7 +1,7 @@
 import Foundation
 
 /// One validated Juspay Update Order request: what `POST /orders/{order_id}` will send.
-public struct JuspayUpdate: Sendable, Equatable, Codable {
+public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
     /// A form field other than `amount`: an address field or a UDF.
     public struct Field: Sendable, Equatable, Codable {
         public var name: String
@@ -49,5 +49,14 @@ public struct JuspayUpdate: Sendable, Equatable, Codable {
         // Decimals travel as text so that no encoder can route them through Double.
         try c.encode(amount.plainText, forKey: .amount)
         try c.encode(fields, forKey: .fields)
+    }
+
+    /// What ``encode(to:)`` gives with sorted keys, written directly.
+    public var storedJSON: String {
+        let fieldValues: [JSONValue] = fields.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) }
+        return JSONValue.object([
+            ("amount", .string(amount.plainText)), ("fields", .array(fieldValues)), ("order_id", .string(orderID)),
+            ("routing_id", .string(routingID)),
+        ]).compactText
     }
 }

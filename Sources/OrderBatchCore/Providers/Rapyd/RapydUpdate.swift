@@ -2,7 +2,7 @@ import Foundation
 import ProviderRules
 
 /// One validated Rapyd Update Order request: what `POST /v1/orders/{order}` will send.
-public struct RapydUpdate: Sendable, Equatable, Codable {
+public struct RapydUpdate: Sendable, Equatable, UpdatePayload {
     /// The Rapyd order id (`order_…`).
     public var orderID: String
     /// A coupon id (`coupon_…`); only while the order is `created`.
@@ -60,5 +60,16 @@ public struct RapydUpdate: Sendable, Equatable, Codable {
         try c.encodeIfPresent(metadata?.compactText, forKey: .metadata)
         try c.encodeIfPresent(taxPercent?.plainText, forKey: .taxPercent)
         try c.encodeIfPresent(status, forKey: .status)
+    }
+
+    /// What ``encode(to:)`` gives with sorted keys, written directly.
+    public var storedJSON: String {
+        var members: [(key: String, value: JSONValue)] = []
+        if let coupon { members.append(("coupon", .string(coupon))) }
+        if let metadata { members.append(("metadata", .string(metadata.compactText))) }
+        members.append(("order_id", .string(orderID)))
+        if let status { members.append(("status", .string(status.rawValue))) }
+        if let taxPercent { members.append(("tax_percent", .string(taxPercent.plainText))) }
+        return JSONValue.object(members).compactText
     }
 }
