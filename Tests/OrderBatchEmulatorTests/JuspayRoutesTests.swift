@@ -178,9 +178,10 @@ import Testing
     }
 
     @Test func concurrentUpdatesOfOneOrderAreDuplicateRequests() async throws {
-        // The first update is held 1.5 s; the second is sent once the emulator has received the first
-        // (not after a guessed sleep), so the two overlap however loaded the machine is.
-        try await withEmulator({ $0.fixedLatencyMilliseconds = 1_500 }) { server in
+        // The first update is held 5 s; the second is sent once the emulator has received the first
+        // (not after a guessed sleep), so the two overlap even when the parallel suite starves this
+        // test's client of the CPU for a second or two (1.5 s was not enough on 2 cores).
+        try await withEmulator({ $0.fixedLatencyMilliseconds = 5_000 }) { server in
             let url = server.baseURL + "/orders/DUP1"
             async let first = http("POST", url, headers: juspayHeaders(), body: "amount=1")
             let deadline = ContinuousClock.now + .seconds(10)
