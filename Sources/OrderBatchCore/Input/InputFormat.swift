@@ -26,7 +26,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// - Returns: A ``CSVReader`` or a ``JSONLReader``.
     public func makeSource(path: String) -> any RecordSource {
         switch self {
-        case .csv: return CSVReader(path: path)
+        // A fed-back report gets its formula-guarded cells back; other files are read as written.
+        case .csv: return ReportCellRestorer(base: CSVReader(path: path))
         case .jsonl: return JSONLReader(path: path)
         }
     }

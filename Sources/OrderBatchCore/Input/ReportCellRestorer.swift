@@ -1,0 +1,36 @@
+/// Reads a CSV report of `orderbatch report`, fixed up and fed back as input, with its cells as
+/// they were before the report's formula guard.
+///
+/// `report` writes a cell a spreadsheet would run as a formula, and any cell starting with `'`,
+/// with one more leading `'` (``CSVFormulaGuard``). Read back verbatim, an address line `-` would
+/// be sent as `'-`. A file whose header holds ``ReportOutcomeColumns/state`` is such a report, and
+/// each of its cells loses one leading `'` (``CSVFormulaGuard/restore(_:)``, exact by
+/// construction); every other file is read as written.
+public struct ReportCellRestorer: RecordSource {
+    /// The CSV reader underneath.
+    public var base: any RecordSource
+
+    public init(base: any RecordSource) {
+        self.base = base
+    }
+
+    public func forEachRecord(_ body: (RecordResult) throws -> Void) throws {
+        var header: [String]? = nil
+        var isReport = false
+        try base.forEachRecord { result in
+            guard case .record(var record) = result else { return try body(result) }
+            // Records of one CSV file share their header's array: the comparison is O(1).
+            if record.columns != header {
+                header = record.columns
+                isReport = record.columns.contains(ReportOutcomeColumns.state)
+            }
+            guard isReport else { return try body(result) }
+            for i in record.values.indices {
+                if case .text(let cell) = record.values[i], cell.utf8.first == UInt8(ascii: "'") {
+                    record.values[i] = .text(CSVFormulaGuard.restore(cell))
+                }
+            }
+            try body(.record(record))
+        }
+    }
+}
