@@ -412,6 +412,39 @@ import Testing
         try await emulator.stop()
     }
 
+    /// The operator's loop: report the failed rows as CSV, fix them, feed the file back with `--input`. Cells the
+    /// report guarded against spreadsheets (`-`, `=…`) go back to the provider as they were in the input.
+    @Test func aReportOfFailedRowsFedBackAsInputSendsTheOriginalValues() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let orders = try workspace.write("orders.jsonl", #"{"provider":"juspay","order_id":"FB00001","status":"NEW"}"# + "\n")
+        let emulator = try await ExternalEmulator(["--orders", orders, "--unknown-orders", "not-found"])
+        let input = try workspace.write(
+            "in.csv",
+            "order_id,routing_id,amount,shipping_address_line1,shipping_address_line2\n"
+                + "FB00001,cust1,10.00,=Main St,-\n"
+                + "FB00002,cust2,20.00,=Main St,-\n")
+        let job = try workspace.job("feedback", endpoint: emulator.url, input: input)
+        let first = try await OrderBatchCLI.run(["run", job, "--run-id", "fb1"])
+        #expect(first.exit.status == 1, "\(first.stdout)\n\(first.stderr)")
+
+        let report = workspace.path("failed.csv")
+        let written = try await OrderBatchCLI.run(
+            ["report", "fb1", "--db", workspace.db, "--state", "failed", "--output", report])
+        #expect(written.exit.status == 0, "\(written.stderr)")
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(text.contains("FB00002,cust2,20.00,'=Main St,'-,3,failed,400,NOT_FOUND,"), "\(text)")
+
+        // The order exists now; the report goes back in as it is (ob_ columns and all).
+        try await emulator.restart(["--orders", orders, "--unknown-orders", "create"])
+        let again = try await OrderBatchCLI.run(["run", job, "--input", report, "--run-id", "fb2"])
+        #expect(again.exit.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(try await emulator.stats().appliedByOrder == ["FB00002": 1])
+        let item = try #require(try workspace.items(run: "fb2").first)
+        #expect(item.inputJSON.contains(#""shipping_address_line1":"=Main St","shipping_address_line2":"-""#), "\(item.inputJSON)")
+        try await emulator.stop()
+    }
+
     @Test func maxFailuresStopsTheRunEarlyWithExit3() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
