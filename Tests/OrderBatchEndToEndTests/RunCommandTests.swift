@@ -442,6 +442,11 @@ import Testing
         #expect(try await emulator.stats().appliedByOrder == ["FB00002": 1])
         let item = try #require(try workspace.items(run: "fb2").first)
         #expect(item.inputJSON.contains(#""shipping_address_line1":"=Main St","shipping_address_line2":"-""#), "\(item.inputJSON)")
+        // The earlier run's outcome columns are not kept as input: this run's report has one set of ob_ columns.
+        #expect(!item.inputJSON.contains("ob_"), "\(item.inputJSON)")
+        let second = try await OrderBatchCLI.run(["report", "fb2", "--db", workspace.db, "--state", "all"])
+        #expect(second.stdout.hasPrefix(
+            "order_id,routing_id,amount,shipping_address_line1,shipping_address_line2,ob_input_line,ob_state,"), "\(second.stdout)")
         try await emulator.stop()
     }
 

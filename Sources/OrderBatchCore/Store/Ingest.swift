@@ -46,11 +46,13 @@ public enum Ingest {
         return summary
     }
 
-    /// The record's columns as a compact JSON object, for reports.
+    /// The record's columns as a compact JSON object, for reports. The `ob_` outcome columns of a
+    /// report fed back as input are left out: they describe the earlier run, and this run's report
+    /// writes its own.
     static func inputJSON(_ record: InputRecord) -> String {
         var members: [(key: String, value: JSONValue)] = []
         members.reserveCapacity(record.columns.count)
-        for (i, name) in record.columns.enumerated() {
+        for (i, name) in record.columns.enumerated() where !name.hasPrefix(reportColumnPrefix) {
             switch record.values[i] {
             case .text(let s): members.append((name, .string(s)))
             case .json(let v): members.append((name, v))
