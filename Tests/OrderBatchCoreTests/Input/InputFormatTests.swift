@@ -14,7 +14,8 @@ import Testing
     }
 
     @Test func makeSourcePicksTheReader() {
-        #expect(InputFormat.csv.makeSource(path: "a.csv") is CSVReader)
+        // CSV through the restorer of fed-back reports (a no-op for any other file).
+        #expect((InputFormat.csv.makeSource(path: "a.csv") as? ReportCellRestorer)?.base is CSVReader)
         #expect(InputFormat.jsonl.makeSource(path: "a.jsonl") is JSONLReader)
         #expect(InputFormat(rawValue: "jsonl") == .jsonl)
     }
