@@ -35,33 +35,3 @@ public enum RecordResult: Sendable {
     /// A record that could not be read (wrong column count, invalid JSON on a line…).
     case malformed(InputIssue)
 }
-
-/// A problem at a place in an input file.
-public struct InputIssue: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 1-based physical line.
-    public var line: Int
-    /// The column name (or 1-based column number as text) when the problem is in one column.
-    public var column: String?
-    public var message: String
-
-    public init(line: Int, column: String? = nil, message: String) {
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    public var description: String {
-        if let column { return "line \(line): \(column): \(message)" }
-        return "line \(line): \(message)"
-    }
-}
-
-/// A streaming source of records. The file is never held in memory whole.
-public protocol RecordSource {
-    /// Reads the file from the start, calling `body` once per record in file order.
-    ///
-    /// - Throws: ``InputError`` when the file cannot be read on (I/O error, missing header,
-    ///   malformed quoting that leaves no safe place to resume); the error names the line.
-    ///   Errors thrown by `body` are rethrown as they are.
-    func forEachRecord(_ body: (RecordResult) throws -> Void) throws
-}
