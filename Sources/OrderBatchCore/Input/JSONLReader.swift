@@ -125,20 +125,9 @@ public struct JSONLReader: RecordSource {
             return
         }
         guard case let .object(members) = value else {
-            try body(.malformed(InputIssue(line: line, message: "expected a JSON object, found \(JSONLReader.kind(of: value))")))
+            try body(.malformed(InputIssue(line: line, message: "expected a JSON object, found \(value.typeName)")))
             return
         }
         try body(.record(InputRecord(line: line, columns: members.map(\.key), values: members.map { .json($0.value) })))
-    }
-
-    private static func kind(of value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
     }
 }

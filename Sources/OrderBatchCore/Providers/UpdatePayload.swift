@@ -1,9 +1,35 @@
+import Foundation
+
 /// A provider's typed update as stored with its row, for its client to decode before sending.
 ///
 /// The stored form is the JSON object `JSONEncoder` writes from the type's `Encodable`
 /// conformance with sorted keys; ``storedJSON`` writes the same text directly, because ingest
 /// stores one per row and Foundation's encoder was 40% of a 1M-row ingest.
 public protocol UpdatePayload: Codable, Sendable {
+    /// The order the update is for.
+    var orderID: String { get }
     /// The update as a compact JSON object with sorted keys; decodable with `JSONDecoder`.
     var storedJSON: String { get }
+}
+
+extension UpdatePayload {
+    /// The update stored with `item`, checked to be for the item's order.
+    ///
+    /// - Parameter provider: The provider's name, for the message (`Juspay`, `Rapyd`).
+    /// - Throws: A permanent `CORRUPT_PAYLOAD` outcome when the payload does not decode or names
+    ///   another order.
+    static func decoded(from item: OutboundItem, provider: String) throws(EarlyOutcome) -> Self {
+        let update: Self
+        do {
+            update = try JSONDecoder().decode(Self.self, from: Data(item.payload.utf8))
+        } catch {
+            throw EarlyOutcome(OutcomeClassifier.corruptPayload("not a \(provider) update: \(error)"))
+        }
+        guard update.orderID == item.orderID else {
+            throw EarlyOutcome(
+                OutcomeClassifier.corruptPayload(
+                    "the payload is for order \(update.orderID), the item for order \(item.orderID)"))
+        }
+        return update
+    }
 }

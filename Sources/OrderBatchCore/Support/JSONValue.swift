@@ -57,4 +57,22 @@ public indirect enum JSONValue: Sendable, Hashable {
         if case let .string(s) = self { return s }
         return nil
     }
+
+    /// The string, when this is a string and not empty (providers send `""` for "none").
+    public var nonEmptyString: String? {
+        guard case let .string(s) = self, !s.isEmpty else { return nil }
+        return s
+    }
+
+    /// `an object`, `a number`… for messages.
+    var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
 }

@@ -99,17 +99,3 @@ enum CellText {
         }
     }
 }
-
-extension JSONValue {
-    /// `an object`, `a number`… for messages.
-    var typeName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-}

@@ -204,18 +204,7 @@ public struct JuspayClient: ProviderClient {
     /// - Throws: A permanent `CORRUPT_PAYLOAD` outcome when the payload does not decode or names
     ///   another order.
     func decode(_ item: OutboundItem) throws(EarlyOutcome) -> JuspayUpdate {
-        let update: JuspayUpdate
-        do {
-            update = try JSONDecoder().decode(JuspayUpdate.self, from: Data(item.payload.utf8))
-        } catch {
-            throw EarlyOutcome(OutcomeClassifier.corruptPayload("not a Juspay update: \(error)"))
-        }
-        guard update.orderID == item.orderID else {
-            throw EarlyOutcome(
-                OutcomeClassifier.corruptPayload(
-                    "the payload is for order \(update.orderID), the item for order \(item.orderID)"))
-        }
-        return update
+        try JuspayUpdate.decoded(from: item, provider: "Juspay")
     }
 
     /// Reads the order with Order Status.

@@ -34,10 +34,10 @@ enum JuspayResponse {
             let info = json?["error_info"]
             status = json?["status"]?.stringValue
             if case .number(let number)? = json?["status_id"] { statusID = Int(number.text) }
-            code = Self.nonEmpty(info?["code"]) ?? Self.nonEmpty(json?["error_code"]) ?? status
+            code = info?["code"]?.nonEmptyString ?? json?["error_code"]?.nonEmptyString ?? status
             var message =
-                Self.nonEmpty(info?["developer_message"]) ?? Self.nonEmpty(info?["user_message"])
-                ?? Self.nonEmpty(json?["error_message"])
+                info?["developer_message"]?.nonEmptyString ?? info?["user_message"]?.nonEmptyString
+                ?? json?["error_message"]?.nonEmptyString
             if case .array(let fields)? = info?["fields"] {
                 let reasons = fields.compactMap { field -> String? in
                     guard let name = field["field_name"]?.stringValue else { return nil }
@@ -48,11 +48,6 @@ enum JuspayResponse {
                 }
             }
             self.message = message ?? status
-        }
-
-        private static func nonEmpty(_ value: JSONValue?) -> String? {
-            guard let text = value?.stringValue, !text.isEmpty else { return nil }
-            return text
         }
 
         /// Whether this is Juspay's "order not found" (FACTS.md §1.4: HTTP 400, not 404).

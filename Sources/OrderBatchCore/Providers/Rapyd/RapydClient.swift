@@ -232,18 +232,7 @@ public struct RapydClient: ProviderClient {
     /// - Throws: A permanent `CORRUPT_PAYLOAD` outcome when the payload does not decode or names
     ///   another order.
     func decode(_ item: OutboundItem) throws(EarlyOutcome) -> RapydUpdate {
-        let update: RapydUpdate
-        do {
-            update = try JSONDecoder().decode(RapydUpdate.self, from: Data(item.payload.utf8))
-        } catch {
-            throw EarlyOutcome(OutcomeClassifier.corruptPayload("not a Rapyd update: \(error)"))
-        }
-        guard update.orderID == item.orderID else {
-            throw EarlyOutcome(
-                OutcomeClassifier.corruptPayload(
-                    "the payload is for order \(update.orderID), the item for order \(item.orderID)"))
-        }
-        return update
+        try RapydUpdate.decoded(from: item, provider: "Rapyd")
     }
 
     /// Reads the order with Retrieve an Order.

@@ -26,15 +26,10 @@ enum RapydResponse {
         init(_ json: JSONValue?) {
             let status = json?["status"]
             self.status = status?["status"]?.stringValue
-            errorCode = Self.nonEmpty(status?["error_code"]) ?? Self.nonEmpty(status?["response_code"])
-            message = Self.nonEmpty(status?["message"])
-            operationID = Self.nonEmpty(status?["operation_id"])
+            errorCode = status?["error_code"]?.nonEmptyString ?? status?["response_code"]?.nonEmptyString
+            message = status?["message"]?.nonEmptyString
+            operationID = status?["operation_id"]?.nonEmptyString
             data = json?["data"]
-        }
-
-        private static func nonEmpty(_ value: JSONValue?) -> String? {
-            guard let text = value?.stringValue, !text.isEmpty else { return nil }
-            return text
         }
 
         /// The message with the operation id appended, or `nil` when there is neither.
