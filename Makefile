@@ -24,9 +24,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The full log goes to .build/test.log; on a failure the failing tests' lines are repeated at the
+# end, so that the tail of a CI log names them.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	@set -o pipefail; $(SWIFT) test --skip-build --parallel 2>&1 | tee .build/test.log; rc=$$?; \
+	if [ $$rc -ne 0 ]; then \
+	  echo "==== failing tests (full log: .build/test.log) ===="; \
+	  grep -E -A3 '✘|error:|Fatal error|Test Case .* failed' .build/test.log | grep -v '^--$$' | tail -60; \
+	fi; exit $$rc
 
 demo: build
 	./demo/run-demo.sh .build/debug/orderbatch

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The test and debug routes under `/__emulator/`. They are never faulted, delayed or counted.
+/// The test and debug routes under `/__emulator/`. They are never faulted or delayed, and only
+/// `delay` is counted (``EmulatorStats/delayRequests``).
 ///
 /// - `GET /__emulator/stats`: ``EmulatorStats`` as JSON.
 /// - `POST /__emulator/reset-stats`: zero the counters; answers with the zeroed stats.
@@ -27,6 +28,7 @@ extension EmulatorRouter {
             guard let milliseconds = Double(segments[1]), milliseconds >= 0, milliseconds <= 600_000 else {
                 return .respond(Self.debugError(400, "delay must be 0...600000 milliseconds"))
             }
+            state.withLock { $0.stats.delayRequests += 1 }
             let body = EmulatorJSON.object([("delayed_ms", .number(String(segments[1])))])
             return .respond(.json(200, body), delayMilliseconds: milliseconds, completion: nil)
         case ("GET", "status", 2):

@@ -1,6 +1,6 @@
 /// Counters an ``EmulatorServer`` keeps; read them with ``EmulatorServer/stats()`` or `GET /__emulator/stats`.
 ///
-/// Requests to `/__emulator/` routes are not counted.
+/// Requests to `/__emulator/` routes are not counted, except in ``delayRequests``.
 /// `POST /__emulator/reset-stats` zeroes every counter but keeps orders, idempotency keys
 /// and rate-limit windows.
 public struct EmulatorStats: Sendable, Codable, Equatable {
@@ -33,6 +33,9 @@ public struct EmulatorStats: Sendable, Codable, Equatable {
     public var statusRuleRejections = 0
     /// Juspay updates refused with `DUPLICATE_REQUEST` because another update of the order was in flight.
     public var duplicateRequests = 0
+    /// `GET /__emulator/delay/{ms}` requests received: tests wait on it to know that a slow exchange
+    /// has reached the server, rather than sleeping and hoping.
+    public var delayRequests = 0
 
     /// Creates zeroed counters.
     public init() {}

@@ -42,6 +42,7 @@ import Testing
             let result = try await http("GET", server.baseURL + "/__emulator/delay/250")
             #expect(result.status == 200)
             #expect(clock.now - started >= .milliseconds(250))
+            #expect(server.stats().delayRequests == 1)
         }
     }
 

@@ -220,7 +220,9 @@ import Testing
         let result = try await OrderBatchCLI.run(["run", job, "--run-id", "ou", "--json"])
         #expect(result.exit.status == 3, "\(result.stderr)")
         let summary = try JSON.object(result.stdout)
-        #expect((summary["elapsed_seconds"] as? Double ?? 99) < 5, "\(result.stdout)")
+        // Retrying 60 rows through backoff would take minutes; the breaker stops it in seconds (the
+        // bound is wide for a loaded machine).
+        #expect((summary["elapsed_seconds"] as? Double ?? 99) < 10, "\(result.stdout)")
         #expect((summary["reason"] as? String)?.hasPrefix("circuit breaker") == true, "\(result.stdout)")
         let counts = try #require(summary["counts"] as? [String: Int])
         // No row is burned into failed: all are still to do.
@@ -248,8 +250,9 @@ import Testing
         #expect(result.exit.status == 3, "\(result.stderr)")
         let summary = try JSON.object(result.stdout)
         #expect(summary["reason"] as? String == "the run deadline passed", "\(result.stdout)")
-        // The deadline, plus the request in flight (at most the 1 s request timeout).
-        #expect((summary["elapsed_seconds"] as? Double ?? 99) < 3, "\(result.stdout)")
+        // The deadline, plus the request in flight: nowhere near the ~40 s the rows need (the bound is
+        // wide for a loaded machine).
+        #expect((summary["elapsed_seconds"] as? Double ?? 99) < 10, "\(result.stdout)")
         let counts = try #require(summary["counts"] as? [String: Int])
         #expect(counts["pending", default: 0] > 0 && counts["failed"] == 0 && counts["unknown"] == 0, "\(counts)")
         let status = try JSON.object(try await OrderBatchCLI.run(["status", "dl", "--db", workspace.db, "--json"]).stdout)

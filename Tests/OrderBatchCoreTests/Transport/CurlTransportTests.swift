@@ -108,14 +108,14 @@ import Testing
     }
 
     @Test func transfersBeyondTheLimitWaitWithoutUsingTheirTimeout() async throws {
-        // One slot: the second request waits ~400 ms behind the first, yet its own 300 ms timeout
-        // covers only its own exchange.
+        // One slot: the second request waits ~2 s behind the first, yet its own 1 s timeout covers
+        // only its own exchange.
         try await TransportFixture.run(maxConcurrentTransfers: 1) { server, transport in
             async let first = transport.send(
-                HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/400", timeoutMilliseconds: 5_000))
-            try await Task.sleep(for: .milliseconds(50))
+                HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/2000", timeoutMilliseconds: 10_000))
+            try await TransportFixture.waitForDelayRequests(server, 1)
             let second = try await transport.send(
-                HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/0", timeoutMilliseconds: 300))
+                HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/0", timeoutMilliseconds: 1_000))
             #expect(second.status == 200)
             #expect(try await first.status == 200)
         }
@@ -250,7 +250,7 @@ import Testing
                     transport,
                     HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/10000", timeoutMilliseconds: 20_000))
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await TransportFixture.waitForDelayRequests(server, 1)
             let cancelledAt = ContinuousClock.now
             task.cancel()
             let error = await task.value
@@ -274,7 +274,7 @@ import Testing
                 try await transport.send(
                     HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/10000", timeoutMilliseconds: 20_000))
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await TransportFixture.waitForDelayRequests(server, 1)
             let waiter = Task { () async -> TransportError? in
                 await TransportFixture.failure(
                     transport,
@@ -313,7 +313,7 @@ import Testing
                 transport,
                 HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/5000", timeoutMilliseconds: 10_000))
         }
-        try await Task.sleep(for: .milliseconds(200))
+        try await TransportFixture.waitForDelayRequests(server, 1)
         await transport.shutdown()
         let error = await inFlight.value
         #expect(error?.kind == .cancelled)

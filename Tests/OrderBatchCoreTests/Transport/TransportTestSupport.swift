@@ -30,6 +30,21 @@ enum TransportFixture {
         }
     }
 
+    /// Waits (up to 10 s) until the emulator has received `count` `/__emulator/delay/…` requests, so
+    /// that a test knows a slow exchange is under way instead of sleeping and hoping.
+    static func waitForDelayRequests(
+        _ server: EmulatorServer, _ count: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.stats().delayRequests < count {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the emulator never received \(count) delay requests", sourceLocation: sourceLocation)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Sends `request` and returns the transport error it must fail with.
     static func failure(
         _ transport: CurlTransport, _ request: HTTPRequest, sourceLocation: SourceLocation = #_sourceLocation
