@@ -109,15 +109,19 @@ import Testing
 
     @Test func staleAndFutureTimestampsAreRefused() async throws {
         try await withSeededEmulator { server in
-            let now = Int(Date().timeIntervalSince1970)
-            for timestamp in [now - 120, now - 61, now + 60] {
+            // Each offset is taken from the clock just before its request, so a loaded machine that
+            // stalls between requests cannot age a timestamp past the limit.
+            func now() -> Int { Int(Date().timeIntervalSince1970) }
+            for offset in [-120, -61, 60] {
+                let timestamp = now() + offset
                 let headers = rapydHeaders(method: "GET", path: "/v1/orders/order_paid", timestamp: timestamp)
                 let result = try await http("GET", server.baseURL + "/v1/orders/order_paid", headers: headers)
                 #expect(result.status == 401)
                 #expect(rapydErrorCode(result) == "UNAUTHENTICATED_API_CALL")
             }
             #expect(server.stats().rejectedTimestamps == 3)
-            for timestamp in [now - 50, now + 2] {
+            for offset in [-50, 2] {
+                let timestamp = now() + offset
                 let headers = rapydHeaders(method: "GET", path: "/v1/orders/order_paid", timestamp: timestamp)
                 let result = try await http("GET", server.baseURL + "/v1/orders/order_paid", headers: headers)
                 #expect(result.status == 200)

@@ -70,7 +70,9 @@ final class ChildProcess: @unchecked Sendable {
     var stderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
 
     /// Waits until standard output holds a complete first line, and returns it (without the newline).
-    func firstLine(timeout: Double = 10) async throws -> String {
+    /// The deadline only guards against a hang: under heavy load (a build beside the suite) the
+    /// line has been seen to take over 10 s to arrive, against 60 ms on a quiet machine.
+    func firstLine(timeout: Double = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let line: String? = lock.withLock {

@@ -254,9 +254,9 @@ import Testing
             let cancelledAt = ContinuousClock.now
             task.cancel()
             let error = await task.value
-            // The answer would take 10 s: ending within 3 s (a wide margin for a loaded machine running
+            // The answer would take 10 s: ending within 6 s (a wide margin for a loaded machine running
             // the suite in parallel) shows the cancellation aborted the transfer.
-            #expect(ContinuousClock.now - cancelledAt < .seconds(3))
+            #expect(ContinuousClock.now - cancelledAt < .seconds(6))
             #expect(error?.kind == .cancelled)
             #expect(error?.requestMayHaveBeenSent == true)
             // The transport is still usable afterwards.
