@@ -23,9 +23,9 @@
 #                 about 0.4-0.7 s here, so a good share of these kills lands during ingest)
 #   FINAL_TIMEOUT seconds allowed to the final invocation (default 900)
 #   INGEST_KILL   what to do after a kill that landed during ingest (the run is left `ingesting`, or not
-#                 recorded at all): `rerun` (default) starts `run` again under a new run id, as
-#                 `orderbatch status` offers no `resume` for an ingesting run; `resume` resumes it anyway
-#                 (see the report: that finishes a partial run and the drill fails).
+#                 recorded at all): `resume` (default) resumes it, which records the input again from the
+#                 start (nothing was sent); `rerun` starts `run` again under a new run id, which closes the
+#                 interrupted run as superseded (`failed_ingest`).
 #   KEEP=1        keep the work directory even when every scenario passes
 # Exit status: 0 every scenario passed; 1 a scenario failed; 64 bad arguments.
 # Only the kill moments are seeded: where each kill lands (ingest, executing) still depends on timing.
@@ -45,7 +45,7 @@ LATENCY=${LATENCY:-none}
 MIN_SLEEP_MS=${MIN_SLEEP_MS:-200}
 MAX_SLEEP_MS=${MAX_SLEEP_MS:-3000}
 RUN_MAX_SLEEP_MS=${RUN_MAX_SLEEP_MS:-1000}
-INGEST_KILL=${INGEST_KILL:-rerun}
+INGEST_KILL=${INGEST_KILL:-resume}
 KEEP=${KEEP:-0}
 FINAL_TIMEOUT=${FINAL_TIMEOUT:-900}
 

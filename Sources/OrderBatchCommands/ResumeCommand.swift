@@ -17,10 +17,14 @@ extension OrderBatch {
         func run() async throws {
             let (store, run, session) = try options.load()
             if run.state == .failedIngest {
-                CommandSupport.printError("orderbatch: run \(run.id) never started (its input was invalid); nothing to resume")
+                CommandSupport.printError(
+                    "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to resume")
                 throw ExitCode(ExitStatus.invalidInput.rawValue)
             }
             let owner = try RunSession.acquireLease(store: store, job: session.job, runID: run.id)
+            if run.state == .ingesting {
+                try recordAgain(run, store: store, session: session, owner: owner)
+            }
             let recovered = try store.recoverInterrupted(runID: run.id)
             if recovered > 0 && !options.json {
                 CommandSupport.printError("orderbatch: \(recovered) rows were in flight when the run stopped; they will be reconciled first")
@@ -28,6 +32,41 @@ extension OrderBatch {
             let status = try await session.execute(store: store, runID: run.id, owner: owner)
             try? store.close()
             if status != .success { throw ExitCode(status.rawValue) }
+        }
+
+        /// A run still `ingesting` whose process is gone was interrupted while recording its input, before
+        /// anything was sent. Its rows are recorded again from the start, from the recorded input file if it
+        /// still has the recorded SHA-256; otherwise, or when a later run of the job took the same input,
+        /// it cannot go on (exit 64, with what to do).
+        private func recordAgain(_ run: RunRecord, store: SQLiteRunStore, session: RunSession, owner: LeaseOwner) throws {
+            func refuse(_ message: String) throws -> Never {
+                try? store.releaseLease(jobName: session.job.name, runID: run.id, owner: owner)
+                CommandSupport.printError("orderbatch: run \(run.id) was interrupted while recording its input; nothing was sent. " + message)
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            if let later = try store.previousRun(jobName: run.jobName, inputSHA256: run.inputSHA256), later.id != run.id {
+                try store.setRunState(
+                    id: run.id, .failedIngest, reason: "interrupted while recording its input; run \(later.id) took it")
+                try refuse("Run \(later.id) took the same input since: look at that one (orderbatch status \(ShellWord.quote(later.id)))")
+            }
+            let startAgain = "Start a new run: orderbatch run \(ShellWord.quote(run.jobPath)) --input FILE"
+            let sha = try? SHA256Hasher.hexDigest(ofFileAt: run.inputPath)
+            guard let sha else { try refuse("Its input \(run.inputPath) cannot be read any more. " + startAgain) }
+            guard sha == run.inputSHA256 else {
+                try refuse("Its input \(run.inputPath) has changed since (SHA-256 \(sha.prefix(12))…, not \(run.inputSHA256.prefix(12))…). " + startAgain)
+            }
+            let job = session.job
+            guard let format = job.inputFormat(for: run.inputPath) else { try refuse(startAgain) }
+            let recording = InputRecording(
+                job: job, inputPath: run.inputPath, format: format, skipInvalid: session.overrides.skipInvalid ?? false)
+            let report = try recording.validate()
+            let discarded = try store.discardItems(runID: run.id)
+            try recording.record(store: store, runID: run.id, report: report)
+            if !options.json {
+                CommandSupport.printError(
+                    "orderbatch: run \(run.id) was interrupted while recording its input (\(discarded) rows recorded, "
+                        + "nothing sent); recorded all \(report.rows) rows again from \(run.inputPath)")
+            }
         }
     }
 }

@@ -47,28 +47,11 @@ extension OrderBatch {
             let effective = try session.effectiveJob()
 
             // 1. Validate the whole file before anything is stored or sent.
-            let validation = FileValidation(
-                validator: job.provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: 50)
-            let report: ValidationReport
-            do {
-                report = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath)
-            } catch let error as InputError {
-                CommandSupport.printError("orderbatch: \(error); nothing was sent")
-                throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
-            }
-            if !report.isClean && (!skipInvalid || report.columnIssueCount > 0) {
-                for issue in report.issues.prefix(50) { CommandSupport.printError(CommandSupport.format(issue, path: inputPath)) }
-                if report.issueCount > min(50, report.issues.count) {
-                    CommandSupport.printError("… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)")
-                }
-                CommandSupport.printError(
-                    "orderbatch: \(inputPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
-                        + (report.columnIssueCount > 0 ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
-                throw ExitCode(ExitStatus.invalidInput.rawValue)
-            }
+            let recording = InputRecording(job: job, inputPath: inputPath, format: format, skipInvalid: skipInvalid)
+            let report = try recording.validate()
 
             if dryRun {
-                try printDryRun(job: effective, inputPath: inputPath, format: format, validation: validation, report: report)
+                try printDryRun(job: effective, recording: recording, report: report)
                 return
             }
 
@@ -86,8 +69,12 @@ extension OrderBatch {
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
             if !allowRerun, let previous = try store.previousRun(jobName: job.name, inputSHA256: sha) {
-                try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
-                return
+                if previous.state == .ingesting {
+                    try supersede(previous, job: job, store: store)
+                } else {
+                    try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
+                    return
+                }
             }
             let runID = self.runID ?? Self.makeRunID()
             let owner = try RunSession.acquireLease(store: store, job: job, runID: runID)
@@ -99,10 +86,7 @@ extension OrderBatch {
                     id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
                     inputPath: inputPath, inputSHA256: sha, optionsJSON: String(decoding: options, as: UTF8.self),
                     createdAt: Date()))
-                _ = try Ingest.run(
-                    store: store, runID: runID, source: format.makeSource(path: inputPath), sourcePath: inputPath,
-                    validation: validation, duplicates: report.duplicates)
-                try store.setRunState(id: runID, .ready, reason: nil)
+                try recording.record(store: store, runID: runID, report: report)
             } catch {
                 try? store.releaseLease(jobName: job.name, runID: runID, owner: owner)
                 CommandSupport.printError("orderbatch: could not record the run in \(dbPath): \(error); nothing was sent")
@@ -139,14 +123,28 @@ extension OrderBatch {
             throw ExitCode(ExitStatus.stoppedEarly.rawValue)
         }
 
-        private func printDryRun(
-            job: Job, inputPath: String, format: InputFormat, validation: FileValidation, report: ValidationReport
-        ) throws {
+        /// A run of this input that was interrupted while recording it (no live process holds it: else exit 75)
+        /// sent nothing: it is closed as superseded, and this invocation starts a new run.
+        private func supersede(_ previous: RunRecord, job: Job, store: some RunStore) throws {
+            let owner = try RunSession.acquireLease(store: store, job: job, runID: previous.id)
+            try store.setRunState(
+                id: previous.id, .failedIngest, reason: "interrupted while recording its input; a later run took it")
+            try store.releaseLease(jobName: job.name, runID: previous.id, owner: owner)
+            if !json {
+                CommandSupport.printError(
+                    "orderbatch: run \(previous.id) was interrupted while recording this input and sent nothing; "
+                        + "starting a new run")
+            }
+        }
+
+        private func printDryRun(job: Job, recording: InputRecording, report: ValidationReport) throws {
+            let inputPath = recording.inputPath
             let base = job.endpoint.baseURL(for: job.provider) ?? "http://127.0.0.1:<emulator-port>"
             let client = RunSession.makeDryRunClient(job: job, baseURL: base)
             let dup = Set(report.duplicates.map(\.seq))
             var shown = 0
-            _ = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath, findDuplicates: false) { v in
+            let source = recording.format.makeSource(path: inputPath)
+            _ = try recording.validation.run(source: source, sourcePath: inputPath, findDuplicates: false) { v in
                 guard let row = v.row, !dup.contains(v.seq) else { return }
                 let payload = row.update.storedJSON
                 let item = OutboundItem(seq: Int64(v.seq), orderID: row.orderID, payload: payload, idempotencyKey: "ob-<run>-\(v.seq)-g1")

@@ -17,8 +17,9 @@ extension OrderBatch {
                 "created_at", "started_at", "finished_at", "input", "input_sha256", "process", "counts": {"total", \
                 "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}}, and for \
                 the list a JSON array of them. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
-                the run stopped early. "process" is null unless the state is "running": then {"pid", "host", \
-                "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume it). \
+                the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
+                "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
+                it; a run killed while "ingesting" sent nothing, and resume records its input again). \
                 "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
@@ -66,15 +67,16 @@ extension OrderBatch {
             }
         }
 
-        /// The process a `running` run's lease names, and whether it is still alive.
+        /// The process a `running` or `ingesting` run's lease names, and whether it is still alive.
         struct Process {
             var holder: LeaseHolder
             var isLive: Bool
         }
 
-        /// For a `running` run: its lease, live or not (nil when it left none); nil for any other state.
+        /// For a `running` or `ingesting` run: its lease, live or not (nil when it left none, as a process
+        /// killed before taking it); nil for any other state.
         static func process(of run: RunRecord, in store: some RunStore) throws -> Process? {
-            guard run.state == .running, let holder = try store.runLease(runID: run.id) else { return nil }
+            guard run.state == .running || run.state == .ingesting, let holder = try store.runLease(runID: run.id) else { return nil }
             return Process(holder: holder, isLive: holder.isLive(now: Date()))
         }
 
@@ -143,9 +145,9 @@ extension OrderBatch {
             switch run.state {
             case .stopped, .ready:
                 commands.append("orderbatch resume \(id) \(db)")
-            case .running:
+            case .running, .ingesting:
                 if process?.isLive != true { commands.append("orderbatch resume \(id) \(db)") }
-            case .ingesting, .finished, .failedIngest:
+            case .finished, .failedIngest:
                 break
             }
             if counts.failed > 0 {
@@ -160,11 +162,13 @@ extension OrderBatch {
 
         /// `stopped (deadline)`, `running (pid 42 on host h)`, `running (no live process: …)`, or the state alone.
         static func stateText(_ run: RunRecord, _ process: Process?) -> String {
-            if run.state == .running {
+            if run.state == .running || run.state == .ingesting {
                 guard let process, process.isLive else {
-                    return "running (no live process: killed or crashed; resume it)"
+                    return run.state == .running
+                        ? "running (no live process: killed or crashed; resume it)"
+                        : "ingesting (no live process: interrupted while recording its input, nothing sent; resume it)"
                 }
-                return "running (pid \(process.holder.pid) on host \(process.holder.host))"
+                return "\(run.state.rawValue) (pid \(process.holder.pid) on host \(process.holder.host))"
             }
             guard let reason = run.stateReason, !reason.isEmpty else { return run.state.rawValue }
             return "\(run.state.rawValue) (\(reason))"

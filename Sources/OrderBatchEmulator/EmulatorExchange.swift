@@ -9,9 +9,9 @@ struct EmulatorRequest: Sendable {
     /// The raw body bytes.
     var body: [UInt8]
 
-    /// The first value of the header `name` (case-insensitive), or `nil`.
+    /// The first value of the header `name` (lowercase; matched case-insensitively), or `nil`.
     func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        headers.first { HTTPText.equalsIgnoringCase($0.name, name) }?.value
     }
 
     /// The path part of ``uri``, before any `?`.

@@ -82,18 +82,21 @@ enum EmulatorJSON: Sendable, Equatable {
     }
 
     private static func writeString(_ value: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case 0x0A, 0x0D, 0x09:
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte == 0x0A ? UInt8(ascii: "n") : byte == 0x0D ? UInt8(ascii: "r") : UInt8(ascii: "t"))
             case 0..<0x20:
-                out += Array("\\u00".utf8)
-                out += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                let hex = UInt8(ascii: "0")...UInt8(ascii: "9")
+                func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? hex.lowerBound + nibble : UInt8(ascii: "a") + nibble - 10 }
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                out.append(digit(byte >> 4))
+                out.append(digit(byte & 0xF))
             default: out.append(byte)
             }
         }

@@ -106,8 +106,8 @@ struct JuspayRoutes {
     static func basicAuthUser(_ header: String?) -> String? {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "basic",
-            let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+        guard parts.count == 2, HTTPText.equalsIgnoringCase(parts[0], "basic"),
+            let decoded = Data(base64Encoded: String(HTTPText.trimmed(parts[1]))),
             let text = String(data: decoded, encoding: .utf8), text.hasSuffix(":")
         else { return nil }
         let user = text.dropLast()
@@ -116,8 +116,7 @@ struct JuspayRoutes {
     }
 
     static func isFormContentType(_ value: String) -> Bool {
-        let mediaType = value.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
+        HTTPText.isMediaType(value, "application/x-www-form-urlencoded")
     }
 
     /// Field names and values; `nil` when the form is acceptable.

@@ -80,21 +80,31 @@ struct JuspayOrder: Sendable {
 
     /// Normalises a valid amount (`^[0-9]+(\.[0-9]{1,2})?$`) to JSON number text: `090.50` → `90.5`.
     static func normalizedAmount(_ text: String) -> String {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let integer = parts[0].drop { $0 == "0" }
-        let fraction = parts.count > 1 ? String(parts[1].reversed().drop { $0 == "0" }.reversed()) : ""
-        let whole = integer.isEmpty ? "0" : String(integer)
-        return fraction.isEmpty ? whole : whole + "." + fraction
+        let bytes = Array(text.utf8)
+        let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+        var start = 0
+        while start < dot, bytes[start] == UInt8(ascii: "0") { start += 1 }
+        var end = bytes.count
+        if dot < bytes.count {
+            while end > dot + 1, bytes[end - 1] == UInt8(ascii: "0") { end -= 1 }
+            if end == dot + 1 { end = dot }
+        }
+        var out: [UInt8] = start == dot ? [UInt8(ascii: "0")] : Array(bytes[start..<dot])
+        out += bytes[dot..<end]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether `text` is a positive amount with at most two decimals (FACTS.md §1.3).
     static func isValidAmount(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let integer = parts.first, !integer.isEmpty, integer.allSatisfy(\.isASCIIDigit) else { return false }
-        if parts.count == 2 {
-            guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isASCIIDigit) else { return false }
+        let bytes = Array(text.utf8)
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+        guard dot > 0, bytes[..<dot].allSatisfy(isDigit) else { return false }
+        if dot < bytes.count {
+            let fraction = bytes[(dot + 1)...]
+            guard (1...2).contains(fraction.count), fraction.allSatisfy(isDigit) else { return false }
         }
-        return normalizedAmount(text) != "0"
+        return bytes.contains { $0 != UInt8(ascii: "0") && $0 != UInt8(ascii: ".") }
     }
 }
 

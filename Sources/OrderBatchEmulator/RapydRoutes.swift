@@ -148,8 +148,7 @@ struct RapydRoutes {
     /// An empty body is the empty update (Rapyd's reference signer sends `""` for `{}`).
     static func parseUpdate(_ request: EmulatorRequest) -> Result<[(String, EmulatorJSON)], RefusedUpdate> {
         guard !request.body.isEmpty else { return .success([]) }
-        let mediaType = (request.header("content-type") ?? "").split(separator: ";", maxSplits: 1).first ?? ""
-        guard mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json" else {
+        guard HTTPText.isMediaType(request.header("content-type"), "application/json") else {
             return .failure(refused("Content-Type must be application/json."))
         }
         let value: EmulatorJSON

@@ -25,8 +25,9 @@ public protocol RunStore: AnyObject, Sendable {
     func latestRun(jobName: String) throws -> RunRecord?
 
     /// The newest run of `jobName` on an input with this SHA-256 that may have sent something (state
-    /// ``RunState/ready``, ``RunState/running``, ``RunState/stopped`` or ``RunState/finished``), or nil:
-    /// `run` refuses to process the same input twice unless told to, and points at the run to resume.
+    /// ``RunState/ready``, ``RunState/running``, ``RunState/stopped`` or ``RunState/finished``) or is
+    /// recording it (``RunState/ingesting``, perhaps interrupted), or nil: `run` refuses to process the
+    /// same input twice unless told to, and points at the run to resume.
     func previousRun(jobName: String, inputSHA256: String) throws -> RunRecord?
 
     /// Moves a run to `state`, with a reason (for ``RunState/stopped``) or nil. Entering
@@ -42,6 +43,12 @@ public protocol RunStore: AnyObject, Sendable {
     /// - Throws: ``RunStoreError/invalidNewItemState(_:)`` for a row neither pending nor invalid; ``SQLiteError``
     ///   for a duplicate seq or an unknown run. Nothing of the batch is stored then.
     func insertItems(runID: String, _ items: [NewItem]) throws
+
+    /// Deletes every row of a run still in ``RunState/ingesting`` (so nothing was sent), so that its input
+    /// can be recorded again from the start after an interrupted ingest. Returns how many rows.
+    /// - Throws: ``RunStoreError/notIngesting(runID:state:)`` for a run in any other state,
+    ///   ``RunStoreError/unknownRun(_:)``.
+    func discardItems(runID: String) throws -> Int
 
     // MARK: - Execution
 

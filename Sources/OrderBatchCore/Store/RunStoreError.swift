@@ -10,6 +10,7 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidNewItemState(ItemState)
         case corruptRow(runID: String, seq: Int64, detail: String)
         case notRetryable(ItemState)
+        case notIngesting(runID: String, state: RunState)
     }
 
     private let code: Code
@@ -55,6 +56,11 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// Rows in this state cannot be put in a retry generation.
     public static func notRetryable(_ state: ItemState) -> RunStoreError { RunStoreError(.notRetryable(state)) }
 
+    /// Only a run still in ``RunState/ingesting`` can have its rows discarded.
+    public static func notIngesting(runID: String, state: RunState) -> RunStoreError {
+        RunStoreError(.notIngesting(runID: runID, state: state))
+    }
+
     public var description: String {
         switch code {
         case let .schemaTooNew(path, found, supported):
@@ -78,6 +84,8 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "row \(seq) of run \(runID) is damaged in the database: \(detail)"
         case let .notRetryable(state):
             return "rows in state \(state) cannot be retried; only failed and skipped rows can"
+        case let .notIngesting(runID, state):
+            return "internal error: run \(runID) is \(state); only the rows of a run still ingesting can be discarded"
         }
     }
 }

@@ -39,6 +39,25 @@ extension SQLiteRunStore {
         }
     }
 
+    public func discardItems(runID: String) throws -> Int {
+        try withConnection { db in
+            try db.inTransaction(.immediate) {
+                let select = try db.cachedStatement("SELECT state FROM runs WHERE id = ?1")
+                try select.bind(runID, at: 1)
+                guard try select.step() else { throw RunStoreError.unknownRun(runID) }
+                let text = select.string(at: 0) ?? ""
+                select.reset()
+                guard text == RunState.ingesting.rawValue else {
+                    throw RunStoreError.notIngesting(runID: runID, state: RunState(rawValue: text) ?? .ingesting)
+                }
+                let delete = try db.cachedStatement("DELETE FROM items WHERE run_id = ?1")
+                try delete.bind(runID, at: 1)
+                try delete.run()
+                return db.changes
+            }
+        }
+    }
+
     public func claimPending(runID: String, limit: Int) throws -> [ClaimedItem] {
         guard limit > 0 else { return [] }
         let now = clock().timeIntervalSince1970

@@ -180,7 +180,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         try queryRuns(
             """
             SELECT \(Self.runColumns) FROM runs
-            WHERE job_name = ?1 AND input_sha256 = ?2 AND state IN ('ready', 'running', 'stopped', 'finished')
+            WHERE job_name = ?1 AND input_sha256 = ?2 AND state IN ('ingesting', 'ready', 'running', 'stopped', 'finished')
             ORDER BY created_at DESC, rowid DESC LIMIT 1
             """, jobName, inputSHA256
         ).first

@@ -3,7 +3,8 @@ import OrderBatchCore
 import ProviderRules
 import Testing
 
-/// ``UpdatePayload/storedJSON`` writes what `JSONEncoder` writes (sorted keys), and reads back.
+/// ``UpdatePayload/storedJSON`` writes what `JSONEncoder` writes (sorted keys), and reads back,
+/// through `JSONDecoder` and through ``UpdatePayload/init(stored:)`` alike.
 @Suite struct UpdatePayloadTests {
     private func encoded(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
@@ -30,10 +31,43 @@ import Testing
     @Test(arguments: juspayUpdates) func juspayMatchesTheEncoderAndReadsBack(_ update: JuspayUpdate) throws {
         #expect(update.storedJSON == (try encoded(update)))
         #expect(try JSONDecoder().decode(JuspayUpdate.self, from: Data(update.storedJSON.utf8)) == update)
+        #expect(try JuspayUpdate(stored: StoredPayload(update.storedJSON)) == update)
     }
 
     @Test(arguments: rapydUpdates) func rapydMatchesTheEncoderAndReadsBack(_ update: RapydUpdate) throws {
         #expect(update.storedJSON == (try encoded(update)))
         #expect(try JSONDecoder().decode(RapydUpdate.self, from: Data(update.storedJSON.utf8)) == update)
+        #expect(try RapydUpdate(stored: StoredPayload(update.storedJSON)) == update)
+    }
+
+    @Test(arguments: [
+        ("[1]", "not a JSON object"),
+        ("{", "not JSON"),
+        (#"{"routing_id":"c","amount":"1","fields":[]}"#, "order_id is missing"),
+        (#"{"order_id":7,"routing_id":"c","amount":"1","fields":[]}"#, "order_id is a number, not a string"),
+        (#"{"order_id":"O","routing_id":"c","amount":"1e","fields":[]}"#, "amount is not a decimal: 1e"),
+        (#"{"order_id":"O","routing_id":"c","amount":"1","fields":[3]}"#, "fields holds a number"),
+    ])
+    func aDamagedJuspayPayloadSaysWhichMember(_ text: String, _ message: String) {
+        #expect(throws: StoredPayload.Problem.self) { try JuspayUpdate(stored: StoredPayload(text)) }
+        do {
+            _ = try JuspayUpdate(stored: StoredPayload(text))
+        } catch {
+            #expect(error.message.hasPrefix(message), "\(error.message)")
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"order_id":"order_1","status":"shipped"}"#, "status is not a Rapyd order status: shipped"),
+        (#"{"order_id":"order_1","metadata":"{x"}"#, "metadata is not JSON"),
+        (#"{"order_id":"order_1","tax_percent":"ten"}"#, "tax_percent is not a decimal: ten"),
+    ])
+    func aDamagedRapydPayloadSaysWhichMember(_ text: String, _ message: String) {
+        do {
+            _ = try RapydUpdate(stored: StoredPayload(text))
+            Issue.record("decoded a damaged payload")
+        } catch {
+            #expect(error.message.hasPrefix(message), "\(error.message)")
+        }
     }
 }

@@ -39,6 +39,20 @@ import Testing
 
     // MARK: - Ingest
 
+    @Test func discardItemsEmptiesARunStillIngestingAndNoOther() throws {
+        let store = try store(rows: 30)
+        defer { try? store.close() }
+        #expect(try store.discardItems(runID: "r") == 30)
+        #expect(try store.counts(runID: "r").total == 0)
+        // Recorded again from the start, with the same seqs and keys.
+        try store.insertItems(runID: "r", StoreFixtures.items(1...40))
+        #expect(try store.counts(runID: "r").total == 40)
+        try store.setRunState(id: "r", .ready, reason: nil)
+        #expect(throws: RunStoreError.notIngesting(runID: "r", state: .ready)) { try store.discardItems(runID: "r") }
+        #expect(try store.counts(runID: "r").total == 40)
+        #expect(throws: RunStoreError.unknownRun("nope")) { try store.discardItems(runID: "nope") }
+    }
+
     @Test func ingestsOneHundredThousandRowsInBatchesAndCounts() throws {
         let store = try SQLiteRunStore(path: directory.path())
         defer { try? store.close() }

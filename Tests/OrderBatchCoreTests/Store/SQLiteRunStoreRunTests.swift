@@ -63,7 +63,8 @@ import Testing
         let store = try SQLiteRunStore(path: directory.path())
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "x1", jobName: "j", sha: "abc"))
-        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc") == nil)  // still ingesting
+        // Still ingesting (or interrupted while ingesting): `run` must see it.
+        #expect(try store.previousRun(jobName: "j", inputSHA256: "abc")?.id == "x1")
         try store.setRunState(id: "x1", .failedIngest, reason: nil)
         #expect(try store.previousRun(jobName: "j", inputSHA256: "abc") == nil)  // nothing was sent
         try store.createRun(StoreFixtures.newRun(id: "x2", jobName: "j", sha: "abc"))

@@ -42,6 +42,19 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
         fields = try c.decode([Field].self, forKey: .fields)
     }
 
+    public init(stored: StoredPayload) throws(StoredPayload.Problem) {
+        orderID = try stored.string("order_id")
+        routingID = try stored.string("routing_id")
+        amount = try stored.decimal("amount")
+        fields = []
+        for element in try stored.array("fields") {
+            guard let name = element["name"]?.stringValue, let value = element["value"]?.stringValue else {
+                throw StoredPayload.Problem(message: "fields holds \(element.typeName), not a {name, value} object")
+            }
+            fields.append(Field(name: name, value: value))
+        }
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(orderID, forKey: .orderID)

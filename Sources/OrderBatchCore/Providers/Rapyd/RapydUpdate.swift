@@ -52,6 +52,25 @@ public struct RapydUpdate: Sendable, Equatable, UpdatePayload {
         status = try c.decodeIfPresent(RapydOrderStatus.self, forKey: .status)
     }
 
+    public init(stored: StoredPayload) throws(StoredPayload.Problem) {
+        orderID = try stored.string("order_id")
+        coupon = try stored.optionalString("coupon")
+        if let text = try stored.optionalString("metadata") {
+            do {
+                metadata = try JSONValue.parse(text)
+            } catch {
+                throw StoredPayload.Problem(message: "metadata is not JSON: \(error)")
+            }
+        }
+        taxPercent = try stored.optionalDecimal("tax_percent")
+        if let text = try stored.optionalString("status") {
+            guard let status = RapydOrderStatus(rawValue: text) else {
+                throw StoredPayload.Problem(message: "status is not a Rapyd order status: \(text)")
+            }
+            self.status = status
+        }
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(orderID, forKey: .orderID)

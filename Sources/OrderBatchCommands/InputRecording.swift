@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import OrderBatchCore
+
+/// Validating a run's input and recording its rows in the store: what `run` does before anything is sent,
+/// and what `resume` does again for a run that was interrupted while recording (so nothing was sent).
+struct InputRecording {
+    var job: Job
+    var inputPath: String
+    var format: InputFormat
+    var skipInvalid: Bool
+
+    /// The validator for the job's provider, keeping the first 50 problems.
+    var validation: FileValidation {
+        FileValidation(validator: job.provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: 50)
+    }
+
+    /// Validates the whole file. Prints the problems and exits 2 (64 for an unreadable file) when it may not be
+    /// sent: any invalid row without `--skip-invalid`, or a column problem with it.
+    func validate() throws -> ValidationReport {
+        let report: ValidationReport
+        do {
+            report = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath)
+        } catch let error as InputError {
+            CommandSupport.printError("orderbatch: \(error); nothing was sent")
+            throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
+        }
+        if !report.isClean && (!skipInvalid || report.columnIssueCount > 0) {
+            for issue in report.issues.prefix(50) { CommandSupport.printError(CommandSupport.format(issue, path: inputPath)) }
+            if report.issueCount > min(50, report.issues.count) {
+                CommandSupport.printError("… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)")
+            }
+            CommandSupport.printError(
+                "orderbatch: \(inputPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
+                    + (report.columnIssueCount > 0 ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+        return report
+    }
+
+    /// Records every row of the validated file under `runID` (a run in ``RunState/ingesting`` with no rows),
+    /// then marks the run ``RunState/ready``.
+    func record(store: some RunStore, runID: String, report: ValidationReport) throws {
+        _ = try Ingest.run(
+            store: store, runID: runID, source: format.makeSource(path: inputPath), sourcePath: inputPath,
+            validation: validation, duplicates: report.duplicates)
+        try store.setRunState(id: runID, .ready, reason: nil)
+    }
+}
