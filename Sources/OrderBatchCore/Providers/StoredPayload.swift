@@ -44,12 +44,12 @@ public struct StoredPayload: Sendable {
 
     /// The decimal written as text in member `key`, or nil when it is absent or null.
     ///
-    /// The text must be exactly what `Decimal.plainText` writes: `Decimal(string:)` alone reads a
-    /// prefix (`1e` as 1), and a payload that does not round-trip was not written by ingest.
+    /// Ingest writes a plain non-negative decimal (`Decimal.plainText`), so it is read back with the strict
+    /// byte-level parser of input files: no sign, no exponent, nothing after the digits (`Decimal(string:)`
+    /// would read `1e` as 1, and costs several times as much).
     public func optionalDecimal(_ key: String) throws(Problem) -> Decimal? {
         guard let text = try optionalString(key) else { return nil }
-        guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), decimal.plainText == text
-        else {
+        guard case let .success(decimal) = DecimalText.parse(text, maxFractionDigits: 18) else {
             throw Problem(message: "\(key) is not a decimal: \(text)")
         }
         return decimal

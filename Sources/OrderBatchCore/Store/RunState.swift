@@ -1,6 +1,7 @@
 /// Where a whole run stands. Stored as its raw value in `runs.state`.
 public enum RunState: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// The input is being read into the store; the total is not known yet.
+    /// The input is being read into the store; the total is not known yet. Nothing is sent in this state:
+    /// a run left here by a killed process is recorded again from its input by `resume`.
     case ingesting
     /// Every row is stored; nothing sent yet.
     case ready
@@ -10,7 +11,9 @@ public enum RunState: String, Sendable, Hashable, CaseIterable, CustomStringConv
     case stopped
     /// Every row reached a settled state.
     case finished
-    /// The input had invalid rows and nothing was sent (exit code 2).
+    /// Never started, and never will; nothing was sent. Either its input had invalid rows (exit code 2), or
+    /// it was interrupted while ``ingesting`` and a later run of the job took the same input
+    /// (`stateReason` says so).
     case failedIngest = "failed_ingest"
 
     public var description: String { rawValue }

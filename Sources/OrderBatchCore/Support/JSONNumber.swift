@@ -81,9 +81,15 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public var decimal: Decimal? {
         // Decimal's mantissa holds any 38 digits; its exponent is an Int8. The significand
         // has no trailing zeros, so `Decimal(string:)` gives it exponent 0 and the sum is `exponent`.
-        guard significand.utf8.count <= 38, (-128...127).contains(exponent),
-            let mantissa = Decimal(string: significand, locale: JSONNumber.posix)
-        else { return nil }
+        guard significand.utf8.count <= 38, (-128...127).contains(exponent) else { return nil }
+        let mantissa: Decimal
+        if significand.utf8.count <= 18, let small = UInt64(significand) {
+            mantissa = Decimal(small)  // exact, and far cheaper than parsing text
+        } else if let parsed = Decimal(string: significand, locale: JSONNumber.posix) {
+            mantissa = parsed
+        } else {
+            return nil
+        }
         let value = Decimal(sign: isNegative ? .minus : .plus, exponent: exponent, significand: mantissa)
         return value.isNaN ? nil : value
     }
