@@ -38,6 +38,11 @@ import Testing
         #expect(table.stdout.contains("interrupted while recording its input, nothing sent; resume it"), "\(table.stdout)")
         #expect(table.stdout.contains("orderbatch resume ig --db"), "\(table.stdout)")
 
+        // `retry` has nothing failed to send: it points at `resume` (exit 64) and sends nothing.
+        let retry = try await OrderBatchCLI.run(["retry", "ig", "--db", workspace.db])
+        #expect(retry.exit.status == 64, "\(retry.stderr)")
+        #expect(retry.stderr.contains("Continue it: orderbatch resume ig"), "\(retry.stderr)")
+
         // A changed input cannot be recorded again under the old run: exit 64, nothing sent.
         let original = try String(contentsOfFile: input, encoding: .utf8)
         _ = try workspace.write("in.csv", original + "ING99999,cust9,9.50,e2e\n")
@@ -76,6 +81,8 @@ import Testing
         let resume = try await OrderBatchCLI.run(["resume", "first", "--db", workspace.db])
         #expect(resume.exit.status == 2, "\(resume.stderr)")
         #expect(resume.stderr.contains("interrupted while recording its input"), "\(resume.stderr)")
+        let retry = try await OrderBatchCLI.run(["retry", "first", "--db", workspace.db])
+        #expect(retry.exit.status == 2, "\(retry.stderr)")
         let status = try JSON.object(try await OrderBatchCLI.run(["status", "first", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "failed_ingest")
         #expect(try await emulator.stats().appliedTotal == second["succeeded"])
