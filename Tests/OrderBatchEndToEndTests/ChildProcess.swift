@@ -23,6 +23,9 @@ final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stdoutBuffer: [UInt8] = []
     private var stderrBuffer: [UInt8] = []
+    /// Whether each pipe has reached end of file (the process and any child holding it have closed it).
+    private var stdoutClosed = false
+    private var stderrClosed = false
 
     /// Starts `executable` with `arguments`; `environment` entries are added to (or, with a
     /// `nil` value, removed from) this process's environment.
@@ -57,8 +60,14 @@ final class ChildProcess: @unchecked Sendable {
     private func append(_ data: Data, toStdout: Bool) {
         lock.withLock {
             if toStdout { stdoutBuffer.append(contentsOf: data) } else { stderrBuffer.append(contentsOf: data) }
+            if data.isEmpty {
+                if toStdout { stdoutClosed = true } else { stderrClosed = true }
+            }
         }
     }
+
+    /// Whether both pipes have been read to end of file.
+    private var outputComplete: Bool { lock.withLock { stdoutClosed && stderrClosed } }
 
     /// The process id.
     var pid: Int32 { process.processIdentifier }
@@ -74,13 +83,15 @@ final class ChildProcess: @unchecked Sendable {
     /// line has been seen to take over 10 s to arrive, against 60 ms on a quiet machine.
     func firstLine(timeout: Double = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let line: String? = lock.withLock {
-                guard let newline = stdoutBuffer.firstIndex(of: 0x0A) else { return nil }
-                return String(decoding: stdoutBuffer[..<newline], as: UTF8.self)
+        // The buffer is checked once more after the deadline: on a loaded machine this task may resume
+        // long after its sleep, and the line may have arrived in the meantime.
+        while true {
+            let (line, closed): (String?, Bool) = lock.withLock {
+                guard let newline = stdoutBuffer.firstIndex(of: 0x0A) else { return (nil, stdoutClosed) }
+                return (String(decoding: stdoutBuffer[..<newline], as: UTF8.self), stdoutClosed)
             }
             if let line { return line }
-            if !process.isRunning { break }
+            if closed || Date() >= deadline { break }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
         throw Timeout(what: "a first line on stdout (stderr: \(stderr))")
@@ -98,8 +109,18 @@ final class ChildProcess: @unchecked Sendable {
             guard Date() < deadline else { throw Timeout(what: "the process to exit") }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        // Let the pipe handlers drain what the process wrote last.
-        try await Task.sleep(nanoseconds: 50_000_000)
+        // Let the pipe handlers drain what the process wrote last: until end of file on both pipes, or
+        // until nothing more has arrived for 150 ms (Foundation does not always report end of file to a
+        // readability handler here), at most 10 s. A fixed pause can be too short on a loaded machine.
+        let drained = Date().addingTimeInterval(10)
+        var lastSize = -1
+        var quietChecks = 0
+        while !outputComplete, quietChecks < 3, Date() < drained {
+            let size = lock.withLock { stdoutBuffer.count + stderrBuffer.count }
+            quietChecks = size == lastSize ? quietChecks + 1 : 0
+            lastSize = size
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
         return Exit(status: process.terminationStatus, bySignal: process.terminationReason == .uncaughtSignal)
     }
 
