@@ -30,7 +30,9 @@ import Testing
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator(["--latency", "juspay"])
         let prefix = signal == SIGTERM ? "TRM" : "INT"
-        let input = try workspace.juspayCSV("in.csv", prefix: prefix, count: 120)
+        // 240 rows at Juspay's latency and concurrency 4 take about 13 s: long enough that the signal lands
+        // mid-run even when a loaded machine is slow to run this test's polling.
+        let input = try workspace.juspayCSV("in.csv", prefix: prefix, count: 240)
         let job = try workspace.job("signal", endpoint: emulator.url, input: input, extra: "concurrency: 4\n")
         let run = try OrderBatchCLI.start(["run", job, "--run-id", "sg"])
         _ = try await OrderBatchCLI.waitForCounts(run: "sg", db: workspace.db) { $0["succeeded", default: 0] >= 5 }
@@ -54,9 +56,9 @@ import Testing
         let resume = try await OrderBatchCLI.run(["resume", "sg", "--db", workspace.db, "--json"])
         #expect(resume.exit.status == 0, "\(resume.stderr)")
         let resumed = try #require(try JSON.object(resume.stdout)["counts"] as? [String: Int])
-        #expect(resumed["succeeded"] == 120)
+        #expect(resumed["succeeded"] == 240)
         #expect(resume.stdout.contains(#""state":"finished""#))
-        expectAppliedOnce([try await emulator.stats()], ids: juspayIDs(prefix, 120))
+        expectAppliedOnce([try await emulator.stats()], ids: juspayIDs(prefix, 240))
         try await emulator.stop()
     }
 
@@ -117,11 +119,11 @@ import Testing
         // Juspay has no idempotency key: only reconciliation (reading the order back) prevents a
         // second application of the rows that were in flight when the process died.
         let emulator = try await ExternalEmulator(["--latency", "juspay"])
-        let input = try workspace.juspayCSV("in.csv", prefix: "KIL", count: 300)
+        let input = try workspace.juspayCSV("in.csv", prefix: "KIL", count: 600)
         let job = try workspace.job("kill", endpoint: emulator.url, input: input, extra: "concurrency: 16\n")
-        let killed = try await killMidRun(job: job, run: "k9", workspace: workspace, total: 300)
+        let killed = try await killMidRun(job: job, run: "k9", workspace: workspace, total: 600)
         let keysBefore = try workspace.items(run: "k9").map(\.idempotencyKey)
-        #expect(keysBefore == (1...300).map { "ob-k9-\($0)-g1" })
+        #expect(keysBefore == (1...600).map { "ob-k9-\($0)-g1" })
         let status = try JSON.object(try await OrderBatchCLI.run(["status", "k9", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "running", "a killed run cannot record its end")
 
@@ -133,9 +135,9 @@ import Testing
                 "\(resume.stderr)")
         }
         let counts = try #require(try await OrderBatchCLI.counts(run: "k9", db: workspace.db))
-        #expect(counts["succeeded"] == 300 && counts["unknown"] == 0, "\(counts)")
+        #expect(counts["succeeded"] == 600 && counts["unknown"] == 0, "\(counts)")
         let stats = try await emulator.stats()
-        expectAppliedOnce([stats], ids: juspayIDs("KIL", 300))
+        expectAppliedOnce([stats], ids: juspayIDs("KIL", 600))
         #expect(stats.duplicateRequests == 0)
         let after = try workspace.items(run: "k9")
         #expect(after.map(\.idempotencyKey) == keysBefore)
