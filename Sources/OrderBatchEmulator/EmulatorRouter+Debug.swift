@@ -12,6 +12,8 @@ import Foundation
 /// - `GET /__emulator/drop`: close the connection without a response (FIN).
 /// - `GET /__emulator/reset`: reset the connection without a response (RST).
 /// - `GET /__emulator/orders/{juspay|rapyd}/{order_id}`: the stored order, or 404.
+/// - `POST /__emulator/latency/{none|juspay}`: the latency model from now on (tests slow a run down
+///   to interrupt it, then speed the same emulator up, orders kept, to resume it).
 extension EmulatorRouter {
     func handleDebug(_ request: EmulatorRequest) -> EmulatorAction {
         let rest = request.path.dropFirst("/__emulator/".count)
@@ -40,6 +42,12 @@ extension EmulatorRouter {
                 response.headers.append(.init(name: "Retry-After", value: retryAfter))
             }
             return .respond(response)
+        case ("POST", "latency", 2):
+            guard let model = EmulatorLatency(rawValue: String(segments[1])) else {
+                return .respond(Self.debugError(400, "latency must be none or juspay"))
+            }
+            state.withLock { $0.latency = model }
+            return .respond(.json(200, .object([("latency", .string(model.rawValue))])))
         case ("GET", "drop", 1):
             return .close(delayMilliseconds: 0, reset: false)
         case ("GET", "reset", 1):

@@ -27,14 +27,14 @@ final class EmulatorRouter: Sendable {
     func handle(_ request: EmulatorRequest) -> EmulatorAction {
         if request.path.hasPrefix("/__emulator/") { return handleDebug(request) }
         let route = ProviderRoute(request)
-        let index = state.withLock { state in
+        let (index, latency) = state.withLock { state in
             state.stats.requests += 1
             state.stats.requestsByRoute[route.statsName, default: 0] += 1
             defer { state.nextRequestIndex += 1 }
-            return state.nextRequestIndex
+            return (state.nextRequestIndex, state.latency ?? configuration.latency)
         }
         guard route.isAPI else { return .respond(route.unroutedResponse) }
-        let delay = latencyMilliseconds(forRequest: index)
+        let delay = latencyMilliseconds(forRequest: index, model: latency)
         if let fault = faults.fault(forRequest: index) {
             state.withLock { $0.stats.faultsInjected += 1 }
             return faultAction(fault, provider: route.provider, delay: delay)
@@ -51,9 +51,9 @@ final class EmulatorRouter: Sendable {
     }
 
     /// The artificial delay for the provider request with this index.
-    func latencyMilliseconds(forRequest index: UInt64) -> Double {
+    func latencyMilliseconds(forRequest index: UInt64, model: EmulatorLatency) -> Double {
         if let fixed = configuration.fixedLatencyMilliseconds { return fixed }
-        switch configuration.latency {
+        switch model {
         case .none: return 0
         case .juspay:
             let u = FaultInjector.uniform(seed: configuration.seed, stream: .latency, index: index)

@@ -29,4 +29,6 @@ struct EmulatorState: Sendable {
     var juspayInFlight: Set<String> = []
     /// The index the next provider API request gets, for fault and latency draws.
     var nextRequestIndex: UInt64 = 0
+    /// Set by `POST /__emulator/latency/{model}`: replaces the configured latency from then on.
+    var latency: EmulatorLatency?
 }

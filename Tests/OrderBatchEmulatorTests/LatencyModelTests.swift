@@ -28,7 +28,7 @@ import Testing
         configuration.latency = .juspay
         configuration.seed = 99
         let router = EmulatorRouter(configuration: configuration, orders: OrderBook())
-        let draws = (0..<200_000).map { router.latencyMilliseconds(forRequest: UInt64($0)) }.sorted()
+        let draws = (0..<200_000).map { router.latencyMilliseconds(forRequest: UInt64($0), model: .juspay) }.sorted()
         #expect(abs(draws[draws.count / 2] - 19.85) < 0.5)
         #expect(abs(draws[draws.count * 9 / 10] - 290.28) < 5)
         let mean = draws.reduce(0, +) / Double(draws.count)
@@ -38,13 +38,39 @@ import Testing
         let again = EmulatorRouter(configuration: configuration, orders: OrderBook())
         #expect(
             (0..<100).allSatisfy {
-                again.latencyMilliseconds(forRequest: $0) == router.latencyMilliseconds(forRequest: $0)
+                again.latencyMilliseconds(forRequest: $0, model: .juspay) == router.latencyMilliseconds(forRequest: $0, model: .juspay)
             })
     }
 
     @Test func noLatencyIsZero() {
         let router = EmulatorRouter(configuration: EmulatorConfiguration(), orders: OrderBook())
-        #expect(router.latencyMilliseconds(forRequest: 3) == 0)
+        #expect(router.latencyMilliseconds(forRequest: 3, model: .none) == 0)
+    }
+
+    /// The delay `handle` gives the Juspay Order Status request number `index` (0-based).
+    private func statusDelay(_ router: EmulatorRouter) -> Double? {
+        let request = EmulatorRequest(
+            method: "GET", uri: "/orders/L1", headers: juspayHeaders(form: false).map { (name: $0.0, value: $0.1) },
+            body: [])
+        guard case let .respond(_, delay, _) = router.handle(request) else { return nil }
+        return delay
+    }
+
+    @Test func theLatencyRouteSwitchesTheModelForLaterRequests() {
+        var configuration = EmulatorConfiguration()
+        configuration.latency = .juspay
+        configuration.credentials = EmulatorCredentials(juspayAPIKey: "jp_test", rapydAccessKey: "a", rapydSecretKey: "s")
+        let router = EmulatorRouter(configuration: configuration, orders: OrderBook())
+        let slow = (0..<20).compactMap { _ in statusDelay(router) }
+        #expect(slow.count == 20 && slow.allSatisfy { $0 >= 5 }, "\(slow)")
+        let switched = router.handle(EmulatorRequest(method: "POST", uri: "/__emulator/latency/none", headers: [], body: []))
+        guard case let .respond(response, _, _) = switched else { Issue.record("no response"); return }
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"latency":"none"}"#)
+        #expect((0..<20).compactMap { _ in statusDelay(router) } == Array(repeating: 0, count: 20))
+        let refused = router.handle(EmulatorRequest(method: "POST", uri: "/__emulator/latency/fast", headers: [], body: []))
+        guard case let .respond(bad, _, _) = refused else { Issue.record("no response"); return }
+        #expect(bad.status == 400)
     }
 
     @Test func responsesAreDelayedOnTheEventLoop() async throws {

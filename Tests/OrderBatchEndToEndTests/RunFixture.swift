@@ -166,6 +166,14 @@ final class ExternalEmulator: @unchecked Sendable {
         return try JSONDecoder().decode(EmulatorStats.self, from: Data(response.body.utf8))
     }
 
+    /// Switches the running emulator's latency model (`none` or `juspay`), orders and counters kept: a drill
+    /// runs slowly enough to be interrupted mid-way, however late a loaded machine runs the test, then
+    /// resumes quickly against the same orders.
+    func setLatency(_ model: String) async throws {
+        let response = try await HTTPProbe.send("POST", url + "/__emulator/latency/" + model)
+        try #require(response.status == 200, "latency: \(response.status) \(response.body)")
+    }
+
     /// Stops the emulator (SIGTERM) and waits for it.
     func stop() async throws {
         process.send(SIGTERM)
