@@ -168,6 +168,20 @@ write_job() { # SCENARIO DIR PORT INPUT DB -> prints the job path
   echo "$job"
 }
 
+# After invocation $inv of run_scenario (whose locals this reads: status, run_id, db, dir, mode): the run's
+# state, its counts, and the rows in flight the invocation reported finding, into the caller's `state`,
+# `counts` and `found`.
+read_invocation() {
+  status_json "$status" "$run_id" "$db"
+  state=$(json_field "$status" 'd["state"]')
+  counts=$(json_field "$status" '" ".join(str(d["counts"][k]) for k in ("total","succeeded","pending","in_flight","unknown","failed"))')
+  [[ $counts == none ]] && counts="- - - - - -"
+  found=$(sed -n 's/^orderbatch: \([0-9]*\) rows were in flight when the run stopped.*/\1/p' "$dir/inv-$inv.err" | head -1)
+  [[ $mode == resume && -z $found ]] && found=0
+  [[ -z $found ]] && found=-
+  return 0
+}
+
 run_scenario() { # INDEX SCENARIO
   local index=$1 scenario=$2
   local port=$((PORT + index - 1)) dir=$WORK/$scenario idem=off
@@ -207,14 +221,8 @@ run_scenario() { # INDEX SCENARIO
     local ended; ended=$(now)
     CLIENT_PID=""
     local lived; lived="$(elapsed "$started" "$ended")@$(elapsed "$t0" "$ended")"
-    status_json "$status" "$run_id" "$db"
     local state counts found
-    state=$(json_field "$status" 'd["state"]')
-    counts=$(json_field "$status" '" ".join(str(d["counts"][k]) for k in ("total","succeeded","pending","in_flight","unknown","failed"))')
-    [[ $counts == none ]] && counts="- - - - - -"
-    found=$(sed -n 's/^orderbatch: \([0-9]*\) rows were in flight when the run stopped.*/\1/p' "$dir/inv-$inv.err" | head -1)
-    [[ $mode == resume && -z $found ]] && found=0
-    [[ -z $found ]] && found=-
+    read_invocation
     local landed
     if (( rc == 137 )); then
       kills=$((kills + 1))
@@ -262,14 +270,8 @@ run_scenario() { # INDEX SCENARIO
     timeout "$FINAL_TIMEOUT" "$BIN" "${cmd[@]}" >"$dir/inv-$inv.out" 2>"$dir/inv-$inv.err" || final_rc=$?
     local ended; ended=$(now)
     final_secs="$(elapsed "$started" "$ended")@$(elapsed "$t0" "$ended")"
-    status_json "$status" "$run_id" "$db"
     local state counts found
-    state=$(json_field "$status" 'd["state"]')
-    counts=$(json_field "$status" '" ".join(str(d["counts"][k]) for k in ("total","succeeded","pending","in_flight","unknown","failed"))')
-    [[ $counts == none ]] && counts="- - - - - -"
-    found=$(sed -n 's/^orderbatch: \([0-9]*\) rows were in flight when the run stopped.*/\1/p' "$dir/inv-$inv.err" | head -1)
-    [[ $mode == resume && -z $found ]] && found=0
-    [[ -z $found ]] && found=-
+    read_invocation
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$inv" "$label(final)" "$run_id" "$final_secs" "exit-$final_rc" "-" "$state" "$counts $found" >>"$records"
     if (( final_rc != 0 )); then problem="final ${cmd[*]} exited $final_rc; see $dir/inv-$inv.err"; fi
   fi

@@ -16,11 +16,7 @@ extension OrderBatch {
 
         func run() async throws {
             let (store, run, session) = try options.load()
-            if run.state == .failedIngest {
-                CommandSupport.printError(
-                    "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to resume")
-                throw ExitCode(ExitStatus.invalidInput.rawValue)
-            }
+            try StoredRunOptions.refuseIfNeverStarted(run, doing: "resume")
             let owner = try RunSession.acquireLease(store: store, job: session.job, runID: run.id)
             if run.state == .ingesting {
                 try recordAgain(run, store: store, session: session, owner: owner)
@@ -36,18 +32,20 @@ extension OrderBatch {
 
         /// A run still `ingesting` whose process is gone was interrupted while recording its input, before
         /// anything was sent. Its rows are recorded again from the start, from the recorded input file if it
-        /// still has the recorded SHA-256; otherwise, or when a later run of the job took the same input,
-        /// it cannot go on (exit 64, with what to do).
+        /// still has the recorded SHA-256; otherwise it cannot go on (exit 64, with what to do). When a later
+        /// run of the job took the same input, it is closed as `failed_ingest` (exit 2, as for such a run).
         private func recordAgain(_ run: RunRecord, store: SQLiteRunStore, session: RunSession, owner: LeaseOwner) throws {
-            func refuse(_ message: String) throws -> Never {
+            func refuse(_ message: String, _ status: ExitStatus = .usage) throws -> Never {
                 try? store.releaseLease(jobName: session.job.name, runID: run.id, owner: owner)
                 CommandSupport.printError("orderbatch: run \(run.id) was interrupted while recording its input; nothing was sent. " + message)
-                throw ExitCode(ExitStatus.usage.rawValue)
+                throw ExitCode(status.rawValue)
             }
             if let later = try store.previousRun(jobName: run.jobName, inputSHA256: run.inputSHA256), later.id != run.id {
                 try store.setRunState(
-                    id: run.id, .failedIngest, reason: "interrupted while recording its input; run \(later.id) took it")
-                try refuse("Run \(later.id) took the same input since: look at that one (orderbatch status \(ShellWord.quote(later.id)))")
+                    id: run.id, .failedIngest, reason: "interrupted while recording its input; superseded by run \(later.id)")
+                try refuse(
+                    "Run \(later.id) took the same input since: look at that one (orderbatch status \(ShellWord.quote(later.id)))",
+                    .invalidInput)
             }
             let startAgain = "Start a new run: orderbatch run \(ShellWord.quote(run.jobPath)) --input FILE"
             let sha = try? SHA256Hasher.hexDigest(ofFileAt: run.inputPath)

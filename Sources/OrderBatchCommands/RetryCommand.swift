@@ -16,19 +16,13 @@ extension OrderBatch {
             let (store, run, session) = try options.load()
             // Only a run whose input is wholly recorded has rows to send again; an interrupted ingest holds
             // part of them, which `resume` records again first.
-            switch run.state {
-            case .failedIngest:
-                CommandSupport.printError(
-                    "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to retry")
-                throw ExitCode(ExitStatus.invalidInput.rawValue)
-            case .ingesting:
+            try StoredRunOptions.refuseIfNeverStarted(run, doing: "retry")
+            if run.state == .ingesting {
                 CommandSupport.printError(
                     "orderbatch: run \(run.id) is still recording its input (or was interrupted doing so); nothing was "
                         + "sent, so nothing failed. Continue it: orderbatch resume \(ShellWord.quote(run.id)) "
                         + "--db \(ShellWord.quote(session.job.state))")
                 throw ExitCode(ExitStatus.usage.rawValue)
-            case .ready, .running, .stopped, .finished:
-                break
             }
             let owner = try RunSession.acquireLease(store: store, job: session.job, runID: run.id)
             _ = try store.recoverInterrupted(runID: run.id)

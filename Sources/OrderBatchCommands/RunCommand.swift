@@ -68,15 +68,19 @@ extension OrderBatch {
                 CommandSupport.printError("orderbatch: \(inputPath): \(error)")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
+            let runID = self.runID ?? Self.makeRunID()
+            if try store.run(id: runID) != nil {
+                CommandSupport.printError("orderbatch: \(RunStoreError.duplicateRun(runID)); nothing was sent")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
             if !allowRerun, let previous = try store.previousRun(jobName: job.name, inputSHA256: sha) {
                 if previous.state == .ingesting {
-                    try supersede(previous, job: job, store: store)
+                    try supersede(previous, by: runID, job: job, store: store)
                 } else {
                     try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
                     return
                 }
             }
-            let runID = self.runID ?? Self.makeRunID()
             let owner = try RunSession.acquireLease(store: store, job: job, runID: runID)
 
             // 3. Ingest: every row into SQLite, so resume never needs the file.
@@ -125,15 +129,15 @@ extension OrderBatch {
 
         /// A run of this input that was interrupted while recording it (no live process holds it: else exit 75)
         /// sent nothing: it is closed as superseded, and this invocation starts a new run.
-        private func supersede(_ previous: RunRecord, job: Job, store: some RunStore) throws {
+        private func supersede(_ previous: RunRecord, by runID: String, job: Job, store: some RunStore) throws {
             let owner = try RunSession.acquireLease(store: store, job: job, runID: previous.id)
             try store.setRunState(
-                id: previous.id, .failedIngest, reason: "interrupted while recording its input; a later run took it")
+                id: previous.id, .failedIngest, reason: "interrupted while recording its input; superseded by run \(runID)")
             try store.releaseLease(jobName: job.name, runID: previous.id, owner: owner)
             if !json {
                 CommandSupport.printError(
                     "orderbatch: run \(previous.id) was interrupted while recording this input and sent nothing; "
-                        + "starting a new run")
+                        + "starting run \(runID)")
             }
         }
 

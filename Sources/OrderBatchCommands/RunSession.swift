@@ -240,14 +240,7 @@ struct RunSession {
         }
         printSummary(runID: runID, job: job, counts: counts, result: result, status: status, reason: reason, db: job.state)
         if let metricsPath {
-            var byState: [String: Int] = [:]
-            byState["pending"] = counts.pending
-            byState["in_flight"] = counts.inFlight
-            byState["succeeded"] = counts.succeeded
-            byState["failed"] = counts.failed
-            byState["skipped"] = counts.skipped
-            byState["invalid"] = counts.invalid
-            byState["unknown"] = counts.unknown
+            let byState = Dictionary(uniqueKeysWithValues: counts.byState.map { ($0.state, $0.count) })
             let metrics = RunMetrics(
                 job: job.name, provider: job.provider.rawValue, runID: runID, rowsByState: byState,
                 attempts: result.counters.sends, retries: result.counters.retries,

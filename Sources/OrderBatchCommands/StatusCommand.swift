@@ -118,14 +118,8 @@ extension OrderBatch {
                 ("started", run.startedAt.map(timestamp) ?? "-"),
                 ("finished", run.finishedAt.map(timestamp) ?? "-"),
                 ("rows", "\(counts.total) total"),
-                ("  succeeded", String(counts.succeeded)),
-                ("  failed", String(counts.failed)),
-                ("  skipped", String(counts.skipped)),
-                ("  invalid", String(counts.invalid)),
-                ("  pending", String(counts.pending)),
-                ("  in flight", String(counts.inFlight)),
-                ("  unknown", String(counts.unknown)),
             ]
+            lines += counts.byState.map { ("  " + $0.state.replacingOccurrences(of: "_", with: " "), String($0.count)) }
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
@@ -207,16 +201,7 @@ extension OrderBatch {
                 ),
                 (
                     "counts",
-                    .object([
-                        ("total", number(counts.total)),
-                        ("succeeded", number(counts.succeeded)),
-                        ("failed", number(counts.failed)),
-                        ("skipped", number(counts.skipped)),
-                        ("invalid", number(counts.invalid)),
-                        ("pending", number(counts.pending)),
-                        ("in_flight", number(counts.inFlight)),
-                        ("unknown", number(counts.unknown)),
-                    ])
+                    .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                 ),
             ])
             return object.compactText

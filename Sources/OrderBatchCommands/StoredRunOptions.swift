@@ -16,6 +16,14 @@ struct StoredRunOptions: ParsableArguments {
         if db == nil && job == nil { throw ValidationError("give --db FILE or --job JOB to say where the run is recorded") }
     }
 
+    /// Exits 2 for a `failed_ingest` run: it never started and never will (`doing`: "resume", "retry").
+    static func refuseIfNeverStarted(_ run: RunRecord, doing: String) throws {
+        guard run.state == .failedIngest else { return }
+        CommandSupport.printError(
+            "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to \(doing)")
+        throw ExitCode(ExitStatus.invalidInput.rawValue)
+    }
+
     /// Opens the database and loads the run and the job it recorded, or exits 64.
     func load() throws -> (store: SQLiteRunStore, run: RunRecord, session: RunSession) {
         let path = try db ?? CommandSupport.loadJob(job ?? "").state

@@ -81,6 +81,8 @@ enum EmulatorJSON: Sendable, Equatable {
         }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private static func writeString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
@@ -92,11 +94,9 @@ enum EmulatorJSON: Sendable, Equatable {
                 out.append(UInt8(ascii: "\\"))
                 out.append(byte == 0x0A ? UInt8(ascii: "n") : byte == 0x0D ? UInt8(ascii: "r") : UInt8(ascii: "t"))
             case 0..<0x20:
-                let hex = UInt8(ascii: "0")...UInt8(ascii: "9")
-                func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? hex.lowerBound + nibble : UInt8(ascii: "a") + nibble - 10 }
                 out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                out.append(digit(byte >> 4))
-                out.append(digit(byte & 0xF))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
             default: out.append(byte)
             }
         }

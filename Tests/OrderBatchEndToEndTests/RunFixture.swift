@@ -45,10 +45,8 @@ enum OrderBatchCLI {
         while Date() < deadline {
             if store == nil, FileManager.default.fileExists(atPath: db) { store = try? SQLiteRunStore(path: db) }
             if let c = try? store?.counts(runID: run) {
-                let counts = [
-                    "total": c.total, "pending": c.pending, "in_flight": c.inFlight, "succeeded": c.succeeded,
-                    "failed": c.failed, "skipped": c.skipped, "invalid": c.invalid, "unknown": c.unknown,
-                ]
+                var counts = Dictionary(uniqueKeysWithValues: c.byState.map { ($0.state, $0.count) })
+                counts["total"] = c.total
                 if condition(counts) { return counts }
             }
             try await Task.sleep(nanoseconds: 10_000_000)
