@@ -1,6 +1,6 @@
 /// Byte-level helpers for header text: case-insensitive ASCII comparison and optional-whitespace
 /// trimming without Foundation or lowercased copies, because the emulator runs them several times per
-/// request (they were a fifth of its CPU as `lowercased()` and `trimmingCharacters(in:)`).
+/// request (as `lowercased()` and `trimmingCharacters(in:)` they were over a tenth of its CPU; BENCHMARKS.md).
 enum HTTPText {
     /// Whether `text` equals `lowercase` (which must be lowercase ASCII), ignoring ASCII case.
     static func equalsIgnoringCase(_ text: some StringProtocol, _ lowercase: String) -> Bool {
