@@ -134,7 +134,7 @@ struct RunSession {
     /// Takes the lease for the job and run, or exits 75 naming the holder.
     static func acquireLease(store: any RunStore, job: Job, runID: String) throws -> LeaseOwner {
         let owner = LeaseOwner.current()
-        switch try store.acquireLease(jobName: job.name, runID: runID, owner: owner, ttlSeconds: LeaseHolder.defaultTTLSeconds) {
+        switch try store.acquireLease(jobName: job.name, runID: runID, owner: owner, ttlSeconds: job.leaseTTLSeconds) {
         case .acquired: return owner
         case .heldBy(let holder):
             CommandSupport.printError(
@@ -184,7 +184,9 @@ struct RunSession {
         } else {
             baseURL = job.endpoint.baseURL(for: job.provider) ?? ""
         }
-        let transport = CurlTransport(maxConcurrentTransfers: job.concurrency)
+        // The lease was taken just now: the fence is open for a third of its TTL.
+        let fence = LeaseFence(ttlSeconds: job.leaseTTLSeconds)
+        let transport = CurlTransport(maxConcurrentTransfers: job.concurrency, startGate: { fence.allowsStart() })
         let client = Self.makeClient(job: job, credentials: credentials, baseURL: baseURL, transport: transport)
 
         let stop = StopFlag()
@@ -204,16 +206,14 @@ struct RunSession {
                     failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight, retries: c.retries,
                     elapsedSeconds: t))
             },
-            onHeartbeat: { (try? store.renewLease(jobName: job.name, runID: runID, owner: owner)) ?? false })
+            lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
         let result: RunDriver.Result
         do {
             result = try await driver.execute(totalItems: total, failedSoFar: before.failed)
         } catch {
             await transport.shutdown()
             try? await emulator?.shutdown()
-            try? store.setRunState(id: runID, .stopped, reason: "error: \(error)")
-            CommandSupport.printError("orderbatch: run \(runID) stopped by an error: \(error); resume it with `orderbatch resume \(runID)`")
-            return .stoppedEarly
+            return RunFailure(error: error, runID: runID, job: job).report(store: store)
         }
         await transport.shutdown()
         try? await emulator?.shutdown()
@@ -227,7 +227,7 @@ struct RunSession {
         let reason: String?
         if let stopReason = result.stopReason {
             status = .stoppedEarly
-            reason = stopReason.description
+            reason = Self.explain(stopReason, job: job, runID: runID)
             try store.setRunState(id: runID, .stopped, reason: reason)
         } else if counts.pending + counts.inFlight + counts.unknown > 0 {
             status = .stoppedEarly
@@ -253,6 +253,22 @@ struct RunSession {
             }
         }
         return status
+    }
+
+    /// The stop reason as the operator reads it: for refused credentials, the variables to check.
+    static func explain(_ reason: ExecutorStateMachine.StopReason, job: Job, runID: String) -> String {
+        guard case .runLevel(let condition, let last) = reason else { return reason.description }
+        let provider = job.provider.rawValue.prefix(1).uppercased() + job.provider.rawValue.dropFirst()
+        switch condition {
+        case .credentialsRefused:
+            let names: [String] =
+                job.provider == .juspay
+                ? [job.credentials.juspayAPIKey] : [job.credentials.rapydAccessKey, job.credentials.rapydSecretKey]
+            return "\(provider) refused the credentials (\(last)): check \(names.joined(separator: " and ")), "
+                + "then `orderbatch resume \(runID)`"
+        default:
+            return "\(condition.summary) (\(last)): \(condition.remedy), then `orderbatch resume \(runID)`"
+        }
     }
 
     static func credentialsForEmulator(job: Job) throws -> (juspay: String, rapydAccess: String, rapydSecret: String) {

@@ -41,12 +41,18 @@ struct StoreSelection: ParsableArguments {
             CommandSupport.printError("orderbatch: \(path): no such state database; \(hint) (it is created by `orderbatch run`)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        let store: SQLiteRunStore
         do {
-            return (try SQLiteRunStore(path: path), path)
+            store = try SQLiteRunStore(path: path)
+        } catch let error as SQLiteError where error.isCorruption {
+            CommandSupport.printError("orderbatch: \(RunStoreError.damaged(path: path, problems: [error.description]))")
+            throw ExitCode(ExitStatus.stateLost.rawValue)
         } catch {
             CommandSupport.printError("orderbatch: \(path): cannot open the state database: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        try DatabaseCheck.requireSound(store, path: path)
+        return (store, path)
     }
 
     /// The run `id`, or prints that there is none and exits 64.

@@ -36,6 +36,7 @@ struct StoredRunOptions: ParsableArguments {
             CommandSupport.printError("orderbatch: cannot open \(path): \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        try DatabaseCheck.requireSound(store, path: path)
         guard let run = try store.run(id: runID) else {
             CommandSupport.printError("orderbatch: no run \(runID) in \(path); `orderbatch status --db \(path)` lists the runs")
             throw ExitCode(ExitStatus.usage.rawValue)

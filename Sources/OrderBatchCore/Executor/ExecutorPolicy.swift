@@ -98,6 +98,14 @@ public struct ExecutorPolicy: Sendable, Equatable {
         self.adaptiveRate = adaptiveRate
     }
 
+    /// Most requests of any kind (preflight, reconciliation, send) one row may cost in one
+    /// process: ``maxAttempts`` plus one, so a row with preflight on still gets ``maxAttempts``
+    /// sends when nothing fails, and a row whose reads keep failing (a proxy answering 200 with
+    /// an unreadable body) stops at the same bound as one whose sends do. Every request counts:
+    /// it takes a slot, passes the rate limiter, waits its backoff after a failure and draws on
+    /// the retry budget.
+    public var maxRequestsPerItem: Int { maxAttempts + 1 }
+
     /// ``requestTimeout`` in whole milliseconds, as `ProviderClient` takes it.
     public var requestTimeoutMilliseconds: Int {
         Int((requestTimeout * 1000).rounded(.up))

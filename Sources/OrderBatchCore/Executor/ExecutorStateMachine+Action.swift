@@ -54,8 +54,12 @@ extension ExecutorStateMachine {
         case deadline
         /// SIGINT or SIGTERM.
         case signal
-        /// This many transport failures or 5xx responses arrived in a row.
-        case circuitBreaker(consecutiveFailures: Int)
+        /// This many transport failures, 5xx or unreadable responses arrived in a row; `last`
+        /// describes the last of them (libcurl's text, or the HTTP status and error code).
+        case circuitBreaker(consecutiveFailures: Int, last: String)
+        /// A failure that is the account's, the endpoint's or the network's, not the row's
+        /// (``RunLevelCondition``); `last` describes the answer that showed it.
+        case runLevel(RunLevelCondition, last: String)
         /// `failed` rows went past `--max-failures`.
         case maxFailures(failed: Int, limit: ExecutorPolicy.FailureLimit)
         /// The driver stopped for a reason of its own (e.g. the store failed).
@@ -67,14 +71,30 @@ extension ExecutorStateMachine {
                 return "the run deadline passed"
             case .signal:
                 return "interrupted by a signal"
-            case .circuitBreaker(let count):
-                return "circuit breaker: \(count) transport failures or 5xx responses in a row; "
-                    + "the provider looks down, resume the run when it is back"
+            case .circuitBreaker(let count, let last):
+                return "circuit breaker: \(count) transport failures, 5xx or unreadable responses in a row "
+                    + "(last: \(last)); the provider looks down, resume the run when it is back"
+            case .runLevel(let condition, let last):
+                return "\(condition.summary) (\(last)); \(condition.remedy), then resume the run"
             case .maxFailures(let failed, let limit):
                 return "\(failed) rows failed, past --max-failures \(limit)"
             case .aborted(let why):
                 return why
             }
         }
+    }
+}
+
+extension ExecutorStateMachine.StopReason {
+    /// The breaker's count of consecutive failures when it tripped, or nil for any other stop.
+    public var breakerCount: Int? {
+        if case .circuitBreaker(let count, _) = self { return count }
+        return nil
+    }
+
+    /// The run-level condition that stopped the run, or nil for any other stop.
+    public var runLevelCondition: RunLevelCondition? {
+        if case .runLevel(let condition, _) = self { return condition }
+        return nil
     }
 }

@@ -45,6 +45,11 @@ extension ExecutorStateMachine {
                 giveUp(item, reason: "gave up after \(item.totalSends) attempts", into: &actions)
                 continue
             }
+            if item.requests >= policy.maxRequestsPerItem {
+                popCandidate(seq)
+                giveUp(item, reason: "gave up after \(item.requests) requests for this row", into: &actions)
+                continue
+            }
             if let startedAt = item.startedAt, now + policy.requestTimeout > startedAt + policy.itemBudget {
                 popCandidate(seq)
                 giveUp(item, reason: "item budget exhausted (\(policy.itemBudget.formatted3) s)", into: &actions)
@@ -63,6 +68,7 @@ extension ExecutorStateMachine {
                 firstAttempts += 1
             }
             limiter.recordStart(at: now)
+            item.requests += 1
             item.operationStartedAt = now
             item.inFlight = true
             inFlight += 1

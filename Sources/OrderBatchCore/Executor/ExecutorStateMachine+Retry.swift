@@ -1,10 +1,11 @@
 // MARK: - Failures: retries, budgets, the breaker
 
 extension ExecutorStateMachine {
-    /// Whether `outcome` is what the breaker counts: no response at all, or a 5xx.
+    /// Whether `outcome` is what the breaker counts: no response at all, a 5xx, or a 2xx whose
+    /// body could not be read (a proxy or WAF in the way answers for the provider).
     static func countsForBreaker(_ outcome: Outcome) -> Bool {
         guard let status = outcome.httpStatus else { return true }
-        return (500...599).contains(status)
+        return (500...599).contains(status) || outcome.errorCode == OutcomeClassifier.unreadableResponseCode
     }
 
     /// One line naming an outcome: `HTTP 503 SERVER_ERROR: message`, `timed_out: detail`.
@@ -23,27 +24,56 @@ extension ExecutorStateMachine {
     /// and items held back for the breaker are finished as decided.
     mutating func noteHealthyResponse(now: Double, into actions: inout [Action]) {
         consecutiveFailures = 0
+        runLevelStreak = 0
         limiter.recordSuccess(now: now)
         releaseParked(into: &actions, checkingFailureLimit: true)
     }
 
-    /// A permanent outcome: a 4xx is a healthy provider refusing the row, a 5xx counts for the
-    /// breaker, no response counts for neither.
+    /// A permanent outcome: a 4xx is a healthy provider refusing the row, a 5xx or an
+    /// unreadable 2xx counts for the breaker, no response counts for neither.
     mutating func noteResponse(_ outcome: Outcome, now: Double, into actions: inout [Action]) {
         guard let status = outcome.httpStatus else { return }
-        if (500...599).contains(status) {
-            noteBreakerFailure(into: &actions)
+        runLevelStreak = 0
+        if Self.countsForBreaker(outcome) {
+            noteBreakerFailure(outcome, into: &actions)
         } else if status != 429 {
             noteHealthyResponse(now: now, into: &actions)
         }
     }
 
-    /// A transport failure or 5xx: count it, and trip the breaker at the limit.
-    mutating func noteBreakerFailure(into actions: inout [Action]) {
+    /// A transport failure, 5xx or unreadable answer: count it, and trip the breaker at the
+    /// limit, naming the last failure.
+    mutating func noteBreakerFailure(_ outcome: Outcome, into actions: inout [Action]) {
         consecutiveFailures += 1
         if consecutiveFailures >= policy.breaker.consecutiveFailures && phase == .running {
-            beginStop(.circuitBreaker(consecutiveFailures: consecutiveFailures), into: &actions)
+            beginStop(
+                .circuitBreaker(consecutiveFailures: consecutiveFailures, last: Self.describe(outcome)),
+                into: &actions)
         }
+    }
+
+    /// `item`'s request showed a ``RunLevelCondition``: the item goes back `pending` (or
+    /// `unknown`), and the run stops once the condition's threshold is reached; below it the
+    /// failure is retried like any transport failure, without ever ending the item `failed`.
+    mutating func runLevelFailure(
+        _ item: Item, _ condition: RunLevelCondition, outcome: Outcome, now: Double, into actions: inout [Action]
+    ) {
+        var item = item
+        item.lastFailureRunLevel = true
+        if outcome.httpStatus != nil { consecutiveFailures = 0 }
+        runLevelStreak += 1
+        if runLevelStreak >= condition.threshold && phase == .running {
+            beginStop(.runLevel(condition, last: Self.describe(outcome)), into: &actions)
+        }
+        guard phase == .running, outcome.httpStatus == nil else {
+            putBack(item, into: &actions)
+            return
+        }
+        let outOfAttempts = item.requests >= policy.maxRequestsPerItem
+        retryOrGiveUp(
+            item, outcome: outcome, retryAfter: nil,
+            outOfAttempts: outOfAttempts ? "gave up after \(item.requests) requests for this row" : nil,
+            now: now, into: &actions)
     }
 
     /// Finishes the items held for the breaker as decided (at the end of a run, without
@@ -63,7 +93,10 @@ extension ExecutorStateMachine {
     mutating func readFailed(
         _ item: Item, outcome: Outcome, what: String, now: Double, into actions: inout [Action]
     ) {
-        var item = item
+        if let condition = RunLevelCondition(outcome) {
+            runLevelFailure(item, condition, outcome: outcome, now: now, into: &actions)
+            return
+        }
         switch outcome.kind {
         case .succeeded:
             // A read cannot "succeed" while failing; treat it as a permanent refusal.
@@ -77,11 +110,13 @@ extension ExecutorStateMachine {
                 item, item.possiblyApplied ? .unknown : .failed,
                 reason: "\(what) failed: \(Self.describe(outcome))", into: &actions)
         case .retryable(let retryAfter):
-            item.readFailures += 1
-            let outOfAttempts = item.readFailures >= policy.maxAttempts
+            let outOfAttempts = item.requests >= policy.maxRequestsPerItem
+            let why =
+                item.possiblyApplied
+                ? "its fate could not be read: \(what) failed, \(item.requests) requests for this row"
+                : "\(what) failed, \(item.requests) requests for this row"
             retryOrGiveUp(
-                item, outcome: outcome, retryAfter: retryAfter,
-                outOfAttempts: outOfAttempts ? "\(what) failed \(item.readFailures) times" : nil,
+                item, outcome: outcome, retryAfter: retryAfter, outOfAttempts: outOfAttempts ? why : nil,
                 now: now, into: &actions)
         }
     }
@@ -104,7 +139,7 @@ extension ExecutorStateMachine {
         }
         item.lastFailureCountsForBreaker = Self.countsForBreaker(outcome)
         if item.lastFailureCountsForBreaker {
-            noteBreakerFailure(into: &actions)
+            noteBreakerFailure(outcome, into: &actions)
         }
         guard phase == .running else {
             putBack(item, into: &actions)
@@ -139,6 +174,11 @@ extension ExecutorStateMachine {
     /// `failed` held back while the breaker's count runs after a transport failure or 5xx of
     /// its own (``ExecutorStateMachine`` explains why).
     mutating func giveUp(_ item: Item, reason: String, into actions: inout [Action]) {
+        if item.lastFailureRunLevel && !item.possiblyApplied {
+            // Not the row's fault: the account, endpoint or network failed it; `resume` sends it.
+            finish(item, .pending, reason: reason, into: &actions)
+            return
+        }
         let state: FinalState = item.possiblyApplied ? .unknown : .failed
         if state == .failed && item.lastFailureCountsForBreaker && consecutiveFailures > 0 && phase == .running {
             items[item.seq] = item

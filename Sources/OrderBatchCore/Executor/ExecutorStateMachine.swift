@@ -67,8 +67,12 @@ public struct ExecutorStateMachine: Sendable {
         var sends = 0
         /// Failed operations of any kind in this process: the backoff exponent.
         var failures = 0
-        /// Failed preflights or reconciliations since the last success of either.
-        var readFailures = 0
+        /// Requests of every kind (preflight, reconcile, send) started for this item in this
+        /// process: capped at ``ExecutorPolicy/maxRequestsPerItem``.
+        var requests = 0
+        /// The last failure showed a ``RunLevelCondition``: giving up hands the item back
+        /// `pending`, never `failed`.
+        var lastFailureRunLevel = false
         /// Some request for this item may have been applied and no reconciliation has shown
         /// otherwise since.
         var possiblyApplied: Bool
@@ -109,6 +113,8 @@ public struct ExecutorStateMachine: Sendable {
     var firstAttempts = 0
     var failedTotal: Int
     var consecutiveFailures = 0
+    /// Run-level conditions (``RunLevelCondition``) in a row, with no healthy answer between.
+    var runLevelStreak = 0
     var lastWake: Double?
 
     /// Creates a machine for one execution of a run.
@@ -193,7 +199,6 @@ public struct ExecutorStateMachine: Sendable {
         switch result {
         case .proceed:
             noteHealthyResponse(now: now, into: &actions)
-            item.readFailures = 0
             item.step = .send
             enqueue(item, readyAt: now, into: &actions)
         case .skip(let reason):
@@ -221,7 +226,6 @@ public struct ExecutorStateMachine: Sendable {
         case .notInEffect:
             noteHealthyResponse(now: now, into: &actions)
             item.possiblyApplied = false
-            item.readFailures = 0
             item.step = .send
             enqueue(item, readyAt: now, into: &actions)
         case .failed(let outcome):
@@ -236,6 +240,12 @@ public struct ExecutorStateMachine: Sendable {
         guard var item = takeInFlight(seq, step: .send) else { return [] }
         var actions: [Action] = []
         checkDeadline(now: now, into: &actions)
+        if let condition = RunLevelCondition(outcome) {
+            if outcome.mayHaveBeenApplied { item.possiblyApplied = true }
+            runLevelFailure(item, condition, outcome: outcome, now: now, into: &actions)
+            pump(now: now, into: &actions)
+            return actions
+        }
         switch outcome.kind {
         case .succeeded:
             noteHealthyResponse(now: now, into: &actions)
@@ -246,11 +256,15 @@ public struct ExecutorStateMachine: Sendable {
         case .retryable(let retryAfter):
             if outcome.mayHaveBeenApplied { item.possiblyApplied = true }
             item.step = item.possiblyApplied ? .reconcile : .send
-            let outOfAttempts = item.totalSends >= policy.maxAttempts
+            var outOfAttempts: String? = nil
+            if item.totalSends >= policy.maxAttempts {
+                outOfAttempts = "gave up after \(item.totalSends) attempts"
+            } else if item.requests >= policy.maxRequestsPerItem {
+                outOfAttempts = "gave up after \(item.requests) requests for this row"
+            }
             retryOrGiveUp(
-                item, outcome: outcome, retryAfter: retryAfter,
-                outOfAttempts: outOfAttempts ? "gave up after \(item.totalSends) attempts" : nil,
-                now: now, into: &actions)
+                item, outcome: outcome, retryAfter: retryAfter, outOfAttempts: outOfAttempts, now: now,
+                into: &actions)
         }
         pump(now: now, into: &actions)
         return actions

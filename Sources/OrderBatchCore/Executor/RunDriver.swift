@@ -18,15 +18,44 @@ public struct RunDriver: Sendable {
     public var stopFlag: StopFlag
     /// Called about five times a second with the machine's counters and seconds elapsed.
     public var onProgress: (@Sendable (ExecutorCounters, Double) -> Void)?
-    /// Called about every 5 s; returning false (the lease was lost) stops the run.
-    public var onHeartbeat: (@Sendable () -> Bool)?
+    /// The lease this process holds on the run, renewed at every heartbeat and fenced (see
+    /// ``RunLease``); nil only in tests that hold none.
+    public var lease: RunLease?
     /// Results are committed when this many are waiting, or every `flushInterval` seconds.
     public var flushCount = 500
     public var flushInterval = 0.25
 
+    /// The lease the driver keeps alive, and the rules it keeps with it.
+    ///
+    /// - Every heartbeat (``heartbeatSeconds``, a twelfth of the TTL, at most 5 s) renews the
+    ///   lease in the store, which checks that this process still owns it, and checks that the
+    ///   database file is still the one opened (``RunStore/checkStorage()``).
+    /// - No request starts unless the lease was renewed within the ``LeaseFence``'s window (a
+    ///   third of the TTL) by the monotonic clock; past it (the process was frozen) the driver
+    ///   renews first, and stops at once if another process took the run over.
+    /// - Claims and result groups are written only if this process still holds the lease,
+    ///   checked in the same transaction: a fenced-out process records nothing, and its claimed
+    ///   rows are the new holder's to reconcile.
+    public struct RunLease: Sendable {
+        public var jobName: String
+        public var owner: LeaseOwner
+        public var ttlSeconds: Double
+        public var fence: LeaseFence
+
+        public init(jobName: String, owner: LeaseOwner, ttlSeconds: Double, fence: LeaseFence) {
+            self.jobName = jobName
+            self.owner = owner
+            self.ttlSeconds = ttlSeconds
+            self.fence = fence
+        }
+
+        /// Seconds between heartbeats: a twelfth of the TTL, at most 5 s.
+        public var heartbeatSeconds: Double { min(5, ttlSeconds / 12) }
+    }
+
     public init(
         store: any RunStore, runID: String, client: any ProviderClient, policy: ExecutorPolicy, stopFlag: StopFlag,
-        onProgress: (@Sendable (ExecutorCounters, Double) -> Void)? = nil, onHeartbeat: (@Sendable () -> Bool)? = nil
+        onProgress: (@Sendable (ExecutorCounters, Double) -> Void)? = nil, lease: RunLease? = nil
     ) {
         self.store = store
         self.runID = runID
@@ -34,7 +63,7 @@ public struct RunDriver: Sendable {
         self.policy = policy
         self.stopFlag = stopFlag
         self.onProgress = onProgress
-        self.onHeartbeat = onHeartbeat
+        self.lease = lease
     }
 
     private enum Event: Sendable {
@@ -54,6 +83,12 @@ public struct RunDriver: Sendable {
     }
 
     /// Runs until every claimable row is settled or the run stops.
+    ///
+    /// - Throws: ``RunStoreError/leaseLost(runID:)`` when another process took the run over (nothing
+    ///   more was sent or recorded), ``RunStoreError/databaseMoved(path:)`` when the database file
+    ///   went away, and the store's own errors (a full disk, an I/O error, corruption); in every case
+    ///   no request starts after the error, requests in flight are cancelled, and results not yet
+    ///   committed stay uncommitted (their rows are reconciled by `resume`).
     public func execute(totalItems: Int, failedSoFar: Int) async throws -> Result {
         let clock = ContinuousClock()
         let start = clock.now
@@ -73,12 +108,39 @@ public struct RunDriver: Sendable {
         var end: ExecutorStateMachine.StopReason?? = nil
         let timeoutMS = policy.requestTimeoutMilliseconds
         let client = self.client
+        let lease = self.lease
+        let fence = lease?.owner
+        /// The highest seq claimed so far: each row is offered at most once per execution.
+        var lastClaimedSeq: Int64 = 0
 
         func flush() throws {
             guard !pendingResults.isEmpty else { return }
-            try store.record(pendingResults)
+            try store.record(pendingResults, fence: fence)
             pendingResults.removeAll(keepingCapacity: true)
             lastFlush = now()
+        }
+
+        /// Renews the lease (the store checks ownership) and checks the database file.
+        func renew() throws {
+            lastHeartbeat = now()
+            guard let lease else {
+                try store.checkStorage()
+                return
+            }
+            let started = ContinuousClock.now
+            guard try store.renewLease(jobName: lease.jobName, runID: runID, owner: lease.owner) else {
+                lease.fence.close()
+                throw RunStoreError.leaseLost(runID: runID)
+            }
+            try store.checkStorage()
+            lease.fence.renewed(startedAt: started)
+        }
+
+        /// Before a request starts: past the fence's window (the process was frozen or starved),
+        /// renew first; throws when the run was taken over.
+        func requireFence() throws {
+            guard let lease, !lease.fence.allowsStart() else { return }
+            try renew()
         }
 
         return try await withThrowingTaskGroup(of: Event.self) { group in
@@ -93,7 +155,9 @@ public struct RunDriver: Sendable {
                     switch action {
                     case .requestItems(let count):
                         try flush()
-                        let items = try store.claimPending(runID: runID, limit: count)
+                        let items = try store.claimPending(
+                            runID: runID, limit: count, afterSeq: lastClaimedSeq, fence: fence)
+                        if let last = items.last?.seq { lastClaimedSeq = max(lastClaimedSeq, last) }
                         for item in items {
                             claimed[item.seq] = Claimed(item: item, sends: item.attempts)
                         }
@@ -103,12 +167,14 @@ public struct RunDriver: Sendable {
                         queue += work.isEmpty ? machine.noMoreItems(now: now()) : machine.itemsOffered(work, now: now())
                     case .preflight(let seq):
                         guard let item = claimed[seq]?.item.outbound else { continue }
+                        try requireFence()
                         group.addTask {
                             let at = Date()
                             return .preflight(seq, await client.preflight(item, timeoutMilliseconds: timeoutMS), at)
                         }
                     case .reconcile(let seq):
                         guard let item = claimed[seq]?.item.outbound else { continue }
+                        try requireFence()
                         group.addTask {
                             let at = Date()
                             let started = ContinuousClock.now
@@ -118,6 +184,7 @@ public struct RunDriver: Sendable {
                         }
                     case .send(let seq, _):
                         guard let item = claimed[seq]?.item.outbound else { continue }
+                        try requireFence()
                         claimed[seq]?.sends += 1
                         group.addTask {
                             let at = Date()
@@ -199,11 +266,12 @@ public struct RunDriver: Sendable {
                         if let reason = stopFlag.raised {
                             stopSent = true
                             queue += machine.stop(reason, now: t)
-                        } else if t - lastHeartbeat >= 5 {
-                            lastHeartbeat = t
-                            if let onHeartbeat, !onHeartbeat() {
-                                stopSent = true
-                                queue += machine.stop(.aborted("lease lost to another process"), now: t)
+                        } else if t - lastHeartbeat >= (lease?.heartbeatSeconds ?? 5) {
+                            do {
+                                try renew()
+                            } catch let error as SQLiteError where error.isBusy {
+                                // Another process held the database for the whole busy timeout: try at the
+                                // next heartbeat; the fence stops new requests if that goes on too long.
                             }
                         }
                     }

@@ -131,6 +131,16 @@ public struct Job: Sendable, Equatable {
     public var credentials: CredentialNames
     /// The in-process emulator's behaviour; used only with `endpoint: emulator`.
     public var emulator = EmulatorSettings()
+    /// `lease_ttl` in milliseconds: how long a process's lease on the job and run outlives its last
+    /// heartbeat before another process may take the run over (heartbeats every twelfth of it, at
+    /// most 5 s; requests stop a third of it after the last renewal). Default 60 s.
+    public var leaseTTL: Int64 = Job.defaultLeaseTTL
+
+    /// ``leaseTTL`` in seconds.
+    public var leaseTTLSeconds: Double { Double(leaseTTL) / 1000 }
+
+    /// The default `lease_ttl`: 60 s.
+    public static let defaultLeaseTTL: Int64 = 60_000
 
     /// The input format: the job's `format`, else the input file's extension.
     public func inputFormat(for inputPath: String) -> InputFormat? {

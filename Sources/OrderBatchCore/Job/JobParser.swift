@@ -171,7 +171,7 @@ private struct MappingReader {
         let topKeys = [
             "name", "provider", "endpoint", "input", "format", "state", "merchant_id", "concurrency", "rate_limit",
             "timeouts", "retry", "breaker", "max_failures", "preflight", "credentials", "juspay",
-            "emulator",
+            "emulator", "lease_ttl",
         ]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
         guard !name.isEmpty, name.count <= 64,
@@ -274,6 +274,13 @@ private struct MappingReader {
             maxFailures = parsed
         }
         let preflight = try bool("preflight") ?? true
+        var leaseTTL = Job.defaultLeaseTTL
+        if let (text, line) = try string("lease_ttl") {
+            guard let ms = DurationText.milliseconds(text), (3_000...3_600_000).contains(ms) else {
+                throw error("lease_ttl", line, "must be a duration from 3s to 1h such as 60s (got \"\(text)\")")
+            }
+            leaseTTL = ms
+        }
         var credentials = Job.CredentialNames()
         if var c = try mapping("credentials") {
             func envName(_ r: inout MappingReader, _ key: String) throws(JobError) -> String? {
@@ -322,7 +329,7 @@ private struct MappingReader {
             provider: provider, endpoint: endpoint, input: input, format: format, state: state, merchantID: merchantID,
             concurrency: concurrency, rateLimit: rateLimit, timeouts: timeouts, retry: retry, breaker: breaker,
             maxFailures: maxFailures, preflight: preflight, juspayUpdateStatuses: juspayStatuses,
-            credentials: credentials, emulator: emulator)
+            credentials: credentials, emulator: emulator, leaseTTL: leaseTTL)
     }
 
     /// The `emulator:` section, allowed only with `endpoint: emulator`.

@@ -52,9 +52,17 @@ public protocol RunStore: AnyObject, Sendable {
 
     // MARK: - Execution
 
-    /// Atomically moves up to `limit` rows that are ``ItemState/pending`` or ``ItemState/unknown`` (lowest seq
-    /// first) to ``ItemState/inFlight`` and returns them. Unknown rows come back with `needsReconcile`.
-    func claimPending(runID: String, limit: Int) throws -> [ClaimedItem]
+    /// Atomically moves up to `limit` rows that are ``ItemState/pending`` or ``ItemState/unknown`` with a seq
+    /// above `afterSeq` (lowest seq first) to ``ItemState/inFlight`` and returns them. Unknown rows come back
+    /// with `needsReconcile`.
+    ///
+    /// The executor passes the highest seq it has claimed so far, so one execution offers each row at most
+    /// once: a row it hands back `unknown` (its fate could not be read) waits for the next `resume` instead
+    /// of being reconciled again at once, without pause or cap.
+    ///
+    /// - Parameter fence: When given, the claim happens only if `fence` still holds the run's lease, checked
+    ///   in the same transaction; otherwise ``RunStoreError/leaseLost(runID:)`` and nothing is claimed.
+    func claimPending(runID: String, limit: Int, afterSeq: Int64, fence: LeaseOwner?) throws -> [ClaimedItem]
 
     /// On resume: rows a dead process left ``ItemState/inFlight`` become ``ItemState/unknown`` (their request may
     /// have landed). Returns how many. Call only while holding the run's lease.
@@ -64,7 +72,11 @@ public protocol RunStore: AnyObject, Sendable {
     /// appended to the attempts log.
     /// - Throws: ``RunStoreError/staleResult(runID:seq:generation:)`` when a result names no row of that
     ///   generation, ``RunStoreError/invalidResultState(_:)``; nothing of the group is recorded then.
-    func record(_ results: [ItemResult]) throws
+    ///
+    /// - Parameter fence: When given, the group is recorded only if `fence` still holds the run's lease,
+    ///   checked in the same transaction; otherwise ``RunStoreError/leaseLost(runID:)`` and nothing is
+    ///   recorded (the rows stay claimed: the lease's new holder reconciles them).
+    func record(_ results: [ItemResult], fence: LeaseOwner?) throws
 
     /// Starts a new attempt generation: rows in `states` (``ItemState/failed`` and optionally
     /// ``ItemState/skipped``) go back to ``ItemState/pending`` with generation + 1, a new idempotency key and
@@ -103,6 +115,16 @@ public protocol RunStore: AnyObject, Sendable {
     /// nil when no process holds or left one.
     func runLease(runID: String) throws -> LeaseHolder?
 
+    // MARK: - Health
+
+    /// Throws ``RunStoreError/databaseMoved(path:)`` when the store's file was deleted, moved or replaced
+    /// since it was opened; called at every heartbeat, so a run stops sending once its writes would be lost.
+    func checkStorage() throws
+
+    /// The problems `PRAGMA quick_check` finds (empty when the database is sound). `resume` runs it first;
+    /// `status` and `report` say when the database is damaged.
+    func quickCheck() throws -> [String]
+
     // MARK: - Lifetime
 
     /// Closes the store; later calls fail.
@@ -110,6 +132,16 @@ public protocol RunStore: AnyObject, Sendable {
 }
 
 extension RunStore {
+    /// Claims from the lowest seq with no lease check (tests and tools).
+    public func claimPending(runID: String, limit: Int) throws -> [ClaimedItem] {
+        try claimPending(runID: runID, limit: limit, afterSeq: 0, fence: nil)
+    }
+
+    /// Records a group with no lease check (tests and tools).
+    public func record(_ results: [ItemResult]) throws {
+        try record(results, fence: nil)
+    }
+
     /// Starts a new attempt generation for the ``ItemState/failed`` rows.
     public func startRetryGeneration(runID: String) throws -> Int {
         try startRetryGeneration(runID: runID, states: [.failed])

@@ -11,6 +11,9 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case corruptRow(runID: String, seq: Int64, detail: String)
         case notRetryable(ItemState)
         case notIngesting(runID: String, state: RunState)
+        case leaseLost(runID: String)
+        case databaseMoved(path: String)
+        case damaged(path: String, problems: [String])
     }
 
     private let code: Code
@@ -61,6 +64,34 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         RunStoreError(.notIngesting(runID: runID, state: state))
     }
 
+    /// This process no longer holds the run's lease (another process took the run over while this
+    /// one was frozen or cut off): it must send and record nothing more.
+    public static func leaseLost(runID: String) -> RunStoreError { RunStoreError(.leaseLost(runID: runID)) }
+
+    /// The database file at the store's path was deleted, moved or replaced since it was opened:
+    /// what this process writes would be lost.
+    public static func databaseMoved(path: String) -> RunStoreError { RunStoreError(.databaseMoved(path: path)) }
+
+    /// `PRAGMA quick_check` found damage in the database.
+    public static func damaged(path: String, problems: [String]) -> RunStoreError {
+        RunStoreError(.damaged(path: path, problems: problems))
+    }
+
+    /// Whether this is ``leaseLost(runID:)``.
+    public var isLeaseLost: Bool {
+        if case .leaseLost = code { return true }
+        return false
+    }
+
+    /// Whether the database itself is gone or damaged (``databaseMoved(path:)``, ``damaged(path:problems:)``):
+    /// the run's state cannot be trusted from this file, so it is not resumable as is.
+    public var isDatabaseLost: Bool {
+        switch code {
+        case .databaseMoved, .damaged: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch code {
         case let .schemaTooNew(path, found, supported):
@@ -86,6 +117,19 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "rows in state \(state) cannot be retried; only failed and skipped rows can"
         case let .notIngesting(runID, state):
             return "internal error: run \(runID) is \(state); only the rows of a run still ingesting can be discarded"
+        case let .leaseLost(runID):
+            return "this process no longer holds the lease on run \(runID): another process took it over "
+                + "(this one was frozen or cut off longer than the lease allows); it sends and records nothing more"
+        case let .databaseMoved(path):
+            return "the state database \(path) was deleted, moved or replaced while the run was using it; "
+                + "nothing more is sent, because nothing more could be recorded. Restore the file from a backup "
+                + "if there is one; otherwise the rows sent since it went are recorded nowhere: check them at "
+                + "the provider before running the input again"
+        case let .damaged(path, problems):
+            let shown = problems.prefix(3).joined(separator: "; ")
+            let more = problems.count > 3 ? " (and \(problems.count - 3) more)" : ""
+            return "the state database \(path) is damaged (PRAGMA quick_check: \(shown)\(more)); its counts "
+                + "cannot be trusted. Keep a copy, then try `sqlite3 \(path) .recover` into a new file"
         }
     }
 }

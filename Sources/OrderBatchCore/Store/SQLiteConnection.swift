@@ -157,6 +157,17 @@ final class SQLiteConnection {
         return try statement.step() && !statement.isNull(at: 0) ? statement.int64(at: 0) : nil
     }
 
+    /// Whether the main database file was unlinked, renamed or replaced since it was opened
+    /// (`SQLITE_FCNTL_HAS_MOVED`: SQLite compares the path's inode with the file it holds open).
+    ///
+    /// Related SQLite documentation: <https://www.sqlite.org/c3ref/c_fcntl_begin_atomic_write.html>
+    func hasMoved() throws -> Bool {
+        var moved: Int32 = 0
+        let rc = sqlite3_file_control(try openHandle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved)
+        guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, connection: handle, sql: nil) }
+        return moved != 0
+    }
+
     /// The number of rows changed by the most recent INSERT, UPDATE or DELETE.
     var changes: Int {
         guard let handle else { return 0 }

@@ -45,6 +45,16 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True for `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout.
     public var isBusy: Bool { resultCode == SQLITE_BUSY || resultCode == SQLITE_LOCKED }
 
+    /// True for `SQLITE_CORRUPT` and `SQLITE_NOTADB`: the file is damaged or not a database, so nothing
+    /// read from it can be trusted and the run is not resumable from it as it is.
+    public var isCorruption: Bool { resultCode == SQLITE_CORRUPT || resultCode == SQLITE_NOTADB }
+
+    /// True for `SQLITE_IOERR`, `SQLITE_FULL` and `SQLITE_CANTOPEN` during a run: the disk refused a read
+    /// or write; what was committed before is intact, so the run stops and is resumable.
+    public var isStorageFailure: Bool {
+        resultCode == SQLITE_IOERR || resultCode == SQLITE_FULL || resultCode == SQLITE_CANTOPEN
+    }
+
     /// True for `SQLITE_CONSTRAINT` and its extended codes (unique, foreign key, check, not null).
     public var isConstraintViolation: Bool { resultCode == SQLITE_CONSTRAINT }
 

@@ -58,17 +58,18 @@ extension SQLiteRunStore {
         }
     }
 
-    public func claimPending(runID: String, limit: Int) throws -> [ClaimedItem] {
+    public func claimPending(runID: String, limit: Int, afterSeq: Int64, fence: LeaseOwner?) throws -> [ClaimedItem] {
         guard limit > 0 else { return [] }
         let now = clock().timeIntervalSince1970
         return try withConnection { db in
             try db.inTransaction(.immediate) {
+                if let fence { try Self.requireLease(db, runID: runID, owner: fence) }
                 // Two index range scans (one per state) merged by seq, rather than one IN-query the planner
                 // would sort: claiming stays cheap however many rows are already done.
                 let select = try db.cachedStatement(
                     """
                     SELECT seq, line, order_id, payload, idempotency_key, generation, attempts FROM items
-                    WHERE run_id = ?1 AND state = ?2 ORDER BY seq LIMIT ?3
+                    WHERE run_id = ?1 AND state = ?2 AND seq > ?4 ORDER BY seq LIMIT ?3
                     """)
                 var claimed: [ClaimedItem] = []
                 for state in [ItemState.unknown, .pending] {
@@ -76,6 +77,7 @@ extension SQLiteRunStore {
                     try select.bind(runID, at: 1)
                     try select.bind(state.rawValue, at: 2)
                     try select.bind(limit, at: 3)
+                    try select.bind(afterSeq, at: 4)
                     while try select.step() {
                         let seq = select.int64(at: 0)
                         guard let orderID = select.string(at: 2), let payload = select.string(at: 3),
@@ -124,7 +126,7 @@ extension SQLiteRunStore {
         }
     }
 
-    public func record(_ results: [ItemResult]) throws {
+    public func record(_ results: [ItemResult], fence: LeaseOwner?) throws {
         guard !results.isEmpty else { return }
         for result in results where result.state == .invalid {
             throw RunStoreError.invalidResultState(result.state)
@@ -132,6 +134,9 @@ extension SQLiteRunStore {
         let now = clock().timeIntervalSince1970
         try withConnection { db in
             try db.inTransaction(.immediate) {
+                if let fence, let runID = results.first?.runID {
+                    try Self.requireLease(db, runID: runID, owner: fence)
+                }
                 let update = try db.cachedStatement(
                     """
                     UPDATE items SET state = ?4, attempts = ?5, last_http_status = ?6, error_code = ?7,

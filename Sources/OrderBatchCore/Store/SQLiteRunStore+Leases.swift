@@ -79,8 +79,17 @@ extension SQLiteRunStore {
         try withConnection { db in try Self.readLease(db, scope: .run, name: runID)?.0 }
     }
 
+    /// Throws ``RunStoreError/leaseLost(runID:)`` unless `owner` holds the lease on run `runID`. Called
+    /// inside a write transaction, so the check and the write it guards are one atomic step: a process
+    /// whose lease was taken over records nothing.
+    static func requireLease(_ db: SQLiteConnection, runID: String, owner: LeaseOwner) throws {
+        guard let (_, token) = try readLease(db, scope: .run, name: runID), token == owner.token else {
+            throw RunStoreError.leaseLost(runID: runID)
+        }
+    }
+
     /// The stored lease on `scope`/`name` and its owner's token, or nil.
-    private static func readLease(_ db: SQLiteConnection, scope: LeaseHolder.Scope, name: String) throws
+    static func readLease(_ db: SQLiteConnection, scope: LeaseHolder.Scope, name: String) throws
         -> (LeaseHolder, String)?
     {
         let select = try db.cachedStatement(

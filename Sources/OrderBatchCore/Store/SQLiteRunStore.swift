@@ -37,6 +37,8 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
     private var connection: SQLiteConnection?
     /// Supplies "now" for timestamps and lease expiry; tests move it.
     let clock: @Sendable () -> Date
+    /// The file's device and inode when it was opened (``checkStorage()`` compares).
+    let openedIdentity: FileIdentity
 
     /// Opens the database at `path`, creating the file and its schema if needed and applying missing migrations.
     ///
@@ -58,6 +60,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
             throw error
         }
         connection = db
+        openedIdentity = FileIdentity(path: path)
     }
 
     deinit {

@@ -10,6 +10,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case stoppedEarly = 3
     /// Usage, job-file or missing-credential error: fix the command line, the job or the environment.
     case usage = 64
+    /// The state database was deleted, replaced or found damaged (`PRAGMA quick_check`, `SQLITE_CORRUPT`):
+    /// what it says cannot be trusted, so the run is not resumable from it as it is (`EX_IOERR`).
+    case stateLost = 74
     /// Another process is executing this run or job.
     case busy = 75
 }

@@ -201,7 +201,7 @@ final class CurlEasy {
         }
         let kind = TransportError.Kind(curlCode: code)
         return TransportError(
-            kind: kind, detail: detail, requestMayHaveBeenSent: kind != .couldNotConnect && requestStarted(),
+            kind: kind, detail: detail, requestMayHaveBeenSent: kind != .couldNotConnect && kind != .dnsFailure && requestStarted(),
             latencyMilliseconds: latency())
     }
 

@@ -59,10 +59,16 @@ public final class CurlTransport: HTTPTransport {
     ///   - maxConcurrentTransfers: The most exchanges in flight (≥ 1); also the number of
     ///     connections kept alive per host.
     ///   - userAgent: The `User-Agent` header sent unless a request sets its own.
-    public init(maxConcurrentTransfers: Int = 16, userAgent: String = "orderbatch/0.1") {
+    ///   - startGate: Asked on the transfer thread just before each request starts; when it
+    ///     answers `false` the request fails with ``TransportError/Kind/fenced`` and is not sent
+    ///     (the executor's ``LeaseFence``).
+    public init(
+        maxConcurrentTransfers: Int = 16, userAgent: String = "orderbatch/0.1",
+        startGate: (@Sendable () -> Bool)? = nil
+    ) {
         precondition(maxConcurrentTransfers >= 1, "maxConcurrentTransfers must be at least 1")
         self.maxConcurrentTransfers = maxConcurrentTransfers
-        let worker = CurlWorker(maxActive: maxConcurrentTransfers, userAgent: userAgent)
+        let worker = CurlWorker(maxActive: maxConcurrentTransfers, userAgent: userAgent, startGate: startGate)
         mailbox = worker.mailbox
         let thread = Thread { worker.run() }
         thread.name = "orderbatch-curl"

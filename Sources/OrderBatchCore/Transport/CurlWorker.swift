@@ -25,6 +25,9 @@ final class CurlWorker: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let maxActive: Int
     private let userAgent: String
+    /// Asked just before each transfer starts; `false` fails it as ``TransportError/Kind/fenced``,
+    /// never sent.
+    private let startGate: (@Sendable () -> Bool)?
 
     /// Idle easy handles, at most `maxActive` of them.
     private var pool: [CurlEasy] = []
@@ -40,7 +43,7 @@ final class CurlWorker: @unchecked Sendable {
     /// - Parameters:
     ///   - maxActive: The most transfers in flight; also the per-host and cached connection limits.
     ///   - userAgent: The default `User-Agent`.
-    init(maxActive: Int, userAgent: String) {
+    init(maxActive: Int, userAgent: String, startGate: (@Sendable () -> Bool)? = nil) {
         CurlGlobal.ensureInitialized()
         guard let multi = curl_multi_init() else {
             preconditionFailure("curl_multi_init failed (out of memory)")
@@ -48,6 +51,7 @@ final class CurlWorker: @unchecked Sendable {
         self.multi = multi
         self.maxActive = maxActive
         self.userAgent = userAgent
+        self.startGate = startGate
         mailbox = CurlMailbox(multi: multi)
         // Keep up to maxActive connections to the provider alive, and never open more per host
         // than transfers we run, so every connection gets reused.
@@ -108,6 +112,10 @@ final class CurlWorker: @unchecked Sendable {
         kind: .cancelled, detail: "the calling task was cancelled before the request was sent",
         requestMayHaveBeenSent: false)
 
+    private static let fencedBeforeStart = TransportError(
+        kind: .fenced, detail: "this process's lease was not renewed recently enough to start a request; not sent",
+        requestMayHaveBeenSent: false)
+
     /// Moves waiting submissions into the multi handle while there are free slots.
     private func startWaiting() {
         while waitingCount > 0 && active.count < maxActive {
@@ -125,6 +133,10 @@ final class CurlWorker: @unchecked Sendable {
     }
 
     private func start(_ submission: CurlSubmission) {
+        if let startGate, !startGate() {
+            submission.finish(.failure(Self.fencedBeforeStart))
+            return
+        }
         guard let easy = pool.popLast() ?? CurlEasy() else {
             submission.finish(
                 .failure(

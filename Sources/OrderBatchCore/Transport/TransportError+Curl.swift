@@ -4,7 +4,8 @@ internal import CCurl
 ///
 /// | CURLcode | Kind |
 /// |---|---|
-/// | `COULDNT_RESOLVE_HOST`, `COULDNT_RESOLVE_PROXY`, `COULDNT_CONNECT` | ``TransportError/Kind/couldNotConnect`` |
+/// | `COULDNT_RESOLVE_HOST`, `COULDNT_RESOLVE_PROXY` | ``TransportError/Kind/dnsFailure`` |
+/// | `COULDNT_CONNECT` | ``TransportError/Kind/couldNotConnect`` |
 /// | `OPERATION_TIMEDOUT` | ``TransportError/Kind/timedOut`` |
 /// | `SEND_ERROR`, `RECV_ERROR`, `GOT_NOTHING`, `PARTIAL_FILE` | ``TransportError/Kind/connectionReset`` |
 /// | `SSL_*`, `PEER_FAILED_VERIFICATION`, `USE_SSL_FAILED` | ``TransportError/Kind/tls`` |
@@ -14,7 +15,9 @@ internal import CCurl
 extension TransportError.Kind {
     init(curlCode code: CURLcode) {
         switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            self = .dnsFailure
+        case CURLE_COULDNT_CONNECT:
             self = .couldNotConnect
         case CURLE_OPERATION_TIMEDOUT:
             self = .timedOut

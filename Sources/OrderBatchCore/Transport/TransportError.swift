@@ -1,8 +1,13 @@
 /// Why an exchange produced no HTTP response.
 public struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
-        /// DNS failure or connection refused: the request cannot have reached the server.
+        /// Connection refused or unreachable: the request cannot have reached the server.
         case couldNotConnect = "could_not_connect"
+        /// The host name did not resolve: the request cannot have reached the server.
+        case dnsFailure = "dns_failure"
+        /// The process lost its lease while the request waited to start (e.g. it was frozen);
+        /// it was never sent.
+        case fenced = "fenced"
         /// The per-request timeout expired.
         case timedOut = "timed_out"
         /// The connection was reset or closed before a complete response arrived.

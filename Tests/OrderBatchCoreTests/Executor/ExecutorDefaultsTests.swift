@@ -51,7 +51,7 @@ import Testing
         var simulation = ExecutorSimulation(policy: ExecutorPolicy(), count: 2000, provider: provider)
         simulation.run()
         #expect(simulation.violations == [])
-        #expect(simulation.stopped == .circuitBreaker(consecutiveFailures: 20))
+        #expect(simulation.stopped?.breakerCount == 20)
         #expect((simulation.endTime ?? .infinity) < 2)
         #expect(simulation.count(.failed) == 0)
         #expect(simulation.starts.count < 40)
@@ -67,7 +67,7 @@ import Testing
         var simulation = ExecutorSimulation(policy: policy, count: 2000, provider: provider)
         simulation.run()
         #expect(simulation.violations == [])
-        #expect(simulation.stopped == .circuitBreaker(consecutiveFailures: 20))
+        #expect(simulation.stopped?.breakerCount == 20)
         #expect((simulation.endTime ?? .infinity) < 10)
         #expect(simulation.count(.failed) == 0)
     }

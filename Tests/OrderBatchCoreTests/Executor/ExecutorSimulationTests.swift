@@ -139,7 +139,7 @@ import Testing
         var first = ExecutorSimulation(policy: policy, count: 500, provider: provider)
         first.run()
         #expect(first.violations == [])
-        #expect(first.stopped == .circuitBreaker(consecutiveFailures: 20))
+        #expect(first.stopped?.breakerCount == 20)
         #expect((first.endTime ?? .infinity) < 20)
         #expect(first.count(.failed) == 0)
         #expect(first.count(.unknown) > 0)

@@ -151,11 +151,11 @@ import Testing
         }
     }
 
-    @Test func unresolvableHostIsCouldNotConnect() async {
+    @Test func unresolvableHostIsDNSFailure() async {
         await withCurlTransport { transport in
             let error = await TransportFixture.failure(
                 transport, HTTPRequest(method: .get, url: "http://orderbatch.invalid/", timeoutMilliseconds: 5_000))
-            #expect(error?.kind == .couldNotConnect)
+            #expect(error?.kind == .dnsFailure)
             #expect(error?.requestMayHaveBeenSent == false)
         }
     }

@@ -1,0 +1,51 @@
+import Foundation
+import OrderBatchCore
+
+/// An error that ended a run's execution, and what it means for the run, the exit code and the
+/// operator.
+///
+/// | error | run state | exit |
+/// |---|---|---|
+/// | the lease was taken over (``RunStoreError/leaseLost(runID:)``) | left to the new holder | 75 |
+/// | the database file went away or is damaged | not recorded (cannot be) | 74 |
+/// | a full disk or an I/O error (`SQLITE_FULL`, `SQLITE_IOERR`) | `stopped` if it can still be written | 3 |
+/// | anything else | `stopped` | 3 |
+///
+/// In every case no request started after the error, and results not yet committed stay
+/// uncommitted: their rows are `in_flight` in the store and `resume` reconciles them.
+struct RunFailure {
+    var error: any Error
+    var runID: String
+    var job: Job
+
+    /// Prints the message, records the stop where that is still right, and returns the exit status.
+    func report(store: any RunStore) -> ExitStatus {
+        if let error = error as? RunStoreError, error.isLeaseLost {
+            CommandSupport.printError(
+                "orderbatch: run \(runID): \(error). Nothing more was sent or recorded by this process; the rows it had "
+                    + "claimed are reconciled by the process that holds the run now (`orderbatch status \(runID) "
+                    + "--db \(ShellWord.quote(job.state))` shows it)")
+            return .busy
+        }
+        if let error = error as? RunStoreError, error.isDatabaseLost {
+            CommandSupport.printError("orderbatch: run \(runID) stopped: \(error)")
+            return .stateLost
+        }
+        if let error = error as? SQLiteError, error.isCorruption {
+            CommandSupport.printError(
+                "orderbatch: run \(runID) stopped: the state database \(job.state) is damaged (\(error)); nothing more "
+                    + "is sent. Keep a copy of the file, then try `sqlite3 \(ShellWord.quote(job.state)) .recover` "
+                    + "into a new file")
+            return .stateLost
+        }
+        let storage = (error as? SQLiteError)?.isStorageFailure == true
+        let why = storage ? "the state database could not be written (\(error))" : "an error: \(error)"
+        let recorded = (try? store.setRunState(id: runID, .stopped, reason: "stopped by \(why)")) != nil
+        var message = "orderbatch: run \(runID) stopped by \(why); nothing more is sent. "
+        if storage { message += "Free space or fix the disk under \(job.state), then " } else { message += "Then " }
+        message += "resume it with `orderbatch resume \(runID) --db \(ShellWord.quote(job.state))`"
+        if !recorded { message += " (the stop itself could not be recorded; resume works all the same)" }
+        CommandSupport.printError(message)
+        return .stoppedEarly
+    }
+}
