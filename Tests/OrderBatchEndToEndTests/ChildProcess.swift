@@ -76,6 +76,9 @@ final class ChildProcess: @unchecked Sendable {
     var stdout: String { lock.withLock { String(decoding: stdoutBuffer, as: UTF8.self) } }
 
     /// Everything written to standard error so far.
+    /// Whether the process has not exited yet.
+    var isRunning: Bool { process.isRunning }
+
     var stderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
 
     /// Waits until standard output holds a complete first line, and returns it (without the newline).
