@@ -78,10 +78,28 @@ extension OrderBatch {
         @Option(help: "What happens to an order id the emulator does not know: create it, or answer not found.")
         var unknownOrders: UnknownOrdersChoice = .create
 
+        /// Revoke the credentials after this many applied updates.
+        @Option(help: ArgumentHelp("Refuse every API request with the provider's 401 once N updates were applied, as after a revoked key (POST /__emulator/credentials/restore accepts them again).", valueName: "n"))
+        var revokeAfter: Int?
+
+        /// Which 2xx answers are garbled.
+        @Option(help: "Answer 200 with an unreadable body to updates (applied all the same), reads, both, or none.")
+        var garble: GarbleChoice = .none
+
+        /// Pad answers to N MiB.
+        @Option(help: ArgumentHelp("Pad every API answer to N MiB (valid JSON, streamed); 0 for none.", valueName: "n"))
+        var padMb: Int = 0
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
             guard failRate.isFinite, (0...1).contains(failRate) else {
                 throw ValidationError("--fail-rate must be between 0 and 1, got \(failRate)")
+            }
+            if let revokeAfter, revokeAfter < 0 {
+                throw ValidationError("--revoke-after must be a number of updates, 0 or more, got \(revokeAfter)")
+            }
+            guard (0...1024).contains(padMb) else {
+                throw ValidationError("--pad-mb must be between 0 and 1024, got \(padMb)")
             }
             guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
             guard allowRemote || Self.isLoopback(host) else {
@@ -105,6 +123,9 @@ extension OrderBatch {
             configuration.idempotency = idempotency == .on
             configuration.rateLimits = rateLimits == .on
             configuration.unknownOrders = unknownOrders.value
+            configuration.revokeCredentialsAfterUpdates = revokeAfter
+            configuration.garble = garble.value
+            configuration.padAnswersToBytes = padMb << 20
 
             // Signals are taken over before the listening line is printed, so a supervisor that
             // sends SIGTERM as soon as it reads the line always gets a clean shutdown.
@@ -148,6 +169,9 @@ extension OrderBatch {
                 "idempotency \(idempotency.rawValue)", "rate limits \(rateLimits.rawValue)",
                 "unknown orders \(unknownOrders.rawValue)",
                 orders.map { "orders from \($0)" },
+                revokeAfter.map { "credentials revoked after \($0) updates" },
+                garble == .none ? nil : "garble \(garble.rawValue)",
+                padMb > 0 ? "answers padded to \(padMb) MiB" : nil,
             ].compactMap { $0 }
             parts.append("credentials: " + credentialSources.joined(separator: ", "))
             return parts.joined(separator: "; ")
@@ -193,6 +217,12 @@ extension OrderBatch.Emulator {
     /// `on|off`.
     enum Toggle: String, ExpressibleByArgument, CaseIterable {
         case on, off
+    }
+
+    /// `--garble none|updates|reads|both`.
+    enum GarbleChoice: String, ExpressibleByArgument, CaseIterable {
+        case none, updates, reads, both
+        var value: EmulatorGarble { EmulatorGarble(rawValue: rawValue) ?? .none }
     }
 
     /// `--unknown-orders create|not-found`.

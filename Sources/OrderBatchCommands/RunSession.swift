@@ -159,6 +159,9 @@ struct RunSession {
         config.rateLimits = settings.rateLimits
         config.idempotency = settings.idempotency
         config.unknownOrders = settings.unknownOrders == "not-found" ? .notFound : .create
+        config.revokeCredentialsAfterUpdates = settings.revokeAfter
+        config.garble = EmulatorGarble(rawValue: settings.garble) ?? .none
+        config.padAnswersToBytes = settings.padMB << 20
     }
 
     /// Executes the run's claimable rows and reports; returns the exit status.

@@ -34,6 +34,15 @@ public struct EmulatorConfiguration: Sendable {
     public var unknownOrders: EmulatorUnknownOrders = .create
     /// The keys requests must be authenticated with.
     public var credentials: EmulatorCredentials = .fromEnvironment()
+    /// Revoke ``credentials`` once this many updates have been applied: from then on every provider
+    /// API request gets the provider's 401, as after a key is revoked. `nil` never; `0` from the start.
+    /// `POST /__emulator/credentials/restore` accepts them again.
+    public var revokeCredentialsAfterUpdates: Int? = nil
+    /// Which 2xx answers are replaced by an unreadable body (a proxy mangling answers). A garbled
+    /// update *is* applied first: its fate is unknown to the client, which must reconcile.
+    public var garble: EmulatorGarble = .none
+    /// Pad every provider API answer to this many bytes (0: no padding); see ``EmulatorPadding``.
+    public var padAnswersToBytes: Int = 0
 
     /// A fixed latency that overrides ``latency``; tests use it to hold a request in flight.
     var fixedLatencyMilliseconds: Double? = nil
@@ -65,6 +74,29 @@ public enum EmulatorFault: String, Sendable, CaseIterable, Codable {
     case reset
     /// No response at all; the connection stays open until the client gives up.
     case hang
+}
+
+/// Which successful (2xx) provider answers the emulator garbles: still HTTP 200, but the body is the
+/// first half of the real JSON, so no client can read it. Refusals (4xx, 5xx) are never garbled.
+public enum EmulatorGarble: String, Sendable, CaseIterable, Codable {
+    /// Every answer is sent as computed.
+    case none
+    /// Update answers (`POST`); the update is applied before its answer is garbled.
+    case updates
+    /// Status reads (`GET`); nothing is changed by a read.
+    case reads
+    /// Both updates and reads.
+    case both
+
+    /// Whether an answer to an update (`true`) or a read (`false`) is garbled.
+    func covers(update: Bool) -> Bool {
+        switch self {
+        case .none: false
+        case .updates: update
+        case .reads: !update
+        case .both: true
+        }
+    }
 }
 
 /// What the emulator does with an order id it has never seen.

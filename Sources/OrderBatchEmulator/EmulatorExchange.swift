@@ -24,14 +24,20 @@ struct EmulatorResponse: Sendable, Equatable {
     var status: Int
     /// Extra header fields (Content-Type and Content-Length are added by the handler).
     var headers: [Header] = []
-    /// The body bytes.
+    /// The body bytes; with ``padding``, the bytes around the filler.
     var body: [UInt8]
+    /// Filler the handler streams into ``body`` as it writes it, so a padded answer of many
+    /// megabytes is never held in memory; `nil` for an ordinary answer.
+    var padding: EmulatorPadding? = nil
 
     /// One header field.
     struct Header: Sendable, Equatable {
         var name: String
         var value: String
     }
+
+    /// The number of body bytes on the wire: ``body`` plus any filler.
+    var bodyLength: Int { body.count + (padding?.fillerCount ?? 0) }
 
     /// A JSON response.
     static func json(_ status: Int, _ value: EmulatorJSON, headers: [Header] = []) -> EmulatorResponse {

@@ -105,21 +105,31 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         let hasBody = response.status != 204 && response.status != 304
         if hasBody {
             headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Content-Length", value: String(response.body.count))
+            // Without Content-Length NIO frames an HTTP/1.1 body with `Transfer-Encoding: chunked`.
+            if response.padding?.chunked != true {
+                headers.add(name: "Content-Length", value: String(response.bodyLength))
+            }
         }
         for header in response.headers { headers.add(name: header.name, value: header.value) }
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(
             version: head.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        let end: (ChannelHandlerContext) -> Void = { context in
+            let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+            if !keepAlive {
+                written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
+        }
+        if hasBody, let padding = response.padding {
+            PaddedBodyWriter(response: response, padding: padding, router: router, context: context, end: end).start()
+            return
+        }
         if hasBody, !response.body.isEmpty {
             var buffer = context.channel.allocator.buffer(capacity: response.body.count)
             buffer.writeBytes(response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        }
+        end(context)
     }
 }

@@ -14,6 +14,9 @@ import Foundation
 /// - `GET /__emulator/orders/{juspay|rapyd}/{order_id}`: the stored order, or 404.
 /// - `POST /__emulator/latency/{none|juspay}`: the latency model from now on (tests slow a run down
 ///   to interrupt it, then speed the same emulator up, orders kept, to resume it).
+/// - `POST /__emulator/credentials/revoke[?after=N]`, `POST /__emulator/credentials/restore`,
+///   `POST /__emulator/garble/{none|updates|reads|both}`, `POST /__emulator/pad/{MiB}` and
+///   `GET /__emulator/big/{bytes}[?chunked=1]`: see `EmulatorRouter+FaultSwitches.swift`.
 extension EmulatorRouter {
     func handleDebug(_ request: EmulatorRequest) -> EmulatorAction {
         let rest = request.path.dropFirst("/__emulator/".count)
@@ -65,6 +68,8 @@ extension EmulatorRouter {
             }
             guard let dump else { return .respond(Self.debugError(404, "no such order")) }
             return .respond(.json(200, dump))
+        case ("POST", "credentials", 2), ("POST", "garble", 2), ("POST", "pad", 2), ("GET", "big", 2):
+            return .respond(handleFaultSwitch(request, segments))
         default:
             return .respond(Self.debugError(404, "no such emulator route"))
         }
@@ -89,12 +94,12 @@ extension EmulatorRouter {
         ])
     }
 
-    private static func debugError(_ status: Int, _ message: String) -> EmulatorResponse {
+    static func debugError(_ status: Int, _ message: String) -> EmulatorResponse {
         .json(status, .object([("error", .string(message))]))
     }
 
     /// The raw value of `name` in the query of `uri`, or `nil`.
-    private static func queryValue(_ name: String, in uri: String) -> String? {
+    static func queryValue(_ name: String, in uri: String) -> String? {
         guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -17,7 +17,11 @@ final class EmulatorRouter: Sendable {
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.configuration = configuration
-        self.state = LockedState(EmulatorState(orders: orders))
+        var initial = EmulatorState(orders: orders)
+        initial.credentials = CredentialRevocation(revokeAfter: configuration.revokeCredentialsAfterUpdates)
+        initial.garble = configuration.garble
+        initial.padAnswersToBytes = configuration.padAnswersToBytes
+        self.state = LockedState(initial)
         self.faults = FaultInjector(
             failRate: configuration.failRate, fault: configuration.failWith, seed: configuration.seed)
         self.clock = clock
@@ -39,6 +43,9 @@ final class EmulatorRouter: Sendable {
             state.withLock { $0.stats.faultsInjected += 1 }
             return faultAction(fault, provider: route.provider, delay: delay)
         }
+        if let refusal = refusalIfRevoked(route) {
+            return .respond(shaped(refusal, route: route), delayMilliseconds: delay, completion: nil)
+        }
         let (response, completion) =
             switch route {
             case .juspayUpdate(let orderID): JuspayRoutes(router: self).update(request, orderID: orderID)
@@ -47,7 +54,7 @@ final class EmulatorRouter: Sendable {
             case .rapydRetrieve(let orderID): RapydRoutes(router: self).retrieve(request, orderID: orderID)
             case .rapydUnknown, .other: (route.unroutedResponse, nil as (@Sendable () -> Void)?)
             }
-        return .respond(response, delayMilliseconds: delay, completion: completion)
+        return .respond(shaped(response, route: route), delayMilliseconds: delay, completion: completion)
     }
 
     /// The artificial delay for the provider request with this index.
@@ -140,6 +147,14 @@ enum ProviderRoute: Equatable {
 
     /// Whether faults and latency apply (the four provider API routes).
     var isAPI: Bool { self != .rapydUnknown && self != .other }
+
+    /// Whether the route changes an order (Update Order) rather than reading it.
+    var isUpdate: Bool {
+        switch self {
+        case .juspayUpdate, .rapydUpdate: true
+        default: false
+        }
+    }
 
     var provider: Provider {
         switch self {

@@ -60,6 +60,13 @@ public final class EmulatorServer: Sendable {
         guard (0...1).contains(configuration.failRate) else {
             throw EmulatorError("failRate must be between 0 and 1, got \(configuration.failRate)")
         }
+        guard (configuration.revokeCredentialsAfterUpdates ?? 0) >= 0 else {
+            throw EmulatorError("revokeCredentialsAfterUpdates must not be negative")
+        }
+        guard (0...EmulatorRouter.maximumPaddedBytes).contains(configuration.padAnswersToBytes) else {
+            throw EmulatorError(
+                "padAnswersToBytes must be between 0 and \(EmulatorRouter.maximumPaddedBytes), got \(configuration.padAnswersToBytes)")
+        }
         guard (0...65535).contains(configuration.port) else {
             throw EmulatorError("port must be between 0 and 65535, got \(configuration.port)")
         }

@@ -33,6 +33,19 @@ public struct EmulatorStats: Sendable, Codable, Equatable {
     public var statusRuleRejections = 0
     /// Juspay updates refused with `DUPLICATE_REQUEST` because another update of the order was in flight.
     public var duplicateRequests = 0
+    /// Provider API requests refused with 401 because the credentials were revoked
+    /// (``EmulatorConfiguration/revokeCredentialsAfterUpdates``, `POST /__emulator/credentials/revoke`);
+    /// not counted in ``rejectedAuth``.
+    public var revokedRefusals = 0
+    /// Update answers sent as 200 with an unreadable body; each of those updates was applied.
+    public var garbledUpdates = 0
+    /// Status-read answers sent as 200 with an unreadable body.
+    public var garbledReads = 0
+    /// Provider API answers padded to ``EmulatorConfiguration/padAnswersToBytes``.
+    public var paddedAnswers = 0
+    /// Padding bytes actually written to sockets. Far fewer than `paddedAnswers` times the padded
+    /// size means clients stopped reading early (and closed the connection).
+    public var paddingBytesSent = 0
     /// `GET /__emulator/delay/{ms}` requests received: tests wait on it to know that a slow exchange
     /// has reached the server, rather than sleeping and hoping.
     public var delayRequests = 0

@@ -36,6 +36,11 @@ struct JuspayRoutes {
         let now = router.clock()
         let unknownOrders = router.configuration.unknownOrders
         let (response, tookInFlight) = router.state.withLock { state -> (EmulatorResponse, Bool) in
+            // Checked again here, where updates are counted, so "revoke after N" lets exactly N through.
+            guard !state.credentials.isRevoked else {
+                state.stats.revokedRefusals += 1
+                return (EmulatorRouter.revokedRefusal(.juspay), false)
+            }
             guard var order = Self.order(orderID, in: &state, unknownOrders: unknownOrders, now: now) else {
                 return (Self.notFound(orderID), false)
             }
@@ -55,7 +60,7 @@ struct JuspayRoutes {
                 }
             }
             state.orders.juspay[orderID] = order
-            state.stats.countApplied(orderID: orderID)
+            state.countApplied(orderID: orderID)
             state.juspayInFlight.insert(orderID)
             return (.json(200, order.json(requestMerchantID: merchantID)), true)
         }

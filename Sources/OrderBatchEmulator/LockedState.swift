@@ -31,4 +31,16 @@ struct EmulatorState: Sendable {
     var nextRequestIndex: UInt64 = 0
     /// Set by `POST /__emulator/latency/{model}`: replaces the configured latency from then on.
     var latency: EmulatorLatency?
+    /// Whether the credentials are accepted; set at start, changed by applied updates and debug routes.
+    var credentials = CredentialRevocation(revokeAfter: nil)
+    /// Which answers are garbled; set at start, changed by `POST /__emulator/garble/{which}`.
+    var garble: EmulatorGarble = .none
+    /// The size answers are padded to (0: none); set at start, changed by `POST /__emulator/pad/{mb}`.
+    var padAnswersToBytes = 0
+
+    /// Counts an applied update, in stats and towards a pending credential revocation.
+    mutating func countApplied(orderID: String) {
+        stats.countApplied(orderID: orderID)
+        credentials.noteApplied()
+    }
 }

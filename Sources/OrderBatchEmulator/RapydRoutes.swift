@@ -47,6 +47,11 @@ struct RapydRoutes {
         let now = router.clock()
         let configuration = router.configuration
         let response = router.state.withLock { state -> EmulatorResponse in
+            // Checked again here, where updates are counted, so "revoke after N" lets exactly N through.
+            guard !state.credentials.isRevoked else {
+                state.stats.revokedRefusals += 1
+                return EmulatorRouter.revokedRefusal(.rapyd)
+            }
             if let idempotencyKey {
                 let lookup = state.idempotency.lookup(
                     scope: accessKey, key: idempotencyKey, bodyDigest: bodyDigest, now: now)
@@ -238,7 +243,7 @@ struct RapydRoutes {
         }
         order.updated = timestamp
         state.orders.rapyd[orderID] = order
-        state.stats.countApplied(orderID: orderID)
+        state.countApplied(orderID: orderID)
         return success(order.json)
     }
 
@@ -265,7 +270,7 @@ struct RapydRoutes {
         .json(httpStatus, .object([("status", statusObject(code: code, status: "ERROR", message: message))]))
     }
 
-    private static func unauthenticated(_ cause: String) -> EmulatorResponse {
+    static func unauthenticated(_ cause: String) -> EmulatorResponse {
         error(
             401, code: "UNAUTHENTICATED_API_CALL",
             "The request was not authenticated: \(cause) Corrective action: (1) Remove all whitespace that is not "

@@ -72,7 +72,33 @@ import Testing
         #expect(try await emulator.exit().status == 0)
     }
 
+    @Test func faultFlagsRevokeGarbleAndPad() async throws {
+        let (emulator, url) = try await startEmulator(["--revoke-after", "1", "--garble", "reads", "--pad-mb", "1"])
+        let headers = HTTPProbe.juspayHeaders(apiKey: "jp_demo_key").flatMap { ["-H", $0] }
+        // Only the status and size of each 1 MiB answer are read back (curl -w), not the body.
+        func statusAndSize(_ arguments: [String]) async throws -> String {
+            try await ChildProcess.run(
+                URL(fileURLWithPath: "/usr/bin/curl"),
+                ["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"] + headers + arguments
+            ).stdout
+        }
+        #expect(try await statusAndSize(["--data-binary", "amount=2", url + "/orders/F-1"]) == "200 \(1 << 20)")
+        #expect(try await statusAndSize([url + "/orders/F-1"]) == "401 \(1 << 20)")
+        _ = try await HTTPProbe.send("POST", url + "/__emulator/credentials/restore")
+        #expect(try await statusAndSize([url + "/orders/F-1"]) == "200 \(1 << 20)")
+        let stats = try await HTTPProbe.send("GET", url + "/__emulator/stats")
+        #expect(stats.json["revokedRefusals"] as? Int == 1)
+        #expect(stats.json["garbledReads"] as? Int == 1)
+        #expect(stats.json["paddedAnswers"] as? Int == 3)
+        emulator.send(SIGTERM)
+        #expect(try await emulator.exit().status == 0)
+        #expect(emulator.stderr.contains("credentials revoked after 1 updates; garble reads; answers padded to 1 MiB"))
+    }
+
     @Test(arguments: [
+        (["--revoke-after=-1"], "--revoke-after must be a number of updates"),
+        (["--garble", "all"], "'all' is invalid for '--garble"),
+        (["--pad-mb", "2048"], "--pad-mb must be between 0 and 1024"),
         (["--port", "70000"], "--port must be between 0 and 65535"),
         (["--fail-rate", "1.5"], "--fail-rate must be between 0 and 1"),
         (["--fail-with", "500"], "'500' is invalid for '--fail-with"),

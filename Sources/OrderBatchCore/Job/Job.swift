@@ -71,6 +71,12 @@ public struct Job: Sendable, Equatable {
         public var idempotency = true
         /// `create` (orders unknown to the emulator are created on first use) or `not-found`.
         public var unknownOrders = "create"
+        /// Refuse every request with the provider's 401 after this many applied updates; `nil` never.
+        public var revokeAfter: Int?
+        /// `none`, `updates`, `reads` or `both`: which 2xx answers come back unreadable.
+        public var garble = "none"
+        /// Pad every answer to this many MiB; 0 for none.
+        public var padMB = 0
 
         public init() {}
     }

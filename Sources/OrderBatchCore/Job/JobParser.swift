@@ -49,7 +49,10 @@ public enum JobParser {
 }
 
 /// Walks one YAML mapping, consuming keys; whatever is left at the end is unknown.
-private struct MappingReader {
+///
+/// Internal rather than private only so that sections live in their own files
+/// (`JobParser+Emulator.swift`).
+struct MappingReader {
     let path: String
     let prefix: String
     let line: Int?
@@ -330,40 +333,6 @@ private struct MappingReader {
             concurrency: concurrency, rateLimit: rateLimit, timeouts: timeouts, retry: retry, breaker: breaker,
             maxFailures: maxFailures, preflight: preflight, juspayUpdateStatuses: juspayStatuses,
             credentials: credentials, emulator: emulator, leaseTTL: leaseTTL)
-    }
-
-    /// The `emulator:` section, allowed only with `endpoint: emulator`.
-    mutating func emulatorSettings(endpoint: Endpoint) throws(JobError) -> Job.EmulatorSettings {
-        var settings = Job.EmulatorSettings()
-        guard var e = try mapping("emulator") else { return settings }
-        guard endpoint == .emulator else {
-            throw error("emulator", nil, "applies only with `endpoint: emulator` (the built-in emulator of this run)")
-        }
-        settings.orders = try e.string("orders").map { resolve($0.0) }
-        func choice(_ r: inout MappingReader, _ key: String, _ values: [String]) throws(JobError) -> String? {
-            guard let (v, line) = try r.string(key) else { return nil }
-            guard values.contains(v) else {
-                throw r.error(key, line, "must be one of \(values.joined(separator: ", ")) (got \"\(v)\")")
-            }
-            return v
-        }
-        settings.latency = try choice(&e, "latency", ["none", "juspay"]) ?? settings.latency
-        settings.failWith = try choice(&e, "fail_with", ["503", "429", "reset", "hang"]) ?? settings.failWith
-        settings.unknownOrders = try choice(&e, "unknown_orders", ["create", "not-found"]) ?? settings.unknownOrders
-        if let (r, line) = try e.string("fail_rate") {
-            guard let v = Double(r), v.isFinite, v >= 0, v <= 1 else {
-                throw e.error("fail_rate", line, "must be a share of requests from 0 to 1, e.g. 0.2 (got \"\(r)\")")
-            }
-            settings.failRate = v
-        }
-        if let (r, line) = try e.string("seed") {
-            guard let v = UInt64(r) else { throw e.error("seed", line, "must be a whole number (got \"\(r)\")") }
-            settings.seed = v
-        }
-        settings.rateLimits = try e.bool("rate_limits") ?? settings.rateLimits
-        settings.idempotency = try e.bool("idempotency") ?? settings.idempotency
-        try e.finish(known: ["orders", "latency", "fail_rate", "fail_with", "seed", "rate_limits", "idempotency", "unknown_orders"])
-        return settings
     }
 }
 

@@ -194,4 +194,28 @@ import Testing
         #expect(fault?.message.contains("503, 429, reset, hang") == true)
         #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  latncy: juspay\n")?.key == "emulator.latncy")
     }
+
+    @Test func theEmulatorSectionSetsAccountAndPathFaults() throws {
+        let job = try parse(
+            """
+            name: drill
+            provider: rapyd
+            endpoint: emulator
+            emulator:
+              revoke_after: 60
+              garble: reads
+              pad_mb: 24
+            """)
+        #expect(job.emulator.revokeAfter == 60)
+        #expect(job.emulator.garble == "reads")
+        #expect(job.emulator.padMB == 24)
+        let defaults = Job.EmulatorSettings()
+        #expect(defaults.revokeAfter == nil && defaults.garble == "none" && defaults.padMB == 0)
+
+        let garble = error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  garble: all\n")
+        #expect(garble?.key == "emulator.garble")
+        #expect(garble?.message.contains("none, updates, reads, both") == true)
+        #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  pad_mb: 2000\n")?.key == "emulator.pad_mb")
+        #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  revoke_after: -1\n")?.line == 5)
+    }
 }
