@@ -49,6 +49,12 @@ final class MetricsRecorder: @unchecked Sendable {
         }
     }
 
+    /// Writes nothing on exit: `run --dry-run` runs nothing, and must not replace the metrics of the last run
+    /// (a dry run of a cron line copied with its `--metrics` would hide that run's failure from alerts).
+    func discard() {
+        lock.withLock { written = true }
+    }
+
     /// Writes the file with `exitCode`, once: later calls do nothing. A failure is reported on standard error
     /// and changes nothing else.
     func write(exitCode: Int32) {

@@ -20,7 +20,8 @@ extension OrderBatch {
                 A line on standard error says what is left and what to type. Output never stops a run: once \
                 standard output or error cannot be written (closed pipe, full disk), it is no longer written to.
 
-                --metrics FILE is written on every exit once the job file is parsed, with the real exit code.
+                --metrics FILE is written on every exit once the job file is parsed, with the real exit code \
+                (not by --dry-run, which runs nothing).
                 """)
 
         @Argument(help: "The job file (YAML).") var job: String
@@ -69,6 +70,7 @@ extension OrderBatch {
             let report = try recording.validate()
 
             if dryRun {
+                invocation.metrics.discard()
                 try printDryRun(job: effective, recording: recording, report: report)
                 try CommandSupport.requireOutputWritten()
                 return .success
