@@ -4,9 +4,30 @@ import OrderBatchCore
 
 /// Helpers shared by the subcommands: printing to stderr and exiting with a documented code.
 enum CommandSupport {
-    /// Writes `text` and a newline to standard error.
+    /// Writes `text` and a newline to standard error; once standard error is lost (full disk, closed
+    /// pipe, closed descriptor), nothing more is written there and the command goes on.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        ConsoleStream.standardError.write(text + "\n")
+    }
+
+    /// Writes `text` and a newline to standard output; once standard output is lost, nothing more is
+    /// written there (``requireOutputWritten()`` tells a command whose output is its product).
+    static func output(_ text: String) {
+        ConsoleStream.standardOutput.write(text + "\n")
+    }
+
+    /// Whether standard output is still being written (false once a write failed).
+    static var outputIsOpen: Bool { ConsoleStream.standardOutput.failure == nil }
+
+    /// For `report`, `validate` and `run --dry-run`, whose output is the product: exits 1 when standard
+    /// output was lost. Quietly when its reader went away (`EPIPE`: `… | head -1` read what it wanted);
+    /// with one line on standard error for any other failure (`ENOSPC`, `EIO`…), as the output is incomplete.
+    static func requireOutputWritten() throws {
+        guard let code = ConsoleStream.standardOutput.failure else { return }
+        if code != EPIPE {
+            printError("orderbatch: writing to standard output failed: \(String(cString: strerror(code))) (errno \(code)); the output is incomplete")
+        }
+        throw ExitCode(ExitStatus.outputFailed.rawValue)
     }
 
     /// Loads a job or exits 64 with the job error.

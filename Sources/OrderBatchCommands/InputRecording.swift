@@ -9,6 +9,15 @@ struct InputRecording {
     var inputPath: String
     var format: InputFormat
     var skipInvalid: Bool
+    /// When raised (a signal), reading stops between two records with ``StoppableRecordSource/Stopped``.
+    var stop: StopFlag? = nil
+
+    /// The input file as a stream of records, stopping when ``stop`` is raised.
+    private func makeSource() -> any RecordSource {
+        let source = format.makeSource(path: inputPath)
+        guard let stop else { return source }
+        return StoppableRecordSource(base: source, stop: stop)
+    }
 
     /// The validator for the job's provider, keeping the first 50 problems.
     var validation: FileValidation {
@@ -20,7 +29,7 @@ struct InputRecording {
     func validate() throws -> ValidationReport {
         let report: ValidationReport
         do {
-            report = try validation.run(source: format.makeSource(path: inputPath), sourcePath: inputPath)
+            report = try validation.run(source: makeSource(), sourcePath: inputPath)
         } catch let error as InputError {
             CommandSupport.printError("orderbatch: \(error); nothing was sent")
             throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
@@ -40,9 +49,12 @@ struct InputRecording {
 
     /// Records every row of the validated file under `runID` (a run in ``RunState/ingesting`` with no rows),
     /// then marks the run ``RunState/ready``.
+    ///
+    /// - Throws: ``StoppableRecordSource/Stopped`` when ``stop`` was raised: the rows of the batches already
+    ///   committed stay, and the run stays ``RunState/ingesting``.
     func record(store: some RunStore, runID: String, report: ValidationReport) throws {
         _ = try Ingest.run(
-            store: store, runID: runID, source: format.makeSource(path: inputPath), sourcePath: inputPath,
+            store: store, runID: runID, source: makeSource(), sourcePath: inputPath,
             validation: validation, duplicates: report.duplicates)
         try store.setRunState(id: runID, .ready, reason: nil)
     }

@@ -12,8 +12,10 @@ public struct OrderBatch: AsyncParsableCommand {
 
 /// What the executable calls; keeps ArgumentParser out of the executable target.
 public enum OrderBatchMain {
-    /// Parses the command line, runs the chosen subcommand and exits.
+    /// Makes output failures harmless (see ``StandardStreams``), then parses the command line, runs the
+    /// chosen subcommand and exits.
     public static func main() async {
+        StandardStreams.prepare()
         await OrderBatch.main()
     }
 }

@@ -26,7 +26,9 @@ extension OrderBatch {
 
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist. Output \
                 goes to standard output unless --output FILE.
-                Exit status: 0 written; 1 writing failed; 64 usage error, missing database or unknown run id.
+                Exit status: 0 written; 1 writing failed (quietly when the reader of a pipe went away, as with \
+                `| head`; with a message otherwise: a full disk, a bad --output path); 64 usage error, missing \
+                database or unknown run id.
                 """)
 
         /// The run to report.
@@ -92,6 +94,8 @@ extension OrderBatch {
                 try report.finish()
                 try writer.close()
             } catch let error as ReportingError {
+                // The reader of a pipe went away (`report … | head`): it read what it wanted; no message.
+                if output == nil, case .writeFailed(_, EPIPE) = error { throw ExitCode(ExitStatus.outputFailed.rawValue) }
                 CommandSupport.printError("orderbatch: report of run \(run.id): \(error)")
                 throw ExitCode.failure
             }

@@ -8,9 +8,20 @@ extension OrderBatch {
         static let configuration = CommandConfiguration(
             abstract: "Validate the input, record every row in SQLite, then send the updates.",
             discussion: """
-                Exit status: 0 every row succeeded; 1 finished with failed or skipped rows; 2 invalid input, nothing \
-                sent; 3 stopped early (deadline, signal, breaker, --max-failures), resume it; 64 usage, job-file or \
-                missing-credential error; 75 another process is executing this job.
+                Exit status: 0 every row succeeded; 1 finished with failed or skipped rows (--dry-run: standard \
+                output could not be written, e.g. its reader went away); 2 invalid input, nothing sent; 3 stopped \
+                early (deadline, breaker, --max-failures, SIGINT/SIGTERM/SIGHUP in any phase), or this input already \
+                has a run with rows left: resume it; 64 usage, job-file or missing-credential error; 75 another \
+                process is executing this job.
+
+                A signal while the input is validated exits 3 at once (nothing recorded or sent: run the same \
+                command again); while it is recorded, exits 3 leaving the run for `orderbatch resume RUN`; while \
+                sending, stops dispatch, waits for requests in flight and exits 3 (a second signal exits at once). \
+                A line on standard error says what is left and what to type. Output never stops a run: once \
+                standard output or error cannot be written (closed pipe, full disk), it is no longer written to.
+
+                --metrics FILE is written on every exit once the job file is parsed, with the real exit code \
+                (not by --dry-run, which runs nothing).
                 """)
 
         @Argument(help: "The job file (YAML).") var job: String
@@ -24,7 +35,7 @@ extension OrderBatch {
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
         @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
         @Option(help: "Stop starting work after this long (e.g. 50m); exit 3, resumable.") var deadline: String?
-        @Option(help: "Write Prometheus text-format metrics to this file at the end.") var metrics: String?
+        @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics: String?
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func validate() throws {
@@ -35,7 +46,15 @@ extension OrderBatch {
         }
 
         func run() async throws {
+            let invocation = RunInvocation(metricsPath: metrics, quiet: json)
+            try await invocation.perform { try await perform(invocation) }
+        }
+
+        /// The run, from the job file to the exit status; see ``RunInvocation/perform(_:)`` for the metrics file
+        /// and ``SignalTrap`` for what a signal does in each phase.
+        private func perform(_ invocation: RunInvocation) async throws -> ExitStatus {
             let job = try CommandSupport.loadJob(self.job)
+            invocation.metrics.concern(job: job)
             let inputPath = try CommandSupport.inputPath(job: job, override: input)
             let format = try CommandSupport.inputFormat(job: job, path: inputPath)
             let session = RunSession(
@@ -43,16 +62,18 @@ extension OrderBatch {
                 overrides: .init(
                     concurrency: concurrency, rate: rate, deadline: deadline, maxFailures: maxFailures,
                     skipInvalid: skipInvalid, input: inputPath),
-                json: json, metricsPath: metrics)
+                json: json)
             let effective = try session.effectiveJob()
 
-            // 1. Validate the whole file before anything is stored or sent.
-            let recording = InputRecording(job: job, inputPath: inputPath, format: format, skipInvalid: skipInvalid)
+            // 1. Validate the whole file before anything is stored or sent (a signal exits at once: nothing is).
+            var recording = InputRecording(job: job, inputPath: inputPath, format: format, skipInvalid: skipInvalid)
             let report = try recording.validate()
 
             if dryRun {
+                invocation.metrics.discard()
                 try printDryRun(job: effective, recording: recording, report: report)
-                return
+                try CommandSupport.requireOutputWritten()
+                return .success
             }
 
             // A missing credential is a usage error (64) before anything is recorded.
@@ -77,33 +98,45 @@ extension OrderBatch {
                 if previous.state == .ingesting {
                     try supersede(previous, by: runID, job: job, store: store)
                 } else {
-                    try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
-                    return
+                    invocation.metrics.concern(runID: previous.id, store: store)
+                    return try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
                 }
             }
+
+            // From here a signal stops between two rows and leaves a run `resume` can finish.
+            invocation.signals.enter(.recording(runID: runID, resume: RunInvocation.resumeCommand(runID: runID, db: dbPath)))
             let owner = try RunSession.acquireLease(store: store, job: job, runID: runID)
+            let releaseLease: () -> Void = { _ = try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
+            if let name = invocation.signals.received {
+                releaseLease()
+                CommandSupport.printError("orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
+                throw ExitCode(ExitStatus.stoppedEarly.rawValue)
+            }
 
             // 3. Ingest: every row into SQLite, so resume never needs the file.
             let options = try JSONEncoder().encode(session.overrides)
+            recording.stop = invocation.signals.stop
             do {
                 try store.createRun(NewRun(
                     id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
                     inputPath: inputPath, inputSHA256: sha, optionsJSON: String(decoding: options, as: UTF8.self),
                     createdAt: Date()))
+                invocation.metrics.concern(runID: runID, store: store)
                 try recording.record(store: store, runID: runID, report: report)
+            } catch is StoppableRecordSource.Stopped {
+                // Reported just below.
             } catch {
-                try? store.releaseLease(jobName: job.name, runID: runID, owner: owner)
+                releaseLease()
                 CommandSupport.printError("orderbatch: could not record the run in \(dbPath): \(error); nothing was sent")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
+            try invocation.stopIfSignalled(runID: runID, store: store, db: dbPath, releasing: releaseLease)
             if !json { CommandSupport.printError("orderbatch: run \(runID): \(report.rows) rows recorded in \(dbPath)") }
 
             // 4. Execute.
             var s = session
             s.job.state = dbPath
-            let status = try await s.execute(store: store, runID: runID, owner: owner)
-            try? store.close()
-            if status != .success { throw ExitCode(status.rawValue) }
+            return try await s.execute(store: store, runID: runID, owner: owner, invocation: invocation)
         }
 
         /// A previous run of this job already took this input: nothing is sent again.
@@ -111,12 +144,14 @@ extension OrderBatch {
         /// A finished run: say so and exit 0 (a cron line that fires twice has nothing left to do). A run that can
         /// still go on: exit 75 if a process is executing it, else point at `resume` and exit 3 (stopped early,
         /// resumable): starting afresh would send again the rows it already applied.
-        private func refuseRerun(of previous: RunRecord, job: Job, store: some RunStore, dbPath: String, sha: String) throws {
+        private func refuseRerun(
+            of previous: RunRecord, job: Job, store: some RunStore, dbPath: String, sha: String
+        ) throws -> ExitStatus {
             let input = "job \(job.name) already ran this input (SHA-256 \(sha.prefix(12))…) as run \(previous.id)"
             guard previous.state != .finished else {
                 CommandSupport.printError(
                     "orderbatch: \(input), which finished; nothing was sent. Pass --allow-rerun to send it again.")
-                return
+                return .success
             }
             let owner = try RunSession.acquireLease(store: store, job: job, runID: previous.id)
             try store.releaseLease(jobName: job.name, runID: previous.id, owner: owner)
@@ -148,15 +183,21 @@ extension OrderBatch {
             let dup = Set(report.duplicates.map(\.seq))
             var shown = 0
             let source = recording.format.makeSource(path: inputPath)
-            _ = try recording.validation.run(source: source, sourcePath: inputPath, findDuplicates: false) { v in
-                guard let row = v.row, !dup.contains(v.seq) else { return }
-                let payload = row.update.storedJSON
-                let item = OutboundItem(seq: Int64(v.seq), orderID: row.orderID, payload: payload, idempotencyKey: "ob-<run>-\(v.seq)-g1")
-                print("# line \(v.line)")
-                print(client.describe(item))
-                shown += 1
+            do {
+                _ = try recording.validation.run(source: source, sourcePath: inputPath, findDuplicates: false) { v in
+                    guard let row = v.row, !dup.contains(v.seq) else { return }
+                    let payload = row.update.storedJSON
+                    let item = OutboundItem(
+                        seq: Int64(v.seq), orderID: row.orderID, payload: payload, idempotencyKey: "ob-<run>-\(v.seq)-g1")
+                    // Standard output lost (its reader went away): the rest would go nowhere.
+                    guard CommandSupport.outputIsOpen else { throw StoppableRecordSource.Stopped() }
+                    CommandSupport.output("# line \(v.line)\n" + client.describe(item))
+                    shown += 1
+                }
+            } catch is StoppableRecordSource.Stopped {
+                return
             }
-            print("# dry run: \(shown) requests would be sent to \(base); nothing was sent")
+            CommandSupport.output("# dry run: \(shown) requests would be sent to \(base); nothing was sent")
         }
 
         private func openStore(_ path: String) throws -> SQLiteRunStore {

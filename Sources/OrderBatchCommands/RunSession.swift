@@ -4,8 +4,8 @@ import Foundation
 import OrderBatchCore
 import OrderBatchEmulator
 
-/// What `run`, `resume` and `retry` share: credentials, the provider client, the lease, signals,
-/// the driver, the summary, the metrics file and the exit code.
+/// What `run`, `resume` and `retry` share: credentials, the provider client, the lease, the driver, the
+/// summary and the exit code (signals and the metrics file belong to the ``RunInvocation``).
 struct RunSession {
     /// Options that change how a run executes; recorded with the run so `resume` reuses them.
     struct Overrides: Codable {
@@ -20,7 +20,6 @@ struct RunSession {
     var job: Job
     var overrides: Overrides
     var json: Bool
-    var metricsPath: String?
 
     /// Job settings after command-line overrides.
     func effectiveJob() throws -> Job {
@@ -164,11 +163,22 @@ struct RunSession {
         config.padAnswersToBytes = settings.padMB << 20
     }
 
-    /// Executes the run's claimable rows and reports; returns the exit status.
-    func execute(store: any RunStore, runID: String, owner: LeaseOwner) async throws -> ExitStatus {
+    /// Executes the run's claimable rows and reports; returns the exit status. The invocation's signal trap
+    /// moves to ``SignalTrap/Phase/executing(resume:)``, then ``SignalTrap/Phase/finishing(_:)``; its metrics
+    /// recorder follows the requests sent (the command writes the file on exit).
+    func execute(store: any RunStore, runID: String, owner: LeaseOwner, invocation: RunInvocation) async throws -> ExitStatus {
         let job = try effectiveJob()
         defer { try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
         let credentials = try Self.requireCredentials(for: job)
+        let resume = RunInvocation.resumeCommand(runID: runID, db: job.state)
+        let signals = invocation.signals
+        signals.enter(.executing(resume: resume))
+        if let name = signals.received {
+            // A signal arrived after the rows were recorded and before anything was sent.
+            try store.setRunState(id: runID, .stopped, reason: ExecutorStateMachine.StopReason.signal.description)
+            CommandSupport.printError("orderbatch: \(name): run \(runID) stopped before sending anything; continue it: \(resume)")
+            return .stoppedEarly
+        }
 
         var emulator: EmbeddedEmulator?
         let baseURL: String
@@ -192,18 +202,16 @@ struct RunSession {
         let transport = CurlTransport(maxConcurrentTransfers: job.concurrency, startGate: { fence.allowsStart() })
         let client = Self.makeClient(job: job, credentials: credentials, baseURL: baseURL, transport: transport)
 
-        let stop = StopFlag()
-        let signals = SignalTrap(stop: stop, quiet: json)
-        defer { signals.cancel() }
-
         try store.setRunState(id: runID, .running, reason: nil)
         let before = try store.counts(runID: runID)
         let settledBefore = before.succeeded + before.failed + before.skipped + before.invalid
         let progress = ProgressReporter()
         let total = before.total
+        let metrics = invocation.metrics
         let driver = RunDriver(
-            store: store, runID: runID, client: client, policy: Self.policy(for: job), stopFlag: stop,
+            store: store, runID: runID, client: client, policy: Self.policy(for: job), stopFlag: signals.stop,
             onProgress: { c, t in
+                metrics.record(c, elapsedSeconds: t)
                 progress.update(ProgressSnapshot(
                     done: settledBefore + c.succeeded + c.failed + c.skipped, total: total, succeeded: c.succeeded,
                     failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight, retries: c.retries,
@@ -218,6 +226,7 @@ struct RunSession {
             try? await emulator?.shutdown()
             return RunFailure(error: error, runID: runID, job: job).report(store: store)
         }
+        metrics.record(result.counters, elapsedSeconds: result.elapsedSeconds)
         await transport.shutdown()
         try? await emulator?.shutdown()
         let counts = try store.counts(runID: runID)
@@ -241,19 +250,12 @@ struct RunSession {
             reason = nil
             try store.setRunState(id: runID, .finished, reason: nil)
         }
+        signals.enter(.finishing(status))
         printSummary(runID: runID, job: job, counts: counts, result: result, status: status, reason: reason, db: job.state)
-        if let metricsPath {
-            let byState = Dictionary(uniqueKeysWithValues: counts.byState.map { ($0.state, $0.count) })
-            let metrics = RunMetrics(
-                job: job.name, provider: job.provider.rawValue, runID: runID, rowsByState: byState,
-                attempts: result.counters.sends, retries: result.counters.retries,
-                rateLimited: result.counters.rateLimited, durationSeconds: result.elapsedSeconds,
-                exitCode: status.rawValue, finishedAt: Date().timeIntervalSince1970)
-            do {
-                try PrometheusMetrics.write(metrics, to: metricsPath)
-            } catch {
-                CommandSupport.printError("orderbatch: could not write metrics: \(error)")
-            }
+        if result.stopReason == .signal, let name = signals.received {
+            CommandSupport.printError(
+                "orderbatch: \(name): run \(runID) stopped with \(counts.remaining) rows left (\(counts.settled) of "
+                    + "\(counts.total) done); continue it: \(resume)")
         }
         return status
     }
@@ -282,27 +284,5 @@ struct RunSession {
             v(job.credentials.rapydAccessKey, EmulatorCredentials.demoRapydAccessKey),
             v(job.credentials.rapydSecretKey, EmulatorCredentials.demoRapydSecretKey)
         )
-    }
-
-    func printSummary(
-        runID: String, job: Job, counts: RunCounts, result: RunDriver.Result, status: ExitStatus, reason: String?, db: String
-    ) {
-        if json {
-            let c = counts
-            print(#"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"preflights":\#(result.counters.preflights),"reconciles":\#(result.counters.reconciles),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#)
-            return
-        }
-        let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"
-        print("run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s")
-        print("  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
-            + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
-        let k = result.counters
-        print("  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited")
-        let dbArg = "--db \(db)"
-        if status == .stoppedEarly { print("  continue: orderbatch resume \(runID) \(dbArg)") }
-        if counts.failed > 0 {
-            print("  failed rows: orderbatch report \(runID) \(dbArg) --state failed;  send them again: orderbatch retry \(runID) \(dbArg)")
-        }
-        if counts.skipped > 0 { print("  skipped rows: orderbatch report \(runID) \(dbArg) --state skipped") }
     }
 }

@@ -7,7 +7,7 @@ struct StoredRunOptions: ParsableArguments {
     @Argument(help: "The run id (see `orderbatch status`).") var runID: String
     @Option(help: "SQLite state file.") var db: String?
     @Option(help: "Use this job file's `state` as the database.") var job: String?
-    @Option(help: "Write Prometheus text-format metrics to this file at the end.") var metrics: String?
+    @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics: String?
     @Flag(help: "Print the summary as JSON.") var json = false
     @Option(help: "Stop starting work after this long (e.g. 50m), exit 3; replaces the run's recorded deadline for this invocation; none for no deadline.")
     var deadline: String?
@@ -52,6 +52,6 @@ struct StoredRunOptions: ParsableArguments {
         var overrides = (try? JSONDecoder().decode(RunSession.Overrides.self, from: Data(run.optionsJSON.utf8)))
             ?? RunSession.Overrides()
         if let deadline { overrides.deadline = deadline }
-        return (store, run, RunSession(job: job, overrides: overrides, json: json, metricsPath: metrics))
+        return (store, run, RunSession(job: job, overrides: overrides, json: json))
     }
 }

@@ -9,8 +9,9 @@ extension OrderBatch {
             abstract: "Check every row of a job's input against the provider's rules. Sends nothing.",
             discussion: """
                 Prints each problem as FILE:LINE: column: message, then a summary.
-                Exit status: 0 every row is valid; 2 some row is invalid (or the file cannot be read on);
-                64 usage or job-file error, or the input file does not exist.
+                Exit status: 0 every row is valid; 2 some row is invalid (or the file cannot be read on); \
+                1 the output could not be written (the reader of a pipe went away: quietly; a full disk: with a \
+                message); 64 usage or job-file error, or the input file does not exist.
                 """)
 
         /// The job file (jobs/*.yaml).
@@ -44,27 +45,30 @@ extension OrderBatch {
                 report = try validation.run(source: format.makeSource(path: path), sourcePath: path)
             } catch let error as InputError {
                 if json {
-                    print(#"{"job":\#(CommandSupport.jsonString(job.name)),"input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":\#(CommandSupport.jsonString(error.description))}"#)
+                    CommandSupport.output(#"{"job":\#(CommandSupport.jsonString(job.name)),"input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":\#(CommandSupport.jsonString(error.description))}"#)
                 } else {
                     CommandSupport.printError("orderbatch: \(error)")
                 }
+                try CommandSupport.requireOutputWritten()
                 throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
             }
             if json {
-                print(jsonReport(report, job: job, path: path))
+                CommandSupport.output(jsonReport(report, job: job, path: path))
             } else {
                 for issue in report.issues.prefix(maxErrors) {
-                    print(CommandSupport.format(issue, path: path))
+                    guard CommandSupport.outputIsOpen else { break }
+                    CommandSupport.output(CommandSupport.format(issue, path: path))
                 }
                 let shown = min(report.issues.count, maxErrors)
                 if report.issueCount > shown {
-                    print("… and \(report.issueCount - shown) more problems (use --max-errors N to see more)")
+                    CommandSupport.output("… and \(report.issueCount - shown) more problems (use --max-errors N to see more)")
                 }
                 var summary = "\(path): \(report.rows) rows: \(report.valid) valid, \(report.invalid) invalid"
                 if report.columnIssueCount > 0 { summary += ", \(report.columnIssueCount) column problems" }
                 summary += report.isClean ? "; ready to run (\(job.provider.rawValue))" : "; nothing was sent"
-                print(summary)
+                CommandSupport.output(summary)
             }
+            try CommandSupport.requireOutputWritten()
             if !report.isClean { throw ExitCode(ExitStatus.invalidInput.rawValue) }
         }
 

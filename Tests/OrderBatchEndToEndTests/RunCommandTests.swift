@@ -53,9 +53,9 @@ import Testing
         #expect(text.contains("# TYPE orderbatch_rows gauge\n"))
         #expect(text.contains(#"orderbatch_rows{job="happy",provider="juspay",state="succeeded"} 8"# + "\n"), "\(text)")
         #expect(text.contains(#"orderbatch_rows{job="happy",provider="juspay",state="failed"} 0"# + "\n"))
-        #expect(text.contains("# TYPE orderbatch_attempts_total counter\n"))
-        #expect(text.contains(#"orderbatch_attempts_total{job="happy",provider="juspay"} 8"# + "\n"))
-        #expect(text.contains(#"orderbatch_retries_total{job="happy",provider="juspay"} 0"# + "\n"))
+        #expect(text.contains("# TYPE orderbatch_run_attempts gauge\n"))
+        #expect(text.contains(#"orderbatch_run_attempts{job="happy",provider="juspay"} 8"# + "\n"))
+        #expect(text.contains(#"orderbatch_run_retries{job="happy",provider="juspay"} 0"# + "\n"))
         #expect(text.contains(#"orderbatch_last_run_exit_code{job="happy",provider="juspay"} 0"# + "\n"))
         #expect(text.contains(#"orderbatch_last_run_info{job="happy",provider="juspay",run_id="h1"} 1"# + "\n"))
 

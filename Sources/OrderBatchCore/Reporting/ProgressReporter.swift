@@ -20,7 +20,7 @@ import Foundation
 ///   every ``logInterval`` seconds (5 by default).
 ///
 /// ``finish(_:)`` writes the final state and ends the line. Write errors are ignored:
-/// progress output must never fail a run. Safe to call from any thread.
+/// progress output must never fail a run (see ``ConsoleStream``). Safe to call from any thread.
 public final class ProgressReporter: @unchecked Sendable {
     /// How the reporter writes.
     public enum Mode: Sendable, Equatable {
@@ -36,7 +36,7 @@ public final class ProgressReporter: @unchecked Sendable {
     public let liveInterval: Double
     /// The gap between two log lines, in seconds.
     public let logInterval: Double
-    private let fileDescriptor: Int32
+    private let stream: ConsoleStream
     private let lock = NSLock()
     // Guarded by `lock`.
     private var rate = RateEstimator()
@@ -53,7 +53,7 @@ public final class ProgressReporter: @unchecked Sendable {
     public init(
         fileDescriptor: Int32 = STDERR_FILENO, mode: Mode? = nil, liveInterval: Double = 0.2, logInterval: Double = 5
     ) {
-        self.fileDescriptor = fileDescriptor
+        self.stream = ConsoleStream.on(fileDescriptor)
         self.mode = mode ?? (isatty(fileDescriptor) == 1 ? .live(width: Self.terminalWidth(fileDescriptor)) : .log)
         self.liveInterval = liveInterval
         self.logInterval = logInterval
@@ -103,8 +103,10 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// Through the process's one ``ConsoleStream`` for the descriptor: once a write fails (a full disk, a
+    /// closed pipe, a hung-up terminal), progress output stops and the run goes on.
     private func emit(_ text: String) {
-        try? FileDescriptorWriter.writeAll(Array(text.utf8), to: fileDescriptor, name: "progress")
+        stream.write(text)
     }
 
     /// The terminal's width in columns, or `nil` when unknown.

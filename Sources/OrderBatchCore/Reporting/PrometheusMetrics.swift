@@ -9,17 +9,18 @@
 ///
 /// | metric | type | value |
 /// |---|---|---|
-/// | `orderbatch_rows{state=…}` | gauge | rows per state at the end of the last run |
-/// | `orderbatch_attempts_total` | counter | requests sent in the last run |
-/// | `orderbatch_retries_total` | counter | retried requests in the last run |
-/// | `orderbatch_rate_limited_total` | counter | HTTP 429 answers in the last run |
-/// | `orderbatch_run_duration_seconds` | gauge | how long the last run took |
-/// | `orderbatch_last_run_exit_code` | gauge | its exit code |
+/// | `orderbatch_rows{state=…}` | gauge | rows per state of the run the last invocation concerned, at its exit |
+/// | `orderbatch_run_attempts` | gauge | requests sent by the last invocation |
+/// | `orderbatch_run_retries` | gauge | retried requests in the last invocation |
+/// | `orderbatch_run_rate_limited` | gauge | HTTP 429 answers in the last invocation |
+/// | `orderbatch_run_duration_seconds` | gauge | how long the last invocation spent sending |
+/// | `orderbatch_last_run_exit_code` | gauge | its exit code (any: 0, 1, 2, 3, 64, 75) |
 /// | `orderbatch_last_run_timestamp_seconds` | gauge | when it ended (Unix seconds) |
 /// | `orderbatch_last_run_info{run_id=…}` | gauge | always 1; carries the run id |
 ///
-/// The `_total` values are per run: each run rewrites the file, so a Prometheus counter reset
-/// marks a new run. The run id is high-cardinality, so it sits on the info metric alone
+/// Every value describes one invocation (`run`, `resume`, `retry`), which rewrites the file: the request
+/// numbers are gauges, not `_total` counters, because they start from zero at each invocation (a
+/// counter must only grow; `rate()` over these would be wrong). The run id is high-cardinality, so it sits on the info metric alone
 /// (join with `* on(job, provider) group_left(run_id) orderbatch_last_run_info` when needed).
 /// Give every job its own file: the textfile collector refuses a metric that two files both
 /// define with the same labels.
@@ -31,26 +32,28 @@ public enum PrometheusMetrics {
         var text = ""
         let base = [("job", metrics.job), ("provider", metrics.provider)]
 
-        header(&text, "orderbatch_rows", "gauge", "Rows of the last run per state at its end.")
+        header(&text, "orderbatch_rows", "gauge", "Rows per state of the last invocation's run when it exited (0 when none was recorded).")
         var states = RunMetrics.standardStates
         states += metrics.rowsByState.keys.filter { !states.contains($0) }.sorted()
         for state in states {
             sample(&text, "orderbatch_rows", base + [("state", state)], String(metrics.rowsByState[state] ?? 0))
         }
 
-        counter(&text, "orderbatch_attempts_total", "Requests sent in the last run, retries included.", base,
-                metrics.attempts)
-        counter(&text, "orderbatch_retries_total", "Requests in the last run that retried an earlier attempt.", base,
-                metrics.retries)
-        counter(&text, "orderbatch_rate_limited_total", "HTTP 429 responses received in the last run.", base,
-                metrics.rateLimited)
+        gauge(&text, "orderbatch_run_attempts", "Requests sent by the last run invocation, retries included.", base,
+              metrics.attempts)
+        gauge(&text, "orderbatch_run_retries", "Requests of the last run invocation that retried an earlier attempt.",
+              base, metrics.retries)
+        gauge(&text, "orderbatch_run_rate_limited", "HTTP 429 responses received by the last run invocation.", base,
+              metrics.rateLimited)
 
-        header(&text, "orderbatch_run_duration_seconds", "gauge", "Duration of the last run in seconds.")
+        header(&text, "orderbatch_run_duration_seconds", "gauge",
+               "Seconds the last run invocation spent sending (0 when it sent nothing).")
         sample(&text, "orderbatch_run_duration_seconds", base, number(metrics.durationSeconds))
         header(&text, "orderbatch_last_run_exit_code", "gauge",
-               "Exit code of the last run (0 all succeeded, 1 some failed, 2 invalid input, 3 stopped early).")
+               "Exit code of the last run invocation (0 all succeeded, 1 some failed, 2 invalid input, 3 stopped early "
+                   + "or refused as a re-run, 64 usage or job error, 75 another process holds the job).")
         sample(&text, "orderbatch_last_run_exit_code", base, String(metrics.exitCode))
-        header(&text, "orderbatch_last_run_timestamp_seconds", "gauge", "When the last run ended, in Unix seconds.")
+        header(&text, "orderbatch_last_run_timestamp_seconds", "gauge", "When the last run invocation ended, in Unix seconds.")
         sample(&text, "orderbatch_last_run_timestamp_seconds", base, number(metrics.finishedAt))
         header(&text, "orderbatch_last_run_info", "gauge", "Always 1; labels identify the last run.")
         sample(&text, "orderbatch_last_run_info", base + [("run_id", metrics.runID)], "1")
@@ -99,10 +102,10 @@ public enum PrometheusMetrics {
         text += "# HELP \(name) \(escapeHelp(help))\n# TYPE \(name) \(type)\n"
     }
 
-    private static func counter(
+    private static func gauge(
         _ text: inout String, _ name: String, _ help: String, _ labels: [(String, String)], _ value: Int
     ) {
-        header(&text, name, "counter", help)
+        header(&text, name, "gauge", help)
         sample(&text, name, labels, String(value))
     }
 

@@ -4,6 +4,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case success = 0
     /// The run finished and some rows failed or were skipped.
     case rowsFailed = 1
+    /// `report`, `validate`, `run --dry-run`: the output could not be written (the reader of a pipe went
+    /// away, a full disk); it is incomplete. Same number as ``rowsFailed``: the commands never share it.
+    public static let outputFailed = ExitStatus.rowsFailed
     /// The input has invalid rows and nothing was sent.
     case invalidInput = 2
     /// The run stopped early (deadline, signal, circuit breaker, failure limit); `resume` continues it.

@@ -10,7 +10,7 @@ import Testing
 
     @Test func rendersEveryMetricWithHelpTypeAndLabels() {
         let expected = """
-            # HELP orderbatch_rows Rows of the last run per state at its end.
+            # HELP orderbatch_rows Rows per state of the last invocation's run when it exited (0 when none was recorded).
             # TYPE orderbatch_rows gauge
             orderbatch_rows{job="reprice",provider="juspay",state="pending"} 0
             orderbatch_rows{job="reprice",provider="juspay",state="in_flight"} 0
@@ -20,22 +20,22 @@ import Testing
             orderbatch_rows{job="reprice",provider="juspay",state="invalid"} 0
             orderbatch_rows{job="reprice",provider="juspay",state="unknown"} 0
             orderbatch_rows{job="reprice",provider="juspay",state="paused"} 1
-            # HELP orderbatch_attempts_total Requests sent in the last run, retries included.
-            # TYPE orderbatch_attempts_total counter
-            orderbatch_attempts_total{job="reprice",provider="juspay"} 5012
-            # HELP orderbatch_retries_total Requests in the last run that retried an earlier attempt.
-            # TYPE orderbatch_retries_total counter
-            orderbatch_retries_total{job="reprice",provider="juspay"} 12
-            # HELP orderbatch_rate_limited_total HTTP 429 responses received in the last run.
-            # TYPE orderbatch_rate_limited_total counter
-            orderbatch_rate_limited_total{job="reprice",provider="juspay"} 2
-            # HELP orderbatch_run_duration_seconds Duration of the last run in seconds.
+            # HELP orderbatch_run_attempts Requests sent by the last run invocation, retries included.
+            # TYPE orderbatch_run_attempts gauge
+            orderbatch_run_attempts{job="reprice",provider="juspay"} 5012
+            # HELP orderbatch_run_retries Requests of the last run invocation that retried an earlier attempt.
+            # TYPE orderbatch_run_retries gauge
+            orderbatch_run_retries{job="reprice",provider="juspay"} 12
+            # HELP orderbatch_run_rate_limited HTTP 429 responses received by the last run invocation.
+            # TYPE orderbatch_run_rate_limited gauge
+            orderbatch_run_rate_limited{job="reprice",provider="juspay"} 2
+            # HELP orderbatch_run_duration_seconds Seconds the last run invocation spent sending (0 when it sent nothing).
             # TYPE orderbatch_run_duration_seconds gauge
             orderbatch_run_duration_seconds{job="reprice",provider="juspay"} 61.25
-            # HELP orderbatch_last_run_exit_code Exit code of the last run (0 all succeeded, 1 some failed, 2 invalid input, 3 stopped early).
+            # HELP orderbatch_last_run_exit_code Exit code of the last run invocation (0 all succeeded, 1 some failed, 2 invalid input, 3 stopped early or refused as a re-run, 64 usage or job error, 75 another process holds the job).
             # TYPE orderbatch_last_run_exit_code gauge
             orderbatch_last_run_exit_code{job="reprice",provider="juspay"} 1
-            # HELP orderbatch_last_run_timestamp_seconds When the last run ended, in Unix seconds.
+            # HELP orderbatch_last_run_timestamp_seconds When the last run invocation ended, in Unix seconds.
             # TYPE orderbatch_last_run_timestamp_seconds gauge
             orderbatch_last_run_timestamp_seconds{job="reprice",provider="juspay"} 1735696861
             # HELP orderbatch_last_run_info Always 1; labels identify the last run.
@@ -44,6 +44,15 @@ import Testing
 
             """
         #expect(PrometheusMetrics.render(metrics) == expected)
+    }
+
+    @Test func perRunValuesAreGaugesAndNoMetricIsACounter() {
+        // Each invocation rewrites the file from zero: a `_total` counter would go backwards.
+        let text = PrometheusMetrics.render(metrics)
+        #expect(!text.contains("_total"))
+        let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
+        #expect(types.count == 8)
+        #expect(types.allSatisfy { $0.hasSuffix(" gauge") }, "\(types)")
     }
 
     @Test func runIDAppearsOnlyOnTheInfoMetric() {
@@ -57,7 +66,7 @@ import Testing
         var odd = metrics
         odd.job = "nightly \"reprice\"\\eu\nwest"
         let text = PrometheusMetrics.render(odd)
-        #expect(text.contains(#"orderbatch_attempts_total{job="nightly \"reprice\"\\eu\nwest",provider="juspay"} 5012"#))
+        #expect(text.contains(#"orderbatch_run_attempts{job="nightly \"reprice\"\\eu\nwest",provider="juspay"} 5012"#))
         // Every sample stays on one line: 8 HELP + 8 TYPE + 7 standard states + 1 extra + 7 other samples.
         #expect(text.split(separator: "\n").count == 31)
     }
