@@ -50,4 +50,30 @@ import Testing
         #expect(resume.exit.status == 74, "\(resume.stderr)")
         #expect(resume.stderr.contains("PRAGMA quick_check"), "\(resume.stderr)")
     }
+
+    @Test func aStateFileThatCannotGrowStopsTheRunResumably() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--latency", "juspay"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "FUL", count: 400)
+        let job = try workspace.job("full", endpoint: emulator.url, input: input, extra: "concurrency: 4\n")
+        let run = try OrderBatchCLI.start(["run", job, "--run-id", "ful"])
+        _ = try await OrderBatchCLI.waitForCounts(run: "ful", db: workspace.db) { $0["succeeded", default: 0] >= 5 }
+        // From now on no file of the process may grow past 4 KiB, as on a full disk: the next commit fails.
+        let limit = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/prlimit"), ["--pid", "\(run.pid)", "--fsize=4096"])
+        #expect(limit.exit.status == 0, "\(limit.stderr)")
+        let exit = try await run.exit(timeout: 60)
+        #expect(exit == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
+        #expect(run.stderr.contains("the state database could not be written"), "\(run.stderr)")
+        #expect(run.stderr.contains("resume it with `orderbatch resume ful"), "\(run.stderr)")
+
+        try await emulator.setLatency("none")
+        let resume = try await OrderBatchCLI.run(["resume", "ful", "--db", workspace.db])
+        #expect(resume.exit.status == 0, "\(resume.stderr)")
+        let stats = try await emulator.stats()
+        #expect(stats.appliedByOrder.count == 400)
+        #expect(stats.appliedByOrder.values.allSatisfy { $0 == 1 })
+        try await emulator.stop()
+    }
 }
