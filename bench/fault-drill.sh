@@ -128,7 +128,7 @@ drill_freeze() {
   local b="" t0=$SECONDS
   while [[ -z $b ]] && ((SECONDS - t0 < 60)); do
     "$BIN" resume fz --db "$d/state.sqlite" >"$d/b.out" 2>"$d/b.err" & local p=$!
-    while kill -0 "$p" 2>/dev/null && ! grep -q 'reconciled first' "$d/b.err"; do sleep 0.02; done
+    while kill -0 "$p" 2>/dev/null && ! grep -q 'reconciled first' "$d/b.err" 2>/dev/null; do sleep 0.02; done
     if kill -0 "$p" 2>/dev/null; then b=$p; else wait "$p"; sleep 0.2; fi
   done
   [[ -n $b ]] || { kill -9 "$a"; result freeze 0 "the lease was never taken over"; stop_emulator; return; }
@@ -162,7 +162,7 @@ drill_refused() {
   juspay_csv "$d/in.csv" 200
   job "$d/job.yaml" refused "http://127.0.0.1:$port" "$d/in.csv" "$d/state.sqlite" $'concurrency: 8\n'
   timeout 60 "$BIN" run "$d/job.yaml" --run-id ref --json >"$d/out" 2>"$d/err"; local rc=$?
-  local requests; requests=$(py 'import json,sys; print(json.load(open(sys.argv[1]))["attempts"])' "$d/out" 2>/dev/null)
+  local requests; requests=$(py 'import json,sys; d=json.load(open(sys.argv[1])); print(d["attempts"] + d["preflights"] + d["reconciles"])' "$d/out" 2>/dev/null)
   local c; c=$(counts "$d/state.sqlite" ref)
   emulator "$d" "$port" || { result refused 0 "emulator did not start"; return; }
   timeout 120 "$BIN" resume ref --db "$d/state.sqlite" >"$d/resume.out" 2>"$d/resume.err"; local rc2=$?
@@ -208,3 +208,122 @@ with open(p, "r+b") as f:
   [[ $rc == 0 && $s == 74 && $r == 74 && $m == 74 ]] && grep -q "is damaged" "$d/status.err" && ok=1
   result db-damaged $ok "run exit $rc (0); after the damage status $s, report $r, resume $m (74 each)"
 }
+
+drill_storm() {
+  local d=$WORK/storm; mkdir -p "$d"
+  emulator "$d" "$PORT" --garble both || { result storm 0 "emulator did not start"; return; }
+  juspay_csv "$d/in.csv" 200
+  # The breaker out of the way: the per-row bound alone must end the run.
+  job "$d/job.yaml" storm "$EMU_URL" "$d/in.csv" "$d/state.sqlite" \
+    $'concurrency: 8\npreflight: false\nbreaker:\n  consecutive_failures: 100000\nretry:\n  max_attempts: 5\n  backoff_base: 10ms\n  backoff_max: 50ms\n  budget: 10\n'
+  local t0=$SECONDS
+  timeout 300 "$BIN" run "$d/job.yaml" --run-id st >"$d/out" 2>"$d/err"; local rc=$? took=$((SECONDS - t0))
+  local requests; requests=$(stats | py 'import json,sys; print(json.load(sys.stdin)["requests"])')
+  local most; most=$(py 'import sqlite3,sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT max(n) FROM (SELECT count(*) n FROM attempts WHERE run_id = ? GROUP BY seq)", ("st",)).fetchone()[0])' "$d/state.sqlite")
+  local c; c=$(counts "$d/state.sqlite" st)
+  post /__emulator/garble/none >/dev/null
+  timeout 120 "$BIN" resume st --db "$d/state.sqlite" >"$d/resume.out" 2>"$d/resume.err"; local rc2=$?
+  local twice; twice=$(applied_twice)
+  figure "storm: $requests requests for 200 rows ($(py "print(f'{$requests/200:.2f}')") per row, at most $most for one row; max_attempts 5) in ${took}s"
+  local ok=0
+  [[ $rc == 3 && $c == "0 0 0 200" && $most -le 6 && $requests -le 1200 && $rc2 == 0 && $twice == 0 ]] && ok=1
+  result storm $ok "exit $rc (3) in ${took}s, $requests requests (<= 1200), at most $most per row (<= 6), counts $c (0 0 0 200); resume exit $rc2, applied twice $twice"
+  stop_emulator
+}
+
+drill_revoked_key() {
+  local d=$WORK/revoked-key; mkdir -p "$d"
+  emulator "$d" "$PORT" --revoke-after 60 || { result revoked-key 0 "emulator did not start"; return; }
+  juspay_csv "$d/in.csv" 600
+  job "$d/job.yaml" revoked "$EMU_URL" "$d/in.csv" "$d/state.sqlite" $'concurrency: 8\n'
+  timeout 120 "$BIN" run "$d/job.yaml" --run-id rk >"$d/out" 2>"$d/err"; local rc=$?
+  local c; c=$(counts "$d/state.sqlite" rk)
+  local refused; refused=$(stats | py 'import json,sys; print(json.load(sys.stdin)["revokedRefusals"])')
+  post /__emulator/credentials/restore >/dev/null
+  timeout 120 "$BIN" resume rk --db "$d/state.sqlite" >"$d/resume.out" 2>"$d/resume.err"; local rc2=$?
+  local twice orders; twice=$(applied_twice); orders=$(applied_orders)
+  figure "revoked-key: $refused requests refused with 401 before the stop at concurrency 8"
+  local ok=0
+  [[ $rc == 3 && $c == "60 0 540 0" && $refused -le 16 && $rc2 == 0 && $twice == 0 && $orders == 600 ]] &&
+    grep -q "Juspay refused the credentials (HTTP 401" "$d/out" && grep -q "check JUSPAY_API_KEY" "$d/out" && ok=1
+  result revoked-key $ok "exit $rc (3), counts $c (60 0 540 0), $refused refused (<= 16); restored: resume exit $rc2 (0), orders $orders/600, applied twice $twice"
+  stop_emulator
+}
+
+# A run of 60 rows against the in-process emulator with its output sent somewhere hostile: CMD is a shell
+# fragment run with $RUN set to the run command; the run's own exit status is read from its status file.
+output_drill() { # NAME CMD
+  local d=$WORK/$1; mkdir -p "$d"
+  juspay_csv "$d/in.csv" 60
+  job "$d/job.yaml" "$1" emulator "$d/in.csv" "$d/state.sqlite" $'concurrency: 4\n'
+  RUN="$BIN run $d/job.yaml --run-id out" D=$d timeout 120 bash -c "$2"; local shell_rc=$?
+  local rc; rc=$(cat "$d/rc" 2>/dev/null || echo none)
+  local c; c=$(counts "$d/state.sqlite" out)
+  local ok=0
+  [[ $rc == 0 && $c == "60 0 0 0" && $shell_rc != 124 ]] && ok=1
+  result "$1" $ok "run exit $rc (0), counts $c (60 0 0 0)"
+}
+drill_stderr_full() { output_drill stderr-full '$RUN 2>/dev/full >/dev/full; echo $? >"$D/rc"'; }
+drill_stderr_closed() { output_drill stderr-closed '$RUN 2>&- >&-; echo $? >"$D/rc"'; }
+drill_pipe_head() { output_drill pipe-head '$RUN 2>&1 | head -1 >/dev/null; echo ${PIPESTATUS[0]} >"$D/rc"'; }
+
+drill_sighup() {
+  local d=$WORK/sighup; mkdir -p "$d"
+  emulator "$d" "$PORT" --latency juspay || { result sighup 0 "emulator did not start"; return; }
+  juspay_csv "$d/in.csv" 400
+  job "$d/job.yaml" hup "$EMU_URL" "$d/in.csv" "$d/state.sqlite" $'concurrency: 4\n'
+  "$BIN" run "$d/job.yaml" --run-id hup >"$d/out" 2>"$d/err" & local a=$!
+  wait_succeeded "$d/state.sqlite" hup 10 || { result sighup 0 "the run did not start"; stop_emulator; return; }
+  kill -HUP "$a"
+  wait_exit "$a" 30; local rc=$RC
+  post /__emulator/latency/none >/dev/null
+  timeout 120 "$BIN" resume hup --db "$d/state.sqlite" >"$d/resume.out" 2>"$d/resume.err"; local rc2=$?
+  local twice orders; twice=$(applied_twice); orders=$(applied_orders)
+  local ok=0
+  [[ $rc == 3 && $rc2 == 0 && $twice == 0 && $orders == 400 ]] && grep -q "orderbatch resume hup" "$d/err" "$d/out" && ok=1
+  result sighup $ok "exit $rc (3), resume exit $rc2 (0), orders $orders/400, applied twice $twice"
+  stop_emulator
+}
+
+drill_metrics() {
+  local d=$WORK/metrics; mkdir -p "$d"
+  printf 'order_id,routing_id,amount\nORD1,c1,-5\n' >"$d/bad.csv"
+  job "$d/job.yaml" metrics emulator "$d/bad.csv" "$d/state.sqlite" ""
+  "$BIN" run "$d/job.yaml" --metrics "$d/metrics.prom" >"$d/out" 2>"$d/err"; local rc=$?
+  local gauge; gauge=$(sed -n 's/^orderbatch_last_run_exit_code{.*} \([0-9]*\)$/\1/p' "$d/metrics.prom" 2>/dev/null)
+  local ok=0
+  [[ $rc == 2 && $gauge == 2 ]] && ok=1
+  result metrics $ok "invalid input: exit $rc (2), metrics file exit-code gauge ${gauge:-missing} (2)"
+}
+
+drill_big_answers() {
+  local d=$WORK/big-answers; mkdir -p "$d"
+  emulator "$d" "$PORT" --pad-mb 24 || { result big-answers 0 "emulator did not start"; return; }
+  juspay_csv "$d/in.csv" 512
+  job "$d/job.yaml" big "$EMU_URL" "$d/in.csv" "$d/state.sqlite" \
+    $'concurrency: 256\npreflight: false\nbreaker:\n  consecutive_failures: 100000\nretry:\n  max_attempts: 2\n  budget: 10\n'
+  /usr/bin/time -f '%M' -o "$d/rss" timeout 300 "$BIN" run "$d/job.yaml" --run-id big >"$d/out" 2>"$d/err"; local rc=$?
+  local kb; kb=$(tail -1 "$d/rss")
+  local c; c=$(counts "$d/state.sqlite" big)
+  local capped; capped=$(py 'import sqlite3,sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT count(*) FROM attempts WHERE run_id = ? AND error_code = ?", ("big", "response_too_large")).fetchone()[0])' "$d/state.sqlite")
+  figure "big-answers: peak RSS $((kb / 1024)) MB with 24 MB answers at concurrency 256 (512 rows, $capped answers cut at the cap)"
+  local ok=0
+  [[ $rc == 3 && $((kb / 1024)) -lt 100 && $capped -gt 0 ]] && [[ $(cut -d' ' -f1,2 <<<"$c") == "0 0" ]] && ok=1
+  result big-answers $ok "exit $rc (3), peak RSS $((kb / 1024)) MB (< 100), $capped answers cut at 1 MiB, counts $c (none succeeded or failed)"
+  stop_emulator
+}
+
+# ---- main --------------------------------------------------------------------------------------------------
+echo "fault-drill: $BIN, work directory $WORK, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+for drill in $DRILLS; do
+  "drill_${drill//-/_}"
+done
+echo
+for f in "${FIGURES[@]}"; do echo "figure: $f"; done
+echo
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]
