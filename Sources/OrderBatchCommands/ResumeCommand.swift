@@ -16,7 +16,7 @@ extension OrderBatch {
 
         func run() async throws {
             let (store, run, session) = try options.load()
-            try StoredRunOptions.refuseIfNeverStarted(run, doing: "resume")
+            try StoredRunOptions.refuseIfNeverStarted(run, doing: "resume", db: session.job.state)
             let owner = try RunSession.acquireLease(store: store, job: session.job, runID: run.id)
             if run.state == .ingesting {
                 try recordAgain(run, store: store, session: session, owner: owner)

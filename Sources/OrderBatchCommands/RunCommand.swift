@@ -9,7 +9,8 @@ extension OrderBatch {
             abstract: "Validate the input, record every row in SQLite, then send the updates.",
             discussion: """
                 Exit status: 0 every row succeeded; 1 finished with failed or skipped rows; 2 invalid input, nothing \
-                sent; 3 stopped early (deadline, signal, breaker, --max-failures), resume it; 64 usage, job-file or \
+                sent; 3 stopped early (deadline, signal, breaker, --max-failures), resume it, or refused because an \
+                older run of the job is unfinished (resume it, cancel it, or pass --supersede); 64 usage, job-file or \
                 missing-credential error; 75 another process is executing this job.
                 """)
 
@@ -20,6 +21,8 @@ extension OrderBatch {
         @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
         @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.") var dryRun = false
         @Flag(help: "Run even if this job already completed a run on an input with the same SHA-256.") var allowRerun = false
+        @Flag(help: "Close the job's unfinished older runs as canceled (superseded by this one) instead of refusing.")
+        var supersede = false
         @Option(help: "Stop when permanent failures pass N rows or N% of rows (exit 3).") var maxFailures: String?
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
         @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
@@ -82,6 +85,10 @@ extension OrderBatch {
                 }
             }
             let owner = try RunSession.acquireLease(store: store, job: job, runID: runID)
+            try UnfinishedRunGuard(
+                job: job, store: store, dbPath: dbPath, inputPath: inputPath, newRunID: runID, supersede: supersede,
+                json: json
+            ).enforce(owner: owner)
 
             // 3. Ingest: every row into SQLite, so resume never needs the file.
             let options = try JSONEncoder().encode(session.overrides)

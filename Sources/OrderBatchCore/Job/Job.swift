@@ -131,6 +131,8 @@ public struct Job: Sendable, Equatable {
     public var credentials: CredentialNames
     /// The in-process emulator's behaviour; used only with `endpoint: emulator`.
     public var emulator = EmulatorSettings()
+    /// What `run` does while an older run of the job is unfinished (`unfinished_runs`, default refuse).
+    public var unfinishedRuns = UnfinishedRunsPolicy.refuse
 
     /// The input format: the job's `format`, else the input file's extension.
     public func inputFormat(for inputPath: String) -> InputFormat? {

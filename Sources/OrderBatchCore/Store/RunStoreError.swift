@@ -11,6 +11,7 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case corruptRow(runID: String, seq: Int64, detail: String)
         case notRetryable(ItemState)
         case notIngesting(runID: String, state: RunState)
+        case notOpen(runID: String, state: RunState)
     }
 
     private let code: Code
@@ -61,6 +62,11 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         RunStoreError(.notIngesting(runID: runID, state: state))
     }
 
+    /// Only a run that may still send (ingesting, ready, running, stopped) can be canceled.
+    public static func notOpen(runID: String, state: RunState) -> RunStoreError {
+        RunStoreError(.notOpen(runID: runID, state: state))
+    }
+
     public var description: String {
         switch code {
         case let .schemaTooNew(path, found, supported):
@@ -86,6 +92,8 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "rows in state \(state) cannot be retried; only failed and skipped rows can"
         case let .notIngesting(runID, state):
             return "internal error: run \(runID) is \(state); only the rows of a run still ingesting can be discarded"
+        case let .notOpen(runID, state):
+            return "run \(runID) is \(state); only a run that may still send (ingesting, ready, running, stopped) can be canceled"
         }
     }
 }
