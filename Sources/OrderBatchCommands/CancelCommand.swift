@@ -44,7 +44,7 @@ extension OrderBatch {
             }
             defer { try? store.releaseLease(jobName: run.jobName, runID: run.id, owner: owner) }
             let before = UnfinishedRunCheck.Blocker(run: run, counts: try store.counts(runID: run.id)).summary
-            let counts = try store.cancelRun(id: run.id, reason: "canceled with orderbatch cancel")
+            let counts = try store.cancelRun(id: run.id, reason: "by orderbatch cancel")
             let db = "--db " + ShellWord.quote(path)
             print("run \(run.id) canceled (it was \(before))")
             print("  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "

@@ -72,6 +72,9 @@ final class ChildProcess: @unchecked Sendable {
     /// The process id.
     var pid: Int32 { process.processIdentifier }
 
+    /// Whether the process is still running (not yet reaped).
+    var isRunning: Bool { process.isRunning }
+
     /// Everything written to standard output so far.
     var stdout: String { lock.withLock { String(decoding: stdoutBuffer, as: UTF8.self) } }
 
