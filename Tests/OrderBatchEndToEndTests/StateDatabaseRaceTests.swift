@@ -51,6 +51,11 @@ import Testing
                 #expect(stderr.contains("job race is already being executed by pid \(winner.pid) on host "), "\(stderr)")
                 #expect(!stderr.contains("database is locked"), "\(stderr)")
             }
+            // Stopped once it is sending (a signal during the ingest is another matter), it exits 3.
+            let winnerRun = "r\(round)-\(try #require(children.firstIndex { $0 === winner }) + 1)"
+            _ = try await OrderBatchCLI.waitForCounts(run: winnerRun, db: db, timeout: 120) {
+                $0["succeeded", default: 0] >= 1
+            }
             winner.send(SIGTERM)
             let exit = try await winner.exit(timeout: 60)
             #expect(exit == ChildProcess.Exit(status: 3, bySignal: false), "round \(round) winner: \(winner.stderr)")
