@@ -60,6 +60,33 @@ import Testing
         }
     }
 
+    /// Another connection is writing the new file (in rollback mode, before anyone switched it to WAL) when the
+    /// store opens it: switching to WAL needs the file to itself, and SQLite answers that at once with
+    /// `SQLITE_BUSY`, without waiting out the busy timeout. The store keeps trying, and opens it once the other
+    /// connection commits.
+    @Test func openingWaitsForAnotherConnectionWritingTheNewFile() async throws {
+        let path = directory.path("held.sqlite")
+        let other = try SQLiteConnection(path: path)
+        defer { try? other.close() }
+        try other.execute("BEGIN IMMEDIATE; CREATE TABLE elsewhere (a INTEGER); INSERT INTO elsewhere VALUES (1)")
+        let opened: String? = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    let store = try SQLiteRunStore(path: path)
+                    let version = try store.userVersion()
+                    try store.close()
+                    continuation.resume(returning: "version \(version)")
+                } catch {
+                    continuation.resume(returning: "\(error)")
+                }
+            }
+            // The other connection holds its write transaction a moment longer than the opener's first try.
+            Thread.sleep(forTimeInterval: 0.3)
+            try? other.execute("COMMIT")
+        }
+        #expect(opened == "version \(StoreSchema.currentVersion)")
+    }
+
     /// Many connections open a database that does not exist yet, all at once, each on its own thread: every
     /// one opens it (none fails with "database is locked"), and the schema is created once.
     @Test func manyConnectionsOpeningANewFileAtOnceAllSucceed() async throws {
