@@ -6,7 +6,7 @@ public struct OrderBatch: AsyncParsableCommand {
         commandName: "orderbatch",
         abstract: "Validate and apply batches of order updates at payment providers (Juspay, Rapyd).",
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Emulator.self, Status.self, Report.self, Resume.self, Retry.self])
+        subcommands: [Validate.self, Run.self, Emulator.self, Status.self, Report.self, Resume.self, Retry.self, Cancel.self])
     public init() {}
 }
 

@@ -25,7 +25,7 @@ extension OrderBatch {
             let (store, run, session) = try options.load()
             invocation.metrics.concern(job: session.job)
             invocation.metrics.concern(runID: run.id, store: store)
-            try StoredRunOptions.refuseIfNeverStarted(run, doing: "resume")
+            try StoredRunOptions.refuseIfNeverStarted(run, doing: "resume", db: session.job.state)
             let db = session.job.state
             invocation.signals.enter(.recording(runID: run.id, resume: RunInvocation.resumeCommand(runID: run.id, db: db)))
             let owner = try RunSession.acquireLease(store: store, job: session.job, runID: run.id)

@@ -26,7 +26,7 @@ extension OrderBatch {
             invocation.metrics.concern(runID: run.id, store: store)
             // Only a run whose input is wholly recorded has rows to send again; an interrupted ingest holds
             // part of them, which `resume` records again first.
-            try StoredRunOptions.refuseIfNeverStarted(run, doing: "retry")
+            try StoredRunOptions.refuseIfNeverStarted(run, doing: "retry", db: session.job.state)
             if run.state == .ingesting {
                 CommandSupport.printError(
                     "orderbatch: run \(run.id) is still recording its input (or was interrupted doing so); nothing was "

@@ -10,9 +10,12 @@ extension OrderBatch {
             discussion: """
                 Exit status: 0 every row succeeded; 1 finished with failed or skipped rows (--dry-run: standard \
                 output could not be written, e.g. its reader went away); 2 invalid input, nothing sent; 3 stopped \
-                early (deadline, breaker, --max-failures, SIGINT/SIGTERM/SIGHUP in any phase), or this input already \
-                has a run with rows left: resume it; 64 usage, job-file or missing-credential error; 75 another \
-                process is executing this job.
+                early (deadline, breaker, --max-failures, refused credentials, an endpoint that does not resolve or \
+                answer, a state file that cannot be written, SIGINT/SIGTERM/SIGHUP in any phase), or this input \
+                already has a run with rows left: resume it, or refused because an older run of the job is \
+                unfinished (resume it, cancel it, or pass --supersede); 64 usage, job-file or missing-credential \
+                error; 74 the state database was deleted, replaced or is damaged; 75 another process is executing \
+                this job (or took this run over while this process was frozen).
 
                 A signal while the input is validated exits 3 at once (nothing recorded or sent: run the same \
                 command again); while it is recorded, exits 3 leaving the run for `orderbatch resume RUN`; while \
@@ -31,6 +34,8 @@ extension OrderBatch {
         @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
         @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.") var dryRun = false
         @Flag(help: "Run even if this job already completed a run on an input with the same SHA-256.") var allowRerun = false
+        @Flag(help: "Close the job's unfinished older runs as canceled (superseded by this one) instead of refusing.")
+        var supersede = false
         @Option(help: "Stop when permanent failures pass N rows or N% of rows (exit 3).") var maxFailures: String?
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
         @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
@@ -112,6 +117,10 @@ extension OrderBatch {
                 CommandSupport.printError("orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
                 throw ExitCode(ExitStatus.stoppedEarly.rawValue)
             }
+            try UnfinishedRunGuard(
+                job: job, store: store, dbPath: dbPath, inputPath: inputPath, newRunID: runID, supersede: supersede,
+                json: json
+            ).enforce(owner: owner)
 
             // 3. Ingest: every row into SQLite, so resume never needs the file.
             let options = try JSONEncoder().encode(session.overrides)

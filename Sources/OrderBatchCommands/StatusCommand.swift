@@ -141,10 +141,10 @@ extension OrderBatch {
                 commands.append("orderbatch resume \(id) \(db)")
             case .running, .ingesting:
                 if process?.isLive != true { commands.append("orderbatch resume \(id) \(db)") }
-            case .finished, .failedIngest:
+            case .finished, .failedIngest, .canceled:
                 break
             }
-            if counts.failed > 0 {
+            if counts.failed > 0 && run.state != .canceled {
                 commands.append("orderbatch retry \(id) \(db)")
                 commands.append("orderbatch report \(id) \(db) --state failed")
             }

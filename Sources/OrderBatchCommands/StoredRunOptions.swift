@@ -16,8 +16,16 @@ struct StoredRunOptions: ParsableArguments {
         if db == nil && job == nil { throw ValidationError("give --db FILE or --job JOB to say where the run is recorded") }
     }
 
-    /// Exits 2 for a `failed_ingest` run: it never started and never will (`doing`: "resume", "retry").
-    static func refuseIfNeverStarted(_ run: RunRecord, doing: String) throws {
+    /// Exits 2 for a `failed_ingest` run (it never started and never will) or a `canceled` one (closed for
+    /// good: `doing`, "resume" or "retry", would send what it was closed to prevent).
+    static func refuseIfNeverStarted(_ run: RunRecord, doing: String, db: String) throws {
+        if run.state == .canceled {
+            CommandSupport.printError(
+                "orderbatch: run \(run.id) was canceled (\(run.stateReason ?? "closed for good")) and sends nothing more; "
+                    + "nothing to \(doing). To send its rows left, start a new run with them "
+                    + "(orderbatch report \(ShellWord.quote(run.id)) --db \(ShellWord.quote(db)) --state pending,unknown lists them)")
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
         guard run.state == .failedIngest else { return }
         CommandSupport.printError(
             "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to \(doing)")

@@ -45,7 +45,7 @@ extension OrderBatch {
                 report = try validation.run(source: format.makeSource(path: path), sourcePath: path)
             } catch let error as InputError {
                 if json {
-                    CommandSupport.output(#"{"job":\#(CommandSupport.jsonString(job.name)),"input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":\#(CommandSupport.jsonString(error.description))}"#)
+                    CommandSupport.output(fatalReport(error, job: job, path: path))
                 } else {
                     CommandSupport.printError("orderbatch: \(error)")
                 }
@@ -70,6 +70,13 @@ extension OrderBatch {
             }
             try CommandSupport.requireOutputWritten()
             if !report.isClean { throw ExitCode(ExitStatus.invalidInput.rawValue) }
+        }
+
+        /// `{"job","provider","input","valid":false,"fatal":{"line","message"}}` for a problem that stops the read
+        /// (an unterminated quote, a bad header, an unreadable file); `line` is null when the problem has none.
+        private func fatalReport(_ error: InputError, job: Job, path: String) -> String {
+            let line = error.line.map(String.init) ?? "null"
+            return #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":{"line":\#(line),"message":\#(CommandSupport.jsonString(error.message))}}"#
         }
 
         private func jsonReport(_ r: ValidationReport, job: Job, path: String) -> String {

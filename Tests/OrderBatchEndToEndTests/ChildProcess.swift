@@ -72,13 +72,13 @@ final class ChildProcess: @unchecked Sendable {
     /// The process id.
     var pid: Int32 { process.processIdentifier }
 
+    /// Whether the process is still running (not yet reaped).
+    var isRunning: Bool { process.isRunning }
+
     /// Everything written to standard output so far.
     var stdout: String { lock.withLock { String(decoding: stdoutBuffer, as: UTF8.self) } }
 
     /// Everything written to standard error so far.
-    /// Whether the process has not exited yet.
-    var isRunning: Bool { process.isRunning }
-
     var stderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
 
     /// Waits until standard output holds a complete first line, and returns it (without the newline).

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// A physical line with no quote and no carriage return (but one right before its line
-/// feed), read without libcsv: such a line's fields are exactly the bytes between its commas.
+/// feed, or a lone one ending it), read without libcsv: such a line's fields are exactly the bytes between its commas.
 ///
 /// Most lines of a real input file are like that, and handing them to libcsv costs a call per
 /// byte (its space function) and a copy of every byte into its field buffer. ``CSVReader``
@@ -22,13 +22,13 @@ import Darwin
 enum CSVPlainLine {
     /// The line's content without its line break, or nil when libcsv must read the line.
     ///
-    /// - Parameter line: One physical line, ending in a line feed.
+    /// - Parameter line: One physical line, ending in a line feed or a lone carriage return.
     /// - Returns: nil when the line holds a double quote, or a carriage return other than
-    ///   one right before the line feed (libcsv ends a row there).
+    ///   the one ending it or right before the line feed (libcsv ends a row there).
     static func content(of line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        guard let base = line.baseAddress, line.last == 0x0A else { return nil }
+        guard let base = line.baseAddress, let last = line.last, last == 0x0A || last == 0x0D else { return nil }
         var count = line.count - 1
-        if count > 0, line[count - 1] == 0x0D { count -= 1 }
+        if last == 0x0A, count > 0, line[count - 1] == 0x0D { count -= 1 }
         guard count > 0 else { return UnsafeRawBufferPointer(start: base, count: 0) }
         if memchr(base, 0x22, count) != nil || memchr(base, 0x0D, count) != nil { return nil }
         return UnsafeRawBufferPointer(start: base, count: count)

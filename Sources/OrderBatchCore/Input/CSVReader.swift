@@ -24,7 +24,7 @@ import Darwin
 ///
 /// - The first non-blank row is the header; every column needs a distinct, non-empty name.
 /// - Quoted fields may hold delimiters, doubled quotes and line breaks. Lines may end in
-///   LF or CRLF. A UTF-8 byte-order mark at the start is skipped. Spaces are kept: `a, b`
+///   LF, CRLF or a lone CR (each counts as one line end). A UTF-8 byte-order mark at the start is skipped. Spaces are kept: `a, b`
 ///   has the fields `a` and ` b` (RFC 4180).
 /// - Empty lines and lines of only spaces and tabs are skipped.
 /// - Every record carries the physical line it starts on, counting the line breaks inside
@@ -102,6 +102,8 @@ private final class CSVFeed {
     private let state: UnsafeMutablePointer<CSVRecordAssembler>
     /// A stray-quote problem whose line is being skipped; reported when the line ends.
     private var resync: (issue: InputIssue, problem: String)?
+    /// The last chunk ended in a carriage return: a line end unless the next chunk starts with a line feed.
+    private var pendingCarriageReturn = false
 
     init(path: String, maxFieldBytes: Int, parser: CSVParser, splitsPlainLines: Bool) {
         self.path = path
@@ -160,16 +162,19 @@ private final class CSVFeed {
         guard let base = chunk.baseAddress else { return }
         let userData = UnsafeMutableRawPointer(state)
         var start = 0
+        if pendingCarriageReturn {
+            pendingCarriageReturn = false
+            if chunk[0] != 0x0A { try endLine(body) }
+        }
         lines: while start < chunk.count {
             if resync != nil {
                 start = try skipRestOfLine(chunk, from: start, body: body)
                 continue
             }
-            let newline = memchr(base + start, 0x0A, chunk.count - start)
-            let lineEnd = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? chunk.count
+            let (lineEnd, newline) = Self.lineEnd(in: chunk, from: start)
             // A whole line with no quote, between rows: split here, not by libcsv. Lines longer
             // than a piece go to libcsv, which caps their fields as they are read.
-            if splitsPlainLines, newline != nil, lineEnd - start <= CSVFeed.maxPiece, !parser.isInsideRow,
+            if splitsPlainLines, newline, lineEnd - start <= CSVFeed.maxPiece, !parser.isInsideRow,
                 let content = CSVPlainLine.content(of: UnsafeRawBufferPointer(rebasing: chunk[start..<lineEnd]))
             {
                 assembler.acceptPlainLine(content)
@@ -200,8 +205,41 @@ private final class CSVFeed {
                 }
                 pieceStart = pieceEnd
             }
-            if newline != nil { assembler.currentLine += 1 }
+            if newline {
+                assembler.currentLine += 1
+            } else if chunk[lineEnd - 1] == 0x0D {
+                pendingCarriageReturn = true
+            }
             start = lineEnd
+        }
+    }
+
+    /// Where the physical line starting at `start` ends (just past its line break), and whether it
+    /// ends there (false: it goes on in the next chunk). A line ends at a line feed (LF, or CRLF) or
+    /// at a lone carriage return, which libcsv ends a row at too (old Mac files): line numbers then
+    /// count the lines an editor shows. A carriage return that ends the chunk is decided by the
+    /// next chunk's first byte (``pendingCarriageReturn``).
+    @inline(__always)
+    private static func lineEnd(in chunk: UnsafeRawBufferPointer, from start: Int) -> (end: Int, newline: Bool) {
+        guard let base = chunk.baseAddress else { return (chunk.count, false) }
+        let feed = memchr(base + start, 0x0A, chunk.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
+        let searchEnd = feed ?? chunk.count
+        // The first carriage return before the line feed: lone unless the line feed follows it (CRLF).
+        if let cr = memchr(base + start, 0x0D, searchEnd - start).map({ base.distance(to: UnsafeRawPointer($0)) }),
+            cr + 1 != feed
+        {
+            return cr + 1 < chunk.count ? (cr + 1, true) : (chunk.count, false)
+        }
+        return feed.map { ($0 + 1, true) } ?? (chunk.count, false)
+    }
+
+    /// Ends the current physical line outside ``feedChunk(_:body:)``'s loop (a carriage return that
+    /// ended the previous chunk), reporting a stray-quote problem whose line was being skipped.
+    private func endLine(_ body: (RecordResult) throws -> Void) throws {
+        assembler.currentLine += 1
+        if let (issue, _) = resync {
+            resync = nil
+            try body(.malformed(issue))
         }
     }
 
@@ -251,6 +289,13 @@ private final class CSVFeed {
             case UInt8(ascii: "\""):
                 throw InputError.malformedQuoting(path: path, line: issue.line, problem: problem)
             case 0x0A:
+                resync = nil
+                assembler.currentLine += 1
+                try body(.malformed(issue))
+                return i + 1
+            case 0x0D where i + 1 == chunk.count:
+                pendingCarriageReturn = true  // the next chunk says whether the line ends here
+            case 0x0D where chunk[i + 1] != 0x0A:  // a lone carriage return ends the line too
                 resync = nil
                 assembler.currentLine += 1
                 try body(.malformed(issue))

@@ -13,6 +13,16 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
     ///
     /// - Returns: the endpoint, or the reason it is refused.
     public static func parse(_ text: String) -> Result<Endpoint, EndpointProblem> {
+        // A line break would end the request line and start a header of the attacker's choosing.
+        if let control = CellText.firstControlCharacter(text) {
+            return .failure(EndpointProblem(
+                "must be one line of printable characters, without control characters such as CR or LF "
+                    + "(found \(control))"))
+        }
+        if let space = text.unicodeScalars.firstIndex(where: { $0 == " " || $0.properties.isWhitespace }) {
+            let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: space) + 1
+            return .failure(EndpointProblem("must not contain spaces (found one at character \(offset))"))
+        }
         switch text {
         case "sandbox": return .success(.sandbox)
         case "production": return .success(.production)

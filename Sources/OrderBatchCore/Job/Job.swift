@@ -148,6 +148,9 @@ public struct Job: Sendable, Equatable {
     /// The default `lease_ttl`: 60 s.
     public static let defaultLeaseTTL: Int64 = 60_000
 
+    /// What `run` does while an older run of the job is unfinished (`unfinished_runs`, default refuse).
+    public var unfinishedRuns = UnfinishedRunsPolicy.refuse
+
     /// The input format: the job's `format`, else the input file's extension.
     public func inputFormat(for inputPath: String) -> InputFormat? {
         format ?? InputFormat.fromExtension(path: inputPath)

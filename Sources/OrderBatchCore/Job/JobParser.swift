@@ -174,7 +174,7 @@ struct MappingReader {
         let topKeys = [
             "name", "provider", "endpoint", "input", "format", "state", "merchant_id", "concurrency", "rate_limit",
             "timeouts", "retry", "breaker", "max_failures", "preflight", "credentials", "juspay",
-            "emulator", "lease_ttl",
+            "emulator", "lease_ttl", "unfinished_runs",
         ]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
         guard !name.isEmpty, name.count <= 64,
@@ -322,17 +322,26 @@ struct MappingReader {
             try j.finish(known: ["update_statuses"])
         }
         let emulator = try emulatorSettings(endpoint: endpoint)
+        var unfinishedRuns = UnfinishedRunsPolicy.refuse
+        if let (u, line) = try string("unfinished_runs") {
+            guard let policy = UnfinishedRunsPolicy(rawValue: u) else {
+                throw error("unfinished_runs", line, "must be refuse or supersede (got \"\(u)\")")
+            }
+            unfinishedRuns = policy
+        }
         // A key that looks like a secret is refused loudly rather than ignored.
         for e in entries where ["api_key", "secret_key", "access_key", "password", "token"].contains(e.key) {
             throw error(e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
         }
         try finish(known: topKeys)
-        return Job(
+        var job = Job(
             path: path, directory: (path as NSString).deletingLastPathComponent, text: text, name: name,
             provider: provider, endpoint: endpoint, input: input, format: format, state: state, merchantID: merchantID,
             concurrency: concurrency, rateLimit: rateLimit, timeouts: timeouts, retry: retry, breaker: breaker,
             maxFailures: maxFailures, preflight: preflight, juspayUpdateStatuses: juspayStatuses,
             credentials: credentials, emulator: emulator, leaseTTL: leaseTTL)
+        job.unfinishedRuns = unfinishedRuns
+        return job
     }
 }
 

@@ -15,6 +15,13 @@ public enum RunState: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// it was interrupted while ``ingesting`` and a later run of the job took the same input
     /// (`stateReason` says so).
     case failedIngest = "failed_ingest"
+    /// Closed by an operator (`orderbatch cancel`) or superseded by a newer run of the job (`run --supersede`,
+    /// `unfinished_runs: supersede`); `stateReason` says which. It sends nothing more: `resume` and `retry`
+    /// refuse it. Its rows keep the states they had (rows a dead process left in flight became unknown).
+    case canceled
+
+    /// Whether the run can never send anything again (``finished`` can still be retried).
+    public var isClosed: Bool { self == .failedIngest || self == .canceled }
 
     public var description: String { rawValue }
 }

@@ -36,6 +36,18 @@ public protocol RunStore: AnyObject, Sendable {
     /// - Throws: ``RunStoreError/unknownRun(_:)``.
     func setRunState(id: String, _ state: RunState, reason: String?) throws
 
+    /// The runs of `jobName` that may still send something when resumed (state ``RunState/ingesting``,
+    /// ``RunState/ready``, ``RunState/running`` or ``RunState/stopped``), newest first: a new run of the job
+    /// must not start beside one of them unless it is closed (``cancelRun(id:reason:)``).
+    func openRuns(jobName: String) throws -> [RunRecord]
+
+    /// Closes a run for good in one transaction: state ``RunState/canceled`` with `reason`, and its rows left
+    /// ``ItemState/inFlight`` by a dead process become ``ItemState/unknown``. Returns the run's counts. Call
+    /// only while holding the run's lease.
+    /// - Throws: ``RunStoreError/unknownRun(_:)``; ``RunStoreError/notOpen(runID:state:)`` for a run that
+    ///   is finished, failed_ingest or canceled already.
+    func cancelRun(id: String, reason: String) throws -> RunCounts
+
     // MARK: - Ingest
 
     /// Stores a batch of rows in one transaction, each with its generation-1 idempotency key (invalid rows get

@@ -14,6 +14,7 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case leaseLost(runID: String)
         case databaseMoved(path: String)
         case damaged(path: String, problems: [String])
+        case notOpen(runID: String, state: RunState)
     }
 
     private let code: Code
@@ -92,6 +93,11 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// Only a run that may still send (ingesting, ready, running, stopped) can be canceled.
+    public static func notOpen(runID: String, state: RunState) -> RunStoreError {
+        RunStoreError(.notOpen(runID: runID, state: state))
+    }
+
     public var description: String {
         switch code {
         case let .schemaTooNew(path, found, supported):
@@ -130,6 +136,8 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
             let more = problems.count > 3 ? " (and \(problems.count - 3) more)" : ""
             return "the state database \(path) is damaged (PRAGMA quick_check: \(shown)\(more)); its counts "
                 + "cannot be trusted. Keep a copy, then try `sqlite3 \(path) .recover` into a new file"
+        case let .notOpen(runID, state):
+            return "run \(runID) is \(state); only a run that may still send (ingesting, ready, running, stopped) can be canceled"
         }
     }
 }

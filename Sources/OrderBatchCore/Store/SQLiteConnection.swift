@@ -46,8 +46,10 @@ final class SQLiteConnection {
     /// - Parameters:
     ///   - path: a file path, or `:memory:`.
     ///   - readOnly: open without write access and without creating the file.
+    ///   - busyTimeoutMilliseconds: how long a statement waits for another connection's lock before failing
+    ///     with `SQLITE_BUSY`; set on the handle before any statement runs (`sqlite3_busy_timeout`).
     /// - Throws: ``SQLiteError`` (`SQLITE_CANTOPEN` when the directory is missing or not writable).
-    init(path: String, readOnly: Bool = false) throws {
+    init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 0) throws {
         self.path = path
         var raw: OpaquePointer?
         let flags =
@@ -61,6 +63,7 @@ final class SQLiteConnection {
                 extendedResultCode: error.extendedResultCode, message: "\(error.message): \(path)", sql: nil)
         }
         sqlite3_extended_result_codes(raw, 1)
+        if busyTimeoutMilliseconds > 0 { sqlite3_busy_timeout(raw, busyTimeoutMilliseconds) }
         handle = raw
     }
 

@@ -51,10 +51,9 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
     public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.clock = clock
-        let db = try SQLiteConnection(path: path)
+        let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(Self.busyTimeoutMilliseconds))
         do {
-            try Self.configure(db, path: path)
-            try Self.migrate(db, path: path)
+            try Self.prepare(db, path: path)
         } catch {
             try? db.close()
             throw error
@@ -95,9 +94,35 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
 
     // MARK: - Opening
 
+    /// How long opening may keep retrying, in all, while other processes create, convert or migrate the same
+    /// file: two cron lines starting at the same second race on a database that does not exist yet.
+    static let openingPatienceSeconds: Double = 20
+
+    /// ``configure(_:path:)`` then ``migrate(_:path:)``, again and again while another connection holds
+    /// the file, until ``openingPatienceSeconds`` have passed.
+    ///
+    /// The busy timeout (set when the connection opened, before any statement) covers most waits, but not
+    /// all: switching a new file to WAL needs an exclusive lock, and SQLite answers `SQLITE_BUSY` at once,
+    /// without calling the busy handler, when another connection is reading or converting it at that moment.
+    /// Every step is idempotent, and the migration re-reads the version under the write lock.
+    private static func prepare(_ db: SQLiteConnection, path: String) throws {
+        let deadline = Date().addingTimeInterval(openingPatienceSeconds)
+        var pauseMicroseconds: UInt32 = 2_000
+        while true {
+            do {
+                try configure(db, path: path)
+                try migrate(db, path: path)
+                return
+            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                // Jittered, so racing processes do not retry in lock-step.
+                usleep(pauseMicroseconds / 2 + UInt32.random(in: 0...pauseMicroseconds / 2))
+                pauseMicroseconds = min(pauseMicroseconds * 2, 100_000)
+            }
+        }
+    }
+
     /// Sets the per-connection pragmas; switches the file to WAL (persistent) on first open.
     private static func configure(_ db: SQLiteConnection, path: String) throws {
-        try db.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
         let mode = try db.scalarText("PRAGMA journal_mode = WAL")?.lowercased() ?? "unknown"
         guard mode == "wal" else { throw RunStoreError.notWAL(path: path, mode: mode) }
         try db.execute("PRAGMA synchronous = NORMAL")
@@ -111,6 +136,10 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         let seen = try readVersion()
         if seen > current { throw RunStoreError.schemaTooNew(path: path, found: seen, supported: current) }
         guard seen < current else { return }
+        // Foreign keys are off while tables are rebuilt (migration 2), so dropping `runs` cannot cascade into
+        // `items`; the pragma has no effect inside a transaction, hence here.
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
         try db.inTransaction(.immediate) {
             // Another process may have migrated between the read above and taking the write lock.
             let version = try readVersion()
@@ -134,7 +163,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
 
     // MARK: - Runs
 
-    private static let runColumns = """
+    static let runColumns = """
         id, job_name, job_path, job_text, provider, input_path, input_sha256, options_json, state, state_reason,
         created_at, started_at, finished_at, updated_at
         """
@@ -196,7 +225,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
                 UPDATE runs SET
                     state = ?2, state_reason = ?3, updated_at = ?4,
                     started_at = CASE WHEN ?2 = 'running' THEN coalesce(started_at, ?4) ELSE started_at END,
-                    finished_at = CASE WHEN ?2 IN ('finished', 'failed_ingest') THEN ?4
+                    finished_at = CASE WHEN ?2 IN ('finished', 'failed_ingest', 'canceled') THEN ?4
                                        WHEN ?2 = 'running' THEN NULL
                                        ELSE finished_at END
                 WHERE id = ?1
@@ -211,7 +240,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
     }
 
     /// Runs a runs query with text or integer parameters bound in order.
-    private func queryRuns(_ sql: String, _ parameters: any Sendable...) throws -> [RunRecord] {
+    func queryRuns(_ sql: String, _ parameters: any Sendable...) throws -> [RunRecord] {
         try withConnection { db in
             let statement = try db.cachedStatement(sql)
             defer { statement.reset() }

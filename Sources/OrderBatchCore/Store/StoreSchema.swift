@@ -11,7 +11,8 @@ enum StoreSchema {
 
     /// Every migration, in order; `migrations[i].version == i + 1`.
     static let migrations: [Migration] = [
-        Migration(version: 1, sql: version1)
+        Migration(version: 1, sql: version1),
+        Migration(version: 2, sql: version2),
     ]
 
     /// The version this build writes.
@@ -97,5 +98,41 @@ enum StoreSchema {
             heartbeat_at  REAL NOT NULL,
             PRIMARY KEY (scope, name)
         );
+        """
+
+    /// Adds the run state `canceled` to the CHECK constraint of `runs.state`.
+    ///
+    /// SQLite cannot alter a constraint, so the table is rebuilt as its documentation describes
+    /// (<https://www.sqlite.org/lang_altertable.html#otheralter>): foreign keys are off while this runs
+    /// (``SQLiteRunStore`` switches them off around migrations), so dropping the old table does not cascade
+    /// into `items`, whose references then name the new table.
+    private static let version2 = """
+        CREATE TABLE runs_v2 (
+            id            TEXT PRIMARY KEY NOT NULL,
+            job_name      TEXT NOT NULL,
+            job_path      TEXT NOT NULL,
+            job_text      TEXT NOT NULL,
+            provider      TEXT NOT NULL,
+            input_path    TEXT NOT NULL,
+            input_sha256  TEXT NOT NULL,
+            options_json  TEXT NOT NULL,
+            state         TEXT NOT NULL CHECK (state IN
+                              ('ingesting', 'ready', 'running', 'stopped', 'finished', 'failed_ingest', 'canceled')),
+            state_reason  TEXT,
+            created_at    REAL NOT NULL,
+            started_at    REAL,
+            finished_at   REAL,
+            updated_at    REAL NOT NULL
+        );
+        INSERT INTO runs_v2 (rowid, id, job_name, job_path, job_text, provider, input_path, input_sha256, options_json,
+                             state, state_reason, created_at, started_at, finished_at, updated_at)
+            SELECT rowid, id, job_name, job_path, job_text, provider, input_path, input_sha256, options_json,
+                   state, state_reason, created_at, started_at, finished_at, updated_at
+            FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v2 RENAME TO runs;
+        CREATE INDEX runs_by_created ON runs (created_at);
+        CREATE INDEX runs_by_job ON runs (job_name, created_at);
+        CREATE INDEX runs_by_input ON runs (job_name, input_sha256, state);
         """
 }

@@ -27,6 +27,13 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public let exponent: Int
     /// Whether the value is below zero (never true for zero).
     public let isNegative: Bool
+    /// The literal as written, kept only when it differs from ``text``.
+    private let writtenAs: String?
+
+    /// The number as the input wrote it (`1E2`, `-0`, `0.0000001`, all 42 digits of a long integer): what a
+    /// message quotes, and what a validator checks when it refuses forms such as an exponent or a sign that
+    /// the normal form (``text``) no longer shows. Numbers built from an `Int` have their ``text``.
+    public var literal: String { writtenAs ?? text }
 
     /// The largest exponent magnitude a literal may carry. Larger exponents are refused
     /// rather than saturated, so that two different literals never share one value.
@@ -56,14 +63,21 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         self.init(isNegative: value < 0, significand: digits, exponent: value == 0 ? 0 : exponent)
     }
 
-    private init(isNegative: Bool, significand: String, exponent: Int) {
+    private init(isNegative: Bool, significand: String, exponent: Int, writtenAs: String? = nil) {
         self.isNegative = isNegative
         self.significand = significand
         self.exponent = exponent
-        self.text = JSONNumber.render(isNegative: isNegative, digits: significand, exponent: exponent)
+        let text = JSONNumber.render(isNegative: isNegative, digits: significand, exponent: exponent)
+        self.text = text
+        self.writtenAs = writtenAs == text ? nil : writtenAs
     }
 
     public var description: String { text }
+
+    /// Equal values are equal numbers, however they were written (`1.50` == `1.5`).
+    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool { lhs.text == rhs.text }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     /// Whether the value is a whole number (`10`, `1e3`, `0`; not `1.5` or `1e-2`).
     public var isInteger: Bool { exponent >= 0 }
@@ -194,12 +208,14 @@ extension JSONNumber {
             digits.removeLast()
             exponent += 1
         }
+        let literal = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<i]), as: UTF8.self)
         let number: JSONNumber
         if digits.isEmpty {
-            number = JSONNumber(isNegative: false, significand: "0", exponent: 0)
+            number = JSONNumber(isNegative: false, significand: "0", exponent: 0, writtenAs: literal)
         } else {
             number = JSONNumber(
-                isNegative: negative, significand: String(decoding: digits, as: UTF8.self), exponent: exponent)
+                isNegative: negative, significand: String(decoding: digits, as: UTF8.self), exponent: exponent,
+                writtenAs: literal)
         }
         return .success(Scanned(number: number, length: i))
     }

@@ -4,7 +4,8 @@ import Foundation
 enum CellText {
     /// The text of a cell, nil when it is empty or JSON null (a field left unset), or an issue
     /// when a JSONL member has a type that is not text. Numbers are accepted as their literal
-    /// text when `allowNumber`.
+    /// text when `allowNumber`: as written (`1E2`, `-0`), not normalised, so that the validator
+    /// refuses the forms a CSV cell could not pass with either, and quotes what the file says.
     static func text(
         _ value: CellValue, column: String, line: Int, allowNumber: Bool = false
     ) -> Result<String?, InputIssue> {
@@ -12,7 +13,7 @@ enum CellText {
         case .text(let s): return .success(s.isEmpty ? nil : s)
         case .json(.string(let s)): return .success(s.isEmpty ? nil : s)
         case .json(.null): return .success(nil)
-        case .json(.number(let n)) where allowNumber: return .success(n.text)
+        case .json(.number(let n)) where allowNumber: return .success(n.literal)
         case .json(let other):
             return .failure(InputIssue(
                 line: line, column: column,

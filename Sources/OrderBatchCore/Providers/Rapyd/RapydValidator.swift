@@ -68,7 +68,9 @@ public struct RapydValidator: RowValidator {
                 switch DecimalText.parse(t, maxFractionDigits: 6) {
                 case .success(let d) where d <= 100: update.taxPercent = d
                 case .success, .failure(.tooLarge):
-                    problem("must be from 0 to 100 (got \"\(JuspayValidator.quoted(t))\")")
+                    // A long number is shown cut at 40 characters: say how long it is.
+                    let length = t.unicodeScalars.count > 40 ? ", \(t.unicodeScalars.count) characters" : ""
+                    problem("must be from 0 to 100 (got \"\(JuspayValidator.quoted(t))\"\(length))")
                 case .failure(.tooManyFractionDigits):
                     problem("has more than 6 decimal places (got \"\(JuspayValidator.quoted(t))\")")
                 case .failure(.notANumber):
