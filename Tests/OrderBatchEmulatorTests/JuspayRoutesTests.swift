@@ -178,24 +178,25 @@ import Testing
     }
 
     @Test func concurrentUpdatesOfOneOrderAreDuplicateRequests() async throws {
-        // The first update is held 5 s; the second is sent once the emulator has received the first
+        // The first update is held 15 s; the second is sent once the emulator has received the first
         // (not after a guessed sleep), so the two overlap even when the parallel suite starves this
-        // test's client of the CPU for a second or two (1.5 s was not enough on 2 cores).
-        try await withEmulator({ $0.fixedLatencyMilliseconds = 5_000 }) { server in
+        // test's client of the CPU for seconds (1.5 s was not enough on 2 cores, and 5 s once failed
+        // beside three concurrent builds).
+        try await withEmulator({ $0.fixedLatencyMilliseconds = 15_000 }) { server in
             let url = server.baseURL + "/orders/DUP1"
-            async let first = http("POST", url, headers: juspayHeaders(), body: "amount=1")
+            async let first = http("POST", url, headers: juspayHeaders(), body: "amount=1", maxTime: 40)
             let deadline = ContinuousClock.now + .seconds(10)
             while server.stats().requests < 1 && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
-            async let second = http("POST", url, headers: juspayHeaders(), body: "amount=2")
+            async let second = http("POST", url, headers: juspayHeaders(), body: "amount=2", maxTime: 40)
             let results = try await [first, second]
             #expect(results.map(\.status).sorted() == [200, 400])
             #expect(results.contains { juspayErrorCode($0) == "DUPLICATE_REQUEST" })
             #expect(server.stats().duplicateRequests == 1)
             #expect(server.stats().appliedByOrder["DUP1"] == 1)
             // Once the first answer is out, the order is free again.
-            let third = try await http("POST", url, headers: juspayHeaders(), body: "amount=3")
+            let third = try await http("POST", url, headers: juspayHeaders(), body: "amount=3", maxTime: 40)
             #expect(third.status == 200)
         }
     }

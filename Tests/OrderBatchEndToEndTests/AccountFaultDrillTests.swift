@@ -49,7 +49,7 @@ import Testing
         let counts = try #require(try await OrderBatchCLI.counts(run: "grb", db: workspace.db))
         #expect(counts["unknown"] == 200 && counts["failed"] == 0, "\(counts)")
         let stats = try await emulator.stats()
-        #expect(stats.requests <= 200 * 6, "\(stats.requests) requests for 200 rows")
+        #expect(stats.requests <= 200 * 7, "\(stats.requests) requests for 200 rows")
         let items = try workspace.items(run: "grb")
         #expect(items.allSatisfy { ($0.errorMessage ?? "").contains("its fate could not be read") }, "\(items.first!)")
 

@@ -26,6 +26,8 @@ final class ChildProcess: @unchecked Sendable {
     /// Whether each pipe has reached end of file (the process and any child holding it have closed it).
     private var stdoutClosed = false
     private var stderrClosed = false
+    /// Kept open while the reading threads read them.
+    private var pipes: [Pipe] = []
 
     /// Starts `executable` with `arguments`; `environment` entries are added to (or, with a
     /// `nil` value, removed from) this process's environment.
@@ -37,18 +39,30 @@ final class ChildProcess: @unchecked Sendable {
         process.environment = env
         let out = Pipe()
         let err = Pipe()
+        pipes = [out, err]
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.append(data, toStdout: true)
-            if data.isEmpty { handle.readabilityHandler = nil }
-        }
-        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.append(data, toStdout: false)
-            if data.isEmpty { handle.readabilityHandler = nil }
+        // One reading thread per pipe, blocking in read(2) until end of file: every byte the child wrote
+        // is kept, however late a loaded machine schedules the reader (Foundation's readability handlers
+        // do not always report end of file here, and a drain that stops after a quiet spell lost the tail
+        // of a large output under load).
+        for (pipe, toStdout) in [(out, true), (err, false)] {
+            let fd = pipe.fileHandleForReading.fileDescriptor
+            Thread.detachNewThread { [weak self] in
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while true {
+                    let n = read(fd, &buffer, buffer.count)
+                    if n > 0 {
+                        self?.append(Data(buffer[0..<n]), toStdout: toStdout)
+                    } else if n < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        self?.append(Data(), toStdout: toStdout)
+                        return
+                    }
+                }
+            }
         }
         try process.run()
     }
@@ -112,17 +126,11 @@ final class ChildProcess: @unchecked Sendable {
             guard Date() < deadline else { throw Timeout(what: "the process to exit") }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        // Let the pipe handlers drain what the process wrote last: until end of file on both pipes, or
-        // until nothing more has arrived for 150 ms (Foundation does not always report end of file to a
-        // readability handler here), at most 10 s. A fixed pause can be too short on a loaded machine.
-        let drained = Date().addingTimeInterval(10)
-        var lastSize = -1
-        var quietChecks = 0
-        while !outputComplete, quietChecks < 3, Date() < drained {
-            let size = lock.withLock { stdoutBuffer.count + stderrBuffer.count }
-            quietChecks = size == lastSize ? quietChecks + 1 : 0
-            lastSize = size
-            try await Task.sleep(nanoseconds: 50_000_000)
+        // Read what the process wrote last, to end of file on both pipes (bounded, in case a grandchild
+        // inherited a pipe and outlives it).
+        let drained = Date().addingTimeInterval(30)
+        while !outputComplete, Date() < drained {
+            try await Task.sleep(nanoseconds: 5_000_000)
         }
         return Exit(status: process.terminationStatus, bySignal: process.terminationReason == .uncaughtSignal)
     }

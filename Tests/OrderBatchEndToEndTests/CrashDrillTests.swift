@@ -209,7 +209,11 @@ import Testing
         let emulator = try await ExternalEmulator(["--fail-rate", "0.2", "--fail-with", fault, "--seed", "3"])
         let prefix = fault == "reset" ? "RST" : "HNG"
         let input = try workspace.juspayCSV("in.csv", prefix: prefix, count: 40)
-        let job = try workspace.job("fault-\(fault)", endpoint: emulator.url, input: input)
+        // Every request counts against max_attempts (plus 2), and a timeout costs a send and a
+        // reconciliation: at one request in five hanging, the default 5 fails about 1.5 % of rows. This
+        // drill is about reconciliation and exactly-once, so it gives each row room for ten attempts.
+        let job = try workspace.job(
+            "fault-\(fault)", endpoint: emulator.url, input: input, extra: "retry:\n  max_attempts: 10\n")
         let result = try await OrderBatchCLI.run(["run", job, "--run-id", "ft", "--json"])
         #expect(result.exit.status == 0, "\(result.stdout)\n\(result.stderr)")
         let summary = try JSON.object(result.stdout)

@@ -16,7 +16,7 @@ import Testing
         return counts
     }
 
-    @Test func unreadableAnswersCostEachRowAtMostMaxAttemptsPlusOneRequests() {
+    @Test func unreadableAnswersCostEachRowAtMostMaxAttemptsPlusTwoRequests() {
         // Every update lands but is answered 200 with an unreadable body; every status read too.
         var provider = SimulatedProvider()
         provider.send = { _, _, _ in
@@ -36,7 +36,7 @@ import Testing
         #expect(simulation.completed)
         let perRow = Self.requestsPerRow(simulation)
         #expect(perRow.count == 200)
-        #expect(perRow.values.allSatisfy { $0 <= policy.maxAttempts + 1 })
+        #expect(perRow.values.allSatisfy { $0 <= policy.maxAttempts + 2 })
         #expect(simulation.count(.unknown) == 200)
         #expect(simulation.count(.failed) == 0)
         #expect(simulation.reasons(.unknown).allSatisfy { $0.contains("its fate could not be read") })
