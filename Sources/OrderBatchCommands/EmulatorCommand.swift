@@ -90,6 +90,10 @@ extension OrderBatch {
         @Option(help: ArgumentHelp("Pad every API answer to N MiB (valid JSON, streamed); 0 for none.", valueName: "n"))
         var padMb: Int = 0
 
+        /// Padded answers without Content-Length.
+        @Flag(help: "Send padded answers chunked, without Content-Length, so clients must count the bytes.")
+        var padChunked = false
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
             guard failRate.isFinite, (0...1).contains(failRate) else {
@@ -126,6 +130,7 @@ extension OrderBatch {
             configuration.revokeCredentialsAfterUpdates = revokeAfter
             configuration.garble = garble.value
             configuration.padAnswersToBytes = padMb << 20
+            configuration.padChunked = padChunked
 
             // Signals are taken over before the listening line is printed, so a supervisor that
             // sends SIGTERM as soon as it reads the line always gets a clean shutdown.
@@ -171,7 +176,7 @@ extension OrderBatch {
                 orders.map { "orders from \($0)" },
                 revokeAfter.map { "credentials revoked after \($0) updates" },
                 garble == .none ? nil : "garble \(garble.rawValue)",
-                padMb > 0 ? "answers padded to \(padMb) MiB" : nil,
+                padMb > 0 ? "answers padded to \(padMb) MiB\(padChunked ? " (chunked)" : "")" : nil,
             ].compactMap { $0 }
             parts.append("credentials: " + credentialSources.joined(separator: ", "))
             return parts.joined(separator: "; ")

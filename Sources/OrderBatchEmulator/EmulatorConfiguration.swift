@@ -43,6 +43,9 @@ public struct EmulatorConfiguration: Sendable {
     public var garble: EmulatorGarble = .none
     /// Pad every provider API answer to this many bytes (0: no padding); see ``EmulatorPadding``.
     public var padAnswersToBytes: Int = 0
+    /// Send padded answers with `Transfer-Encoding: chunked` instead of `Content-Length`, so a
+    /// client cannot refuse them from their headers and must count the bytes as they come.
+    public var padChunked: Bool = false
 
     /// A fixed latency that overrides ``latency``; tests use it to hold a request in flight.
     var fixedLatencyMilliseconds: Double? = nil

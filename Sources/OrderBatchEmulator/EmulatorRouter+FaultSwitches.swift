@@ -7,7 +7,8 @@
 /// - `POST /__emulator/credentials/restore`: accept the credentials again, cancelling a pending
 ///   revocation. Answers `{"credentials":"valid"}`.
 /// - `POST /__emulator/garble/{none|updates|reads|both}`: which 2xx answers are garbled from now on.
-/// - `POST /__emulator/pad/{MiB}`: pad answers to that many MiB (2^20 bytes) from now on; 0 stops.
+/// - `POST /__emulator/pad/{MiB}[?chunked=1]`: pad answers to that many MiB (2^20 bytes) from now on
+///   (0 stops), with `Content-Length`, or chunked with `chunked=1`.
 /// - `GET /__emulator/big/{bytes}[?chunked=1]`: a 200 JSON answer of exactly that many bytes,
 ///   streamed like a padded answer; `chunked=1` sends it with `Transfer-Encoding: chunked` and no
 ///   `Content-Length`, so a client's size cap can be tested on both framings.
@@ -30,7 +31,11 @@ extension EmulatorRouter {
             guard let mebibytes = Int(value), (0...(Self.maximumPaddedBytes >> 20)).contains(mebibytes) else {
                 return Self.debugError(400, "pad must be a whole number of MiB from 0 to 1024")
             }
-            state.withLock { $0.padAnswersToBytes = mebibytes << 20 }
+            let chunked = Self.queryValue("chunked", in: request.uri) == "1"
+            state.withLock { state in
+                state.padAnswersToBytes = mebibytes << 20
+                state.padChunked = chunked
+            }
             return .json(200, .object([("pad_bytes", .number(String(mebibytes << 20)))]))
         default:
             guard let bytes = Int(value), bytes >= 0, bytes <= Self.maximumPaddedBytes else {

@@ -32,18 +32,18 @@ extension EmulatorRouter {
     /// idempotency key stored with the real answer): the case where only reconciliation can tell.
     func shaped(_ response: EmulatorResponse, route: ProviderRoute) -> EmulatorResponse {
         let isUpdate = route.isUpdate
-        let (garble, padTo) = state.withLock { state in
+        let (garble, padTo, chunked) = state.withLock { state in
             let garble = state.garble.covers(update: isUpdate) && (200...299).contains(response.status)
             if garble {
                 if isUpdate { state.stats.garbledUpdates += 1 } else { state.stats.garbledReads += 1 }
             }
             let padded = state.padAnswersToBytes > 0 && response.body.count < state.padAnswersToBytes
             if padded { state.stats.paddedAnswers += 1 }
-            return (garble, padded ? state.padAnswersToBytes : 0)
+            return (garble, padded ? state.padAnswersToBytes : 0, state.padChunked)
         }
         var result = response
         if garble { result.body = Self.garbled(response.body) }
-        if padTo > 0 { result = EmulatorPadding.pad(result, to: padTo) }
+        if padTo > 0 { result = EmulatorPadding.pad(result, to: padTo, chunked: chunked) }
         return result
     }
 

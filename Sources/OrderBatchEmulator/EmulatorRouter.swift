@@ -21,6 +21,7 @@ final class EmulatorRouter: Sendable {
         initial.credentials = CredentialRevocation(revokeAfter: configuration.revokeCredentialsAfterUpdates)
         initial.garble = configuration.garble
         initial.padAnswersToBytes = configuration.padAnswersToBytes
+        initial.padChunked = configuration.padChunked
         self.state = LockedState(initial)
         self.faults = FaultInjector(
             failRate: configuration.failRate, fault: configuration.failWith, seed: configuration.seed)

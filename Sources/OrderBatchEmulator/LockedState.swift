@@ -37,6 +37,8 @@ struct EmulatorState: Sendable {
     var garble: EmulatorGarble = .none
     /// The size answers are padded to (0: none); set at start, changed by `POST /__emulator/pad/{mb}`.
     var padAnswersToBytes = 0
+    /// Whether padded answers go out chunked (no `Content-Length`).
+    var padChunked = false
 
     /// Counts an applied update, in stats and towards a pending credential revocation.
     mutating func countApplied(orderID: String) {

@@ -43,9 +43,10 @@ import Testing
             #expect(off.json["pad_bytes"] as? Int == 0)
             let small = try await http("GET", server.baseURL + "/orders/P1", headers: juspayHeaders(form: false))
             #expect(small.body.count < 4096 && small.json["order_id"] as? String == "P1")
-            _ = try await http("POST", server.baseURL + "/__emulator/pad/1")
+            _ = try await http("POST", server.baseURL + "/__emulator/pad/1?chunked=1")
             let rapydRead = try await rapyd(server, "GET", "/v1/orders/order_p1")
             #expect(rapydRead.body.count == 1 << 20)
+            #expect(rapydRead.header("Content-Length") == nil && rapydRead.header("Transfer-Encoding") == "chunked")
             #expect((rapydRead.json["data"] as? [String: Any])?["id"] as? String == "order_p1")
             #expect(try await http("POST", server.baseURL + "/__emulator/pad/-1").status == 400)
         }

@@ -13,9 +13,8 @@ internal import CCurl
 ///
 /// Related libcurl documentation: <https://curl.se/libcurl/c/libcurl-easy.html>.
 final class CurlEasy {
-    /// Responses bigger than this are aborted (`CURLE_WRITE_ERROR`, reported as `.other`): a
-    /// provider answer is a few kilobytes, so this only guards memory against a broken server.
-    static let maxResponseBodyBytes = 64 << 20
+    /// The response body cap, ``CurlTransport/maxResponseBodyBytes``.
+    static var maxResponseBodyBytes: Int { CurlTransport.maxResponseBodyBytes }
 
     let handle: UnsafeMutableRawPointer
     /// libcurl writes a human-readable reason here (`CURLOPT_ERRORBUFFER`, CURL_ERROR_SIZE bytes).
@@ -76,6 +75,12 @@ final class CurlEasy {
             ("TIMEOUT_MS", ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds)),
             ("CONNECTTIMEOUT_MS", ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeout)),
             ("TCP_KEEPALIVE", ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)),
+            // A Content-Length over the cap fails the transfer before any body byte is read
+            // (CURLE_FILESIZE_EXCEEDED); a body without one is capped in receiveBody.
+            (
+                "MAXFILESIZE_LARGE",
+                ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(Self.maxResponseBodyBytes))
+            ),
             ("USERAGENT", ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent)),
             ("HTTPHEADER", ccurl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList.list)),
             ("WRITEDATA", ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, userData)),
@@ -145,11 +150,20 @@ final class CurlEasy {
 
     // MARK: - Callbacks (transfer thread, inside curl_multi_perform)
 
-    /// Appends body bytes; `false` aborts the transfer once ``maxResponseBodyBytes`` is exceeded.
+    /// Appends body bytes; `false` aborts the transfer once ``maxResponseBodyBytes`` is exceeded,
+    /// and the partial body is released at once.
+    ///
+    /// The buffer grows geometrically but never past the cap, so a capped transfer holds at most
+    /// ``maxResponseBodyBytes`` however large the answer.
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard body.count + bytes.count <= Self.maxResponseBodyBytes else {
+        let needed = body.count + bytes.count
+        guard needed <= Self.maxResponseBodyBytes else {
             bodyLimitExceeded = true
+            body = []
             return false
+        }
+        if needed > body.capacity {
+            body.reserveCapacity(min(max(needed, body.capacity * 2, 4096), Self.maxResponseBodyBytes))
         }
         body.append(contentsOf: bytes)
         return true
@@ -193,16 +207,34 @@ final class CurlEasy {
 
     /// The error for a transfer that ended with `code`.
     func failure(_ code: CURLcode) -> TransportError {
+        if code == CURLE_FILESIZE_EXCEEDED || (code == CURLE_WRITE_ERROR && bodyLimitExceeded) {
+            return tooLarge(code)
+        }
         var detail = Self.describe(code)
-        if code == CURLE_WRITE_ERROR && bodyLimitExceeded {
-            detail += " (the response body exceeded \(Self.maxResponseBodyBytes) bytes)"
-        } else if let reason = errorBufferText() {
+        if let reason = errorBufferText() {
             detail += " (\(reason))"
         }
         let kind = TransportError.Kind(curlCode: code)
         return TransportError(
             kind: kind, detail: detail, requestMayHaveBeenSent: kind != .couldNotConnect && kind != .dnsFailure && requestStarted(),
             latencyMilliseconds: latency())
+    }
+
+    /// The error for an answer over the cap: announced by its `Content-Length`
+    /// (`CURLE_FILESIZE_EXCEEDED`) or counted as it arrived (the write callback returned short).
+    /// An answer was arriving, so the request was sent.
+    private func tooLarge(_ code: CURLcode) -> TransportError {
+        var status = 0
+        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        let how =
+            code == CURLE_FILESIZE_EXCEEDED
+            ? "its Content-Length announced more" : "more arrived before the transfer was stopped"
+        let statusText = status > 0 ? "HTTP \(status) answer" : "answer"
+        return TransportError(
+            kind: .responseTooLarge,
+            detail: "the \(statusText) is larger than the \(CurlTransport.maxResponseBodyText) response cap "
+                + "(\(how)); it was not read, so the outcome is unknown (\(Self.describe(code)))",
+            requestMayHaveBeenSent: true, latencyMilliseconds: latency())
     }
 
     /// The error for a transfer aborted before it finished (task cancelled or transport shut down).

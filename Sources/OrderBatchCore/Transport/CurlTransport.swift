@@ -49,6 +49,19 @@ public final class CurlTransport: HTTPTransport {
     /// The longest connect phase allowed, whatever the request's timeout (10 s).
     public static let maxConnectTimeoutMilliseconds = 10_000
 
+    /// The largest response body read (1 MiB). Provider answers are a few kilobytes; a larger
+    /// one (a proxy's page, a broken server) is not read but stopped, as soon as its
+    /// `Content-Length` or its bytes pass the cap, and fails with
+    /// ``TransportError/Kind/responseTooLarge`` (the request was sent, so its outcome is unknown).
+    /// Each transfer's buffer is bounded by the cap and released when the transfer ends, so memory
+    /// is at most concurrency × cap whatever the provider sends.
+    public static let maxResponseBodyBytes = 1 << 20
+
+    /// ``maxResponseBodyBytes`` for messages: `1 MiB (1048576 bytes)`.
+    static var maxResponseBodyText: String {
+        "\(maxResponseBodyBytes >> 20) MiB (\(maxResponseBodyBytes) bytes)"
+    }
+
     /// The most exchanges in flight at once.
     public let maxConcurrentTransfers: Int
     private let mailbox: CurlMailbox

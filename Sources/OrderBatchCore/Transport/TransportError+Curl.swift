@@ -9,6 +9,7 @@ internal import CCurl
 /// | `OPERATION_TIMEDOUT` | ``TransportError/Kind/timedOut`` |
 /// | `SEND_ERROR`, `RECV_ERROR`, `GOT_NOTHING`, `PARTIAL_FILE` | ``TransportError/Kind/connectionReset`` |
 /// | `SSL_*`, `PEER_FAILED_VERIFICATION`, `USE_SSL_FAILED` | ``TransportError/Kind/tls`` |
+/// | `FILESIZE_EXCEEDED` (and `WRITE_ERROR` when ``CurlEasy`` stopped a body at the cap) | ``TransportError/Kind/responseTooLarge`` |
 /// | anything else | ``TransportError/Kind/other`` |
 ///
 /// Related libcurl documentation: <https://curl.se/libcurl/c/libcurl-errors.html>.
@@ -21,6 +22,8 @@ extension TransportError.Kind {
             self = .couldNotConnect
         case CURLE_OPERATION_TIMEDOUT:
             self = .timedOut
+        case CURLE_FILESIZE_EXCEEDED:
+            self = .responseTooLarge
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
             self = .connectionReset
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,

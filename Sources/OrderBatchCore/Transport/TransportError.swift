@@ -14,6 +14,9 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case connectionReset = "connection_reset"
         /// TLS handshake or peer verification failed.
         case tls = "tls"
+        /// The answer was larger than ``CurlTransport/maxResponseBodyBytes`` and was not read:
+        /// the request was sent, so what it did is unknown.
+        case responseTooLarge = "response_too_large"
         /// The caller cancelled the exchange.
         case cancelled = "cancelled"
         /// Anything else libcurl reports.
