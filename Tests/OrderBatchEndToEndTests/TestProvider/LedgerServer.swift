@@ -65,14 +65,18 @@ final class LedgerServer: @unchecked Sendable {
     /// How many times each order's update was applied.
     var applied: [String: Int] { lock.withLock { appliedCounts } }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections. The accept thread closes the socket itself once it has stopped, so its
+    /// descriptor number is never reused under a thread still accepting on it.
     func stop() {
+        lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
+    private var stopped = false
+
     private func acceptLoop() {
-        while true {
+        defer { close(listener) }
+        while !lock.withLock({ stopped }) {
             let connection = accept(listener, nil, nil)
             if connection < 0 { return }
             serve(connection)
