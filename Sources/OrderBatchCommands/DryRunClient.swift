@@ -3,17 +3,7 @@ import OrderBatchCore
 extension RunSession {
     /// A client that only describes requests: placeholder credentials, never sent.
     static func makeDryRunClient(job: Job, baseURL: String) -> any ProviderClient {
-        let transport = NeverTransport()
-        switch job.provider {
-        case .juspay:
-            return JuspayClient(
-                configuration: .init(baseURL: baseURL, merchantID: job.merchantID ?? "", apiKey: Secret("dry-run")),
-                transport: transport)
-        case .rapyd:
-            return RapydClient(
-                configuration: .init(baseURL: baseURL, accessKey: Secret("dry-run"), secretKey: Secret("dry-run"), preflight: false),
-                transport: transport)
-        }
+        makeClient(job: job, credentials: .placeholder("dry-run", for: job), baseURL: baseURL, transport: NeverTransport())
     }
 }
 

@@ -15,20 +15,17 @@ extension OrderBatch {
     struct Emulator: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "emulator",
-            abstract: "Serve a local emulator of the Juspay and Rapyd order APIs until interrupted.",
+            abstract: "Serve a local emulator of the \(EmulatorProviders.displayNames) order APIs until interrupted.",
             discussion: """
                 Prints one line on standard output once it is listening, then serves until SIGINT or \
                 SIGTERM, shuts down cleanly and exits 0:
 
-                  emulator listening on http://HOST:PORT (juspay: /orders/{id}, rapyd: /v1/orders/{id}, stats: /__emulator/stats)
+                  \(listeningLine(baseURL: "http://HOST:PORT"))
 
                 Point a job at it with `endpoint: http://HOST:PORT`, or let a job start its own with \
                 `endpoint: emulator`.
 
-                Credentials: the emulator accepts the keys in JUSPAY_API_KEY, RAPYD_ACCESS_KEY and \
-                RAPYD_SECRET_KEY (the variables the client reads), or the demo values jp_demo_key, \
-                rak_demo_access and rsk_demo_secret where they are unset. JUSPAY_MERCHANT_ID, when set, is \
-                the only x-merchantid accepted.
+                \(EmulatorProviders.credentialsHelp)
 
                 Exit status: 0 stopped by a signal; 64 bad option, unreadable orders file, or an address \
                 that cannot be bound (port in use: pick another --port, or --port 0 for a free one).
@@ -51,8 +48,8 @@ extension OrderBatch {
         var orders: String?
 
         /// The latency model.
-        @Option(help: "Response latency: none, or drawn from Juspay's published percentiles.")
-        var latency: LatencyChoice = .none
+        @Option(help: ArgumentHelp(EmulatorProviders.latencyHelp))
+        var latency: EmulatorLatency = .none
 
         /// The fraction of API requests that fail.
         @Option(help: ArgumentHelp("The fraction (0 to 1) of API requests answered with --fail-with.", valueName: "rate"))
@@ -67,11 +64,11 @@ extension OrderBatch {
         var seed: UInt64 = 1
 
         /// Rapyd idempotency replay.
-        @Option(help: "Whether Rapyd's idempotency header replays the first response (accounts differ).")
+        @Option(help: ArgumentHelp(EmulatorProviders.idempotencyHelp))
         var idempotency: Toggle = .on
 
         /// Rapyd's WAF windows.
-        @Option(help: "Whether Rapyd's rate-limit windows (200/min, 1000/5 min) answer 429.")
+        @Option(help: ArgumentHelp(EmulatorProviders.rateLimitsHelp))
         var rateLimits: Toggle = .on
 
         /// What an unknown order id gets.
@@ -120,7 +117,7 @@ extension OrderBatch {
             configuration.host = host
             configuration.port = port
             configuration.ordersFile = orders
-            configuration.latency = latency.value
+            configuration.latency = latency
             configuration.failRate = failRate
             configuration.failWith = failWith.value
             configuration.seed = seed
@@ -159,13 +156,13 @@ extension OrderBatch {
 
         /// The line printed on standard output once the emulator is listening.
         static func listeningLine(baseURL: String) -> String {
-            "emulator listening on \(baseURL) (juspay: /orders/{id}, rapyd: /v1/orders/{id}, stats: /__emulator/stats)"
+            "emulator listening on \(baseURL) (\(EmulatorProviders.routeSummary), stats: /__emulator/stats)"
         }
 
         /// Settings in one line, for standard error; names the credential sources, never the values.
         private func describe(_ configuration: EmulatorConfiguration) -> String {
             let environment = ProcessInfo.processInfo.environment
-            let credentialSources = ["JUSPAY_API_KEY", "RAPYD_ACCESS_KEY", "RAPYD_SECRET_KEY"].map { name in
+            let credentialSources = EmulatorProviders.credentialVariables.map { name in
                 "\(name) \(environment[name].map { $0.isEmpty ? "unset (demo value)" : "from environment" } ?? "unset (demo value)")"
             }
             var parts = [
@@ -199,13 +196,10 @@ extension OrderBatch {
 
 // MARK: - Option values
 
-extension OrderBatch.Emulator {
-    /// `--latency none|juspay`.
-    enum LatencyChoice: String, ExpressibleByArgument, CaseIterable {
-        case none, juspay
-        var value: EmulatorLatency { self == .none ? .none : .juspay }
-    }
+/// `--latency`: the emulator's latency models, by name.
+extension EmulatorLatency: ExpressibleByArgument {}
 
+extension OrderBatch.Emulator {
     /// `--fail-with 503|429|reset|hang`.
     enum FaultChoice: String, ExpressibleByArgument, CaseIterable {
         case http503 = "503", http429 = "429", reset, hang

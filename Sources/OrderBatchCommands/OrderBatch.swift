@@ -1,10 +1,12 @@
 import ArgumentParser
+import OrderBatchCore
 
 /// The root command.
 public struct OrderBatch: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "orderbatch",
-        abstract: "Validate and apply batches of order updates at payment providers (Juspay, Rapyd).",
+        abstract:
+            "Validate and apply batches of order updates at payment providers (\(ProviderRegistry.standard.displayNames)).",
         version: "0.1.0",
         subcommands: [Validate.self, Run.self, Emulator.self, Status.self, Report.self, Resume.self, Retry.self, Cancel.self])
     public init() {}

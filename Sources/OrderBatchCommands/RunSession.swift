@@ -59,54 +59,26 @@ struct RunSession {
 
     /// Credentials from the environment; for `endpoint: emulator` the emulator's documented demo
     /// values stand in for unset variables. Exit 64 when a real endpoint lacks one.
-    static func credentials(for job: Job) throws -> (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret) {
-        let env = ProcessInfo.processInfo.environment
-        func value(_ name: String, demo: String) throws -> Secret {
-            if let v = env[name], !v.isEmpty { return Secret(v) }
-            if job.endpoint == .emulator { return Secret(demo) }
-            throw MissingCredential(name: name)
-        }
-        switch job.provider {
-        case .juspay:
-            return (try value(job.credentials.juspayAPIKey, demo: EmulatorCredentials.demoJuspayAPIKey), Secret(""), Secret(""))
-        case .rapyd:
-            return (
-                Secret(""), try value(job.credentials.rapydAccessKey, demo: EmulatorCredentials.demoRapydAccessKey),
-                try value(job.credentials.rapydSecretKey, demo: EmulatorCredentials.demoRapydSecretKey)
-            )
-        }
+    static func credentials(for job: Job) throws(MissingCredential) -> ProviderCredentials {
+        try ProviderCredentials.read(for: job, environment: ProcessInfo.processInfo.environment)
     }
-
-    struct MissingCredential: Error { var name: String }
 
     /// ``credentials(for:)``, or exit 64 naming the missing variable. Called before anything is
     /// recorded or started (emulator, transport), so a missing variable leaves nothing behind.
-    static func requireCredentials(for job: Job) throws -> (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret) {
+    static func requireCredentials(for job: Job) throws -> ProviderCredentials {
         do {
             return try credentials(for: job)
-        } catch let e as MissingCredential {
+        } catch {
             CommandSupport.printError(
-                "orderbatch: \(e.name) is not set: export the \(job.provider.rawValue) credential in the environment (job \(job.path))")
+                "orderbatch: \(error.name) is not set: export the \(job.provider.rawValue) credential in the environment (job \(job.path))")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
     }
 
     static func makeClient(
-        job: Job, credentials c: (juspay: Secret, rapydAccess: Secret, rapydSecret: Secret), baseURL: String,
-        transport: any HTTPTransport
+        job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport
     ) -> any ProviderClient {
-        switch job.provider {
-        case .juspay:
-            return JuspayClient(
-                configuration: .init(
-                    baseURL: baseURL, merchantID: job.merchantID ?? "", apiKey: c.juspay, preflight: job.preflight,
-                    updatableStatuses: Set(job.juspayUpdateStatuses)),
-                transport: transport)
-        case .rapyd:
-            return RapydClient(
-                configuration: .init(baseURL: baseURL, accessKey: c.rapydAccess, secretKey: c.rapydSecret, preflight: job.preflight),
-                transport: transport)
-        }
+        job.provider.module.makeClient(job: job, credentials: credentials, baseURL: baseURL, transport: transport)
     }
 
     static func policy(for job: Job, deadlineFromNow: Bool = true) -> ExecutorPolicy {
@@ -183,12 +155,8 @@ struct RunSession {
         var emulator: EmbeddedEmulator?
         let baseURL: String
         if job.endpoint == .emulator {
-            var config = EmbeddedEmulator.defaultConfiguration()
-            let c = try Self.credentialsForEmulator(job: job)
-            config.credentials.juspayAPIKey = c.juspay
-            config.credentials.rapydAccessKey = c.rapydAccess
-            config.credentials.rapydSecretKey = c.rapydSecret
-            config.credentials.juspayMerchantID = job.merchantID
+            var config = EmbeddedEmulator.defaultConfiguration(
+                environment: Self.environmentForEmulator(job: job, credentials: credentials))
             Self.apply(job.emulator, to: &config)
             let e = try await EmbeddedEmulator.start(config)
             emulator = e
@@ -263,26 +231,19 @@ struct RunSession {
     /// The stop reason as the operator reads it: for refused credentials, the variables to check.
     static func explain(_ reason: ExecutorStateMachine.StopReason, job: Job, runID: String) -> String {
         guard case .runLevel(let condition, let last) = reason else { return reason.description }
-        let provider = job.provider.rawValue.prefix(1).uppercased() + job.provider.rawValue.dropFirst()
         switch condition {
         case .credentialsRefused:
-            let names: [String] =
-                job.provider == .juspay
-                ? [job.credentials.juspayAPIKey] : [job.credentials.rapydAccessKey, job.credentials.rapydSecretKey]
-            return "\(provider) refused the credentials (\(last)): check \(names.joined(separator: " and ")), "
-                + "then `orderbatch resume \(runID)`"
+            return "\(job.provider.module.displayName) refused the credentials (\(last)): check "
+                + "\(job.credentials.variables.joined(separator: " and ")), then `orderbatch resume \(runID)`"
         default:
             return "\(condition.summary) (\(last)): \(condition.remedy), then `orderbatch resume \(runID)`"
         }
     }
 
-    static func credentialsForEmulator(job: Job) throws -> (juspay: String, rapydAccess: String, rapydSecret: String) {
-        let env = ProcessInfo.processInfo.environment
-        func v(_ name: String, _ demo: String) -> String { env[name].flatMap { $0.isEmpty ? nil : $0 } ?? demo }
-        return (
-            v(job.credentials.juspayAPIKey, EmulatorCredentials.demoJuspayAPIKey),
-            v(job.credentials.rapydAccessKey, EmulatorCredentials.demoRapydAccessKey),
-            v(job.credentials.rapydSecretKey, EmulatorCredentials.demoRapydSecretKey)
-        )
+    /// The environment the built-in emulator reads its credentials from: this process's, with the job
+    /// provider's credentials (from the job's variables, or the demo values) under the emulator's names.
+    static func environmentForEmulator(job: Job, credentials: ProviderCredentials) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(
+            job.provider.module.emulatorEnvironment(job: job, credentials: credentials), uniquingKeysWith: { _, new in new })
     }
 }

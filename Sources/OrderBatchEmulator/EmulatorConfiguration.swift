@@ -1,4 +1,5 @@
 import Foundation
+import ProviderRules
 
 /// How an ``EmulatorServer`` behaves: where it listens, what it knows, and how it misbehaves.
 ///
@@ -122,11 +123,11 @@ public struct EmulatorCredentials: Sendable {
     public var rapydSecretKey: String
 
     /// The demo Juspay API key used when `JUSPAY_API_KEY` is unset.
-    public static let demoJuspayAPIKey = "jp_demo_key"
+    public static let demoJuspayAPIKey = JuspayCredentialRules.demoAPIKey
     /// The demo Rapyd access key used when `RAPYD_ACCESS_KEY` is unset.
-    public static let demoRapydAccessKey = "rak_demo_access"
+    public static let demoRapydAccessKey = RapydCredentialRules.demoAccessKey
     /// The demo Rapyd secret key used when `RAPYD_SECRET_KEY` is unset.
-    public static let demoRapydSecretKey = "rsk_demo_secret"
+    public static let demoRapydSecretKey = RapydCredentialRules.demoSecretKey
 
     /// Creates credentials from explicit values.
     public init(
@@ -151,9 +152,9 @@ public struct EmulatorCredentials: Sendable {
             return value
         }
         return EmulatorCredentials(
-            juspayAPIKey: value("JUSPAY_API_KEY") ?? demoJuspayAPIKey,
-            juspayMerchantID: value("JUSPAY_MERCHANT_ID"),
-            rapydAccessKey: value("RAPYD_ACCESS_KEY") ?? demoRapydAccessKey,
-            rapydSecretKey: value("RAPYD_SECRET_KEY") ?? demoRapydSecretKey)
+            juspayAPIKey: value(JuspayCredentialRules.apiKeyVariable) ?? demoJuspayAPIKey,
+            juspayMerchantID: value(JuspayCredentialRules.merchantIDVariable),
+            rapydAccessKey: value(RapydCredentialRules.accessKeyVariable) ?? demoRapydAccessKey,
+            rapydSecretKey: value(RapydCredentialRules.secretKeyVariable) ?? demoRapydSecretKey)
     }
 }

@@ -75,13 +75,11 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// The base URL for `provider`, or nil for ``emulator`` (known only once it has started).
     public func baseURL(for provider: ProviderKind) -> String? {
-        switch (self, provider) {
-        case (.sandbox, .juspay): return "https://sandbox.juspay.in"
-        case (.production, .juspay): return "https://api.juspay.in"
-        case (.sandbox, .rapyd): return "https://sandboxapi.rapyd.net"
-        case (.production, .rapyd): return "https://api.rapyd.net"
-        case (.emulator, _): return nil
-        case (.url(let base), _): return base
+        switch self {
+        case .sandbox: return provider.module.endpoints.sandbox
+        case .production: return provider.module.endpoints.production
+        case .emulator: return nil
+        case .url(let base): return base
         }
     }
 

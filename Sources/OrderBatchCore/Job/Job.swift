@@ -4,8 +4,7 @@
 public struct Job: Sendable, Equatable {
     /// Per-attempt, per-row and per-run time limits, in milliseconds.
     public struct Timeouts: Sendable, Equatable {
-        /// One HTTP exchange. Juspay recommends 1000 ms (its TP99.9 guidance); Rapyd publishes
-        /// none, so 5 s.
+        /// One HTTP exchange; the provider's default is ``ProviderDefaults/requestTimeout``.
         public var request: Int64
         /// A row from its first attempt to its last: no attempt starts that cannot end inside it.
         public var item: Int64
@@ -42,14 +41,6 @@ public struct Job: Sendable, Equatable {
     /// run (exit 3, resumable).
     public struct Breaker: Sendable, Equatable {
         public var consecutiveFailures: Int
-    }
-
-    /// Names of the environment variables holding the credentials.
-    public struct CredentialNames: Sendable, Equatable {
-        public var juspayAPIKey = "JUSPAY_API_KEY"
-        public var rapydAccessKey = "RAPYD_ACCESS_KEY"
-        public var rapydSecretKey = "RAPYD_SECRET_KEY"
-        public init() {}
     }
 
     /// How the built-in emulator behaves for an `endpoint: emulator` job (the `emulator:` section):
@@ -120,8 +111,6 @@ public struct Job: Sendable, Equatable {
     public var format: InputFormat?
     /// The SQLite state file, resolved against the job's directory.
     public var state: String
-    /// Juspay's `x-merchantid`.
-    public var merchantID: String?
     public var concurrency: Int
     /// Every window the provider enforces; empty for none.
     public var rateLimit: [RateLimitWindow]
@@ -131,9 +120,8 @@ public struct Job: Sendable, Equatable {
     public var maxFailures: FailureLimit?
     /// Read each order's status before updating it, and apply the status rules.
     public var preflight: Bool
-    /// Juspay: the order statuses that may be updated (default `NEW` only: Juspay advises against
-    /// updating once a transaction has started).
-    public var juspayUpdateStatuses: [String]
+    /// The provider's own job-file settings, read by its ``ProviderModule``.
+    public var providerSettings: ProviderSettings
     public var credentials: CredentialNames
     /// The in-process emulator's behaviour; used only with `endpoint: emulator`.
     public var emulator = EmulatorSettings()
@@ -154,24 +142,5 @@ public struct Job: Sendable, Equatable {
     /// The input format: the job's `format`, else the input file's extension.
     public func inputFormat(for inputPath: String) -> InputFormat? {
         format ?? InputFormat.fromExtension(path: inputPath)
-    }
-}
-
-extension Job {
-    /// Provider defaults from the providers' published guidance (FACTS.md).
-    static func defaults(for provider: ProviderKind) -> (
-        concurrency: Int, rateLimit: [RateLimitWindow], requestTimeout: Int64
-    ) {
-        switch provider {
-        case .juspay:
-            // No published rate limit (FACTS §1.6); DUPLICATE_REQUEST shows concurrency per
-            // order matters, not overall. Timeout: Juspay's recommended 1000 ms (TP99.9-based).
-            return (8, [], 1000)
-        case .rapyd:
-            // Rapyd's WAF: 200 per minute and 1000 per 5 minutes (FACTS §2.6), the second blocking for
-            // 5 minutes. Rapyd counts on its own clock, where network jitter can bunch our evenly paced
-            // requests, so the default stays 5% below both ("a client-side limit below", FACTS §3.5).
-            return (4, [RateLimitWindow(limit: 190, seconds: 60), RateLimitWindow(limit: 950, seconds: 300)], 5000)
-        }
     }
 }

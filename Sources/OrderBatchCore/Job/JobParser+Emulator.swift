@@ -2,7 +2,9 @@
 
 extension MappingReader {
     /// The `emulator:` section, allowed only with `endpoint: emulator`.
-    mutating func emulatorSettings(endpoint: Endpoint) throws(JobError) -> Job.EmulatorSettings {
+    ///
+    /// - Parameter latencyModels: The `latency` values: `none` and the registered providers' models.
+    mutating func emulatorSettings(endpoint: Endpoint, latencyModels: [String]) throws(JobError) -> Job.EmulatorSettings {
         var settings = Job.EmulatorSettings()
         guard var e = try mapping("emulator") else { return settings }
         guard endpoint == .emulator else {
@@ -16,7 +18,7 @@ extension MappingReader {
             }
             return v
         }
-        settings.latency = try choice(&e, "latency", ["none", "juspay"]) ?? settings.latency
+        settings.latency = try choice(&e, "latency", latencyModels) ?? settings.latency
         settings.failWith = try choice(&e, "fail_with", ["503", "429", "reset", "hang"]) ?? settings.failWith
         settings.unknownOrders = try choice(&e, "unknown_orders", ["create", "not-found"]) ?? settings.unknownOrders
         if let (r, line) = try e.string("fail_rate") {

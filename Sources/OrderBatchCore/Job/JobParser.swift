@@ -5,7 +5,9 @@ import Yams
 /// name and line in each error.
 public enum JobParser {
     /// Reads and checks the job file at `path`.
-    public static func load(path: String) throws(JobError) -> Job {
+    ///
+    /// - Parameter registry: The providers a job may name; ``ProviderRegistry/standard`` in the binary.
+    public static func load(path: String, registry: ProviderRegistry = .standard) throws(JobError) -> Job {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw JobError(
@@ -15,11 +17,13 @@ public enum JobParser {
         guard let text = String(data: data, encoding: .utf8) else {
             throw JobError(path: path, message: "is not UTF-8 text")
         }
-        return try parse(text: text, path: path)
+        return try parse(text: text, path: path, registry: registry)
     }
 
     /// Parses job text; `path` locates relative paths and names the file in errors.
-    public static func parse(text: String, path: String) throws(JobError) -> Job {
+    public static func parse(
+        text: String, path: String, registry: ProviderRegistry = .standard
+    ) throws(JobError) -> Job {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -32,7 +36,7 @@ public enum JobParser {
             throw JobError(path: path, line: 1, message: "must be a YAML mapping of keys (name:, provider:, input:, …)")
         }
         var reader = MappingReader(path: path, mapping: root, prefix: "")
-        return try reader.job(text: text)
+        return try reader.job(text: text, registry: registry)
     }
 
     private static func yamlError(_ error: YamlError, path: String) -> JobError {
@@ -170,23 +174,24 @@ struct MappingReader {
         return joined.hasPrefix("/") ? "/" + folded : (folded.isEmpty ? "." : folded)
     }
 
-    mutating func job(text: String) throws(JobError) -> Job {
-        let topKeys = [
-            "name", "provider", "endpoint", "input", "format", "state", "merchant_id", "concurrency", "rate_limit",
-            "timeouts", "retry", "breaker", "max_failures", "preflight", "credentials", "juspay",
-            "emulator", "lease_ttl", "unfinished_runs",
-        ]
+    mutating func job(text: String, registry: ProviderRegistry) throws(JobError) -> Job {
+        let topKeys =
+            ["name", "provider", "endpoint", "input", "format", "state"] + registry.jobKeys
+            + [
+                "concurrency", "rate_limit", "timeouts", "retry", "breaker", "max_failures", "preflight",
+                "credentials",
+            ] + registry.jobSections + ["emulator", "lease_ttl", "unfinished_runs"]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
         else {
             throw error("name", nameLine, "must be 1–64 characters of letters, digits, '-', '_' or '.' (got \"\(name)\")")
         }
-        let (providerText, providerLine) = try requiredString("provider", "juspay or rapyd")
-        guard let provider = ProviderKind(rawValue: providerText) else {
-            throw error("provider", providerLine, "must be juspay or rapyd (got \"\(providerText)\")")
+        let (providerText, providerLine) = try requiredString("provider", registry.namesAsChoice)
+        guard let provider = registry.provider(named: providerText) else {
+            throw error("provider", providerLine, "must be \(registry.namesAsChoice) (got \"\(providerText)\")")
         }
-        let defaults = Job.defaults(for: provider)
+        let defaults = provider.module.defaults
         let (endpointText, endpointLine) = try requiredString("endpoint", "sandbox, production, emulator, or a base URL")
         let endpoint: Endpoint
         switch Endpoint.parse(endpointText) {
@@ -203,20 +208,7 @@ struct MappingReader {
             throw error("input", nil, "has no .csv or .jsonl extension; add `format: csv` or `format: jsonl`")
         }
         let state = try string("state").map { resolve($0.0) } ?? resolve("\(name).state.sqlite")
-        var merchantID: String?
-        if let (m, line) = try string("merchant_id") {
-            guard !m.isEmpty, m.count <= 128, m.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
-                throw error("merchant_id", line, "must be printable ASCII without spaces")
-            }
-            merchantID = m
-        }
-        if provider == .juspay && merchantID == nil {
-            throw JobError(path: path, key: "merchant_id", message: "is required for juspay (sent as x-merchantid)")
-        }
-        if provider == .rapyd, let m = merchantID {
-            _ = m
-            throw JobError(path: path, key: "merchant_id", message: "is a Juspay setting; rapyd jobs do not use it")
-        }
+        let providerSettings = try providerSettings(provider, registry: registry)
         let concurrency = try int("concurrency", in: 1...256) ?? defaults.concurrency
 
         var rateLimit = defaults.rateLimit
@@ -276,7 +268,7 @@ struct MappingReader {
             }
             maxFailures = parsed
         }
-        let preflight = try bool("preflight") ?? true
+        let preflight = try bool("preflight") ?? defaults.preflight
         var leaseTTL = Job.defaultLeaseTTL
         if let (text, line) = try string("lease_ttl") {
             guard let ms = DurationText.milliseconds(text), (3_000...3_600_000).contains(ms) else {
@@ -284,7 +276,7 @@ struct MappingReader {
             }
             leaseTTL = ms
         }
-        var credentials = Job.CredentialNames()
+        var credentials = Job.CredentialNames(provider.module.credentials)
         if var c = try mapping("credentials") {
             func envName(_ r: inout MappingReader, _ key: String) throws(JobError) -> String? {
                 guard let (v, line) = try r.string(key) else { return nil }
@@ -297,31 +289,12 @@ struct MappingReader {
                 }
                 return v
             }
-            let known: [String]
-            switch provider {
-            case .juspay:
-                known = ["api_key_env"]
-                if let v = try envName(&c, "api_key_env") { credentials.juspayAPIKey = v }
-            case .rapyd:
-                known = ["access_key_env", "secret_key_env"]
-                if let v = try envName(&c, "access_key_env") { credentials.rapydAccessKey = v }
-                if let v = try envName(&c, "secret_key_env") { credentials.rapydSecretKey = v }
+            for spec in provider.module.credentials {
+                if let v = try envName(&c, spec.key) { credentials.set(spec.key, to: v) }
             }
-            try c.finish(known: known)
+            try c.finish(known: provider.module.credentials.map(\.key))
         }
-        var juspayStatuses = ["NEW"]
-        if var j = try mapping("juspay") {
-            guard provider == .juspay else { throw error("juspay", nil, "is a section for juspay jobs only") }
-            if let (list, line) = try j.stringList("update_statuses") {
-                for s in list where !knownJuspayStatuses.contains(s) {
-                    throw j.error("update_statuses", line, "\"\(s)\" is not a Juspay order status (\(knownJuspayStatuses.joined(separator: ", ")))")
-                }
-                guard !list.isEmpty else { throw j.error("update_statuses", line, "must name at least one status") }
-                juspayStatuses = list
-            }
-            try j.finish(known: ["update_statuses"])
-        }
-        let emulator = try emulatorSettings(endpoint: endpoint)
+        let emulator = try emulatorSettings(endpoint: endpoint, latencyModels: registry.emulatorLatencyModels)
         var unfinishedRuns = UnfinishedRunsPolicy.refuse
         if let (u, line) = try string("unfinished_runs") {
             guard let policy = UnfinishedRunsPolicy(rawValue: u) else {
@@ -336,17 +309,11 @@ struct MappingReader {
         try finish(known: topKeys)
         var job = Job(
             path: path, directory: (path as NSString).deletingLastPathComponent, text: text, name: name,
-            provider: provider, endpoint: endpoint, input: input, format: format, state: state, merchantID: merchantID,
+            provider: provider, endpoint: endpoint, input: input, format: format, state: state,
             concurrency: concurrency, rateLimit: rateLimit, timeouts: timeouts, retry: retry, breaker: breaker,
-            maxFailures: maxFailures, preflight: preflight, juspayUpdateStatuses: juspayStatuses,
+            maxFailures: maxFailures, preflight: preflight, providerSettings: providerSettings,
             credentials: credentials, emulator: emulator, leaseTTL: leaseTTL)
         job.unfinishedRuns = unfinishedRuns
         return job
     }
 }
-
-private let knownJuspayStatuses = [
-    "NEW", "STARTED", "CHARGED", "JUSPAY_DECLINED", "PENDING_VBV", "VBV_SUCCESSFUL", "AUTHENTICATION_FAILED",
-    "AUTHORIZATION_FAILED", "AUTHORIZING", "VOIDED", "VOID_INITIATED", "CAPTURE_INITIATED", "CAPTURE_FAILED",
-    "VOID_FAILED", "AUTO_REFUNDED",
-]

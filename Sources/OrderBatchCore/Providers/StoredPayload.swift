@@ -7,6 +7,9 @@ public struct StoredPayload: Sendable {
     public struct Problem: Error, Sendable, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+
+        /// A problem described by `message` (a provider's own payload check, outside this module too).
+        public init(message: String) { self.message = message }
     }
 
     private let members: [(key: String, value: JSONValue)]

@@ -24,14 +24,14 @@ import Testing
         #expect(job.state == "jobs/r.state.sqlite")
         #expect(job.endpoint.baseURL(for: .rapyd) == "https://sandboxapi.rapyd.net")
         #expect(job.preflight)
-        #expect(job.credentials.rapydSecretKey == "RAPYD_SECRET_KEY")
+        #expect(job.credentials.variable(forKey: "secret_key_env") == "RAPYD_SECRET_KEY")
     }
 
     @Test func juspayDefaultsUseTheRecommendedTimeout() throws {
         let job = try parse("name: j\nprovider: juspay\nendpoint: production\nmerchant_id: m1\n")
         #expect(job.timeouts.request == 1000)
         #expect(job.rateLimit.isEmpty)
-        #expect(job.juspayUpdateStatuses == ["NEW"])
+        #expect(job.juspay.updateStatuses == ["NEW"])
         #expect(job.endpoint.baseURL(for: .juspay) == "https://api.juspay.in")
     }
 
@@ -64,8 +64,8 @@ import Testing
         #expect(job.breaker.consecutiveFailures == 9)
         #expect(job.maxFailures == .percent(2.5))
         #expect(!job.preflight)
-        #expect(job.credentials.juspayAPIKey == "ACME_JUSPAY_KEY")
-        #expect(job.juspayUpdateStatuses == ["NEW", "STARTED"])
+        #expect(job.credentials.variable(forKey: "api_key_env") == "ACME_JUSPAY_KEY")
+        #expect(job.juspay.updateStatuses == ["NEW", "STARTED"])
     }
 
     @Test func unknownKeysAreRefusedWithTheirLine() {

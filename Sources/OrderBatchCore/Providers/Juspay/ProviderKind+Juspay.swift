@@ -1,0 +1,4 @@
+extension ProviderKind {
+    /// Juspay.
+    public static let juspay = ProviderKind(JuspayModule())
+}

@@ -1,0 +1,4 @@
+extension ProviderKind {
+    /// Rapyd.
+    public static let rapyd = ProviderKind(RapydModule())
+}
