@@ -38,10 +38,9 @@ extension OrderBatch {
             switch try store.acquireLease(jobName: run.jobName, runID: run.id, owner: owner, ttlSeconds: ttl) {
             case .acquired: break
             case .heldBy(let holder):
-                CommandSupport.printError(
+                throw RunError.busy(
                     "orderbatch: job \(run.jobName) is being executed by \(holder); run \(run.id) was not canceled "
                         + "(exit 75). Stop that process first (SIGTERM), then cancel.")
-                throw ExitCode(ExitStatus.busy.rawValue)
             }
             defer { try? store.releaseLease(jobName: run.jobName, runID: run.id, owner: owner) }
             let before = UnfinishedRunCheck.Blocker(run: run, counts: try store.counts(runID: run.id)).summary

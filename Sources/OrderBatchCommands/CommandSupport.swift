@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OrderBatchCore
 
-/// Helpers shared by the subcommands: printing to stderr and exiting with a documented code.
+/// Helpers shared by the subcommands: printing, and the checks that end a command with a ``RunError``.
 enum CommandSupport {
     /// Writes `text` and a newline to standard error; once standard error is lost (full disk, closed
     /// pipe, closed descriptor), nothing more is written there and the command goes on.
@@ -20,54 +20,50 @@ enum CommandSupport {
     static var outputIsOpen: Bool { ConsoleStream.standardOutput.failure == nil }
 
     /// For `report`, `validate` and `run --dry-run`, whose output is the product: exits 1 when standard
-    /// output was lost. Quietly when its reader went away (`EPIPE`: `… | head -1` read what it wanted);
+    /// output was lost (a ``RunError`` with status 1). Quietly when its reader went away (`EPIPE`: `… | head -1` read what it wanted);
     /// with one line on standard error for any other failure (`ENOSPC`, `EIO`…), as the output is incomplete.
     static func requireOutputWritten() throws {
         guard let code = ConsoleStream.standardOutput.failure else { return }
-        if code != EPIPE {
-            printError("orderbatch: writing to standard output failed: \(String(cString: strerror(code))) (errno \(code)); the output is incomplete")
-        }
-        throw ExitCode(ExitStatus.outputFailed.rawValue)
+        guard code != EPIPE else { throw RunError(.outputFailed, "") }
+        throw RunError(
+            .outputFailed,
+            "orderbatch: writing to standard output failed: \(String(cString: strerror(code))) (errno \(code)); the output is incomplete")
     }
 
-    /// Loads a job or exits 64 with the job error.
+    /// Loads a job.
+    ///
+    /// - Throws: ``RunError/usage(_:)`` (exit 64) with the job error.
     static func loadJob(_ path: String) throws -> Job {
         do {
             return try JobParser.load(path: path)
         } catch {
-            printError("orderbatch: job file error: \(error)")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw RunError.usage("orderbatch: job file error: \(error)")
         }
     }
 
-    /// The input path: `--input` if given, else the job's, else exit 64.
+    /// The input path: `--input` if given, else the job's, else a ``RunError/usage(_:)`` (exit 64).
     static func inputPath(job: Job, override: String?) throws -> String {
         if let override { return override }
         if let input = job.input { return input }
-        printError("orderbatch: \(job.path): no input file: add `input:` to the job or pass --input FILE")
-        throw ExitCode(ExitStatus.usage.rawValue)
+        throw RunError.usage("orderbatch: \(job.path): no input file: add `input:` to the job or pass --input FILE")
     }
 
-    /// The input's format, or exit 64 when neither the job nor the extension says.
+    /// The input's format, or a ``RunError/usage(_:)`` (exit 64) when neither the job nor the extension says.
     static func inputFormat(job: Job, path: String) throws -> InputFormat {
         if let f = job.inputFormat(for: path) { return f }
-        printError("orderbatch: \(path): cannot tell the format from the extension; name it .csv or .jsonl, or set `format:` in the job")
-        throw ExitCode(ExitStatus.usage.rawValue)
+        throw RunError.usage(
+            "orderbatch: \(path): cannot tell the format from the extension; name it .csv or .jsonl, or set `format:` in the job")
     }
 
     /// Exit for an input file that could not be read: 64 when it is missing or unreadable (a
     /// wrong path), 2 when its content stops the reader (broken quoting, truncation).
     static func exitStatus(for error: InputError) -> ExitStatus {
-        switch error.kind {
-        case .fileNotFound, .unreadable: return .usage
-        default: return .invalidInput
-        }
+        error.exitStatus
     }
 
     /// `FILE:LINE: column: message`.
     static func format(_ issue: InputIssue, path: String) -> String {
-        if let c = issue.column { return "\(path):\(issue.line): \(c): \(issue.message)" }
-        return "\(path):\(issue.line): \(issue.message)"
+        issue.formatted(path: path)
     }
 
     /// JSON text of a string (quotes and escapes), for hand-written JSON reports.

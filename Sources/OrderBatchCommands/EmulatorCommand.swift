@@ -136,12 +136,10 @@ extension OrderBatch {
             do {
                 emulator = try await EmbeddedEmulator.start(configuration)
             } catch let error as EmulatorError {
-                CommandSupport.printError("orderbatch: \(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
+                throw RunError.usage("orderbatch: \(error)")
             } catch {
-                CommandSupport.printError(
+                throw RunError.usage(
                     "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)")
-                throw ExitCode(ExitStatus.usage.rawValue)
             }
             CommandSupport.printError("emulator: " + describe(configuration))
             FileHandle.standardOutput.write(Data((Self.listeningLine(baseURL: emulator.baseURL) + "\n").utf8))

@@ -79,8 +79,7 @@ extension OrderBatch {
             do {
                 writer = try output.map { try FileDescriptorWriter(creatingFileAt: $0) } ?? .standardOutput()
             } catch {
-                CommandSupport.printError("orderbatch: \(error)")
-                throw ExitCode.failure
+                throw RunError(.outputFailed, "orderbatch: \(error)")
             }
             let report = ReportWriter(format: format.value, inputColumns: columns, output: writer)
             do {
@@ -95,9 +94,8 @@ extension OrderBatch {
                 try writer.close()
             } catch let error as ReportingError {
                 // The reader of a pipe went away (`report … | head`): it read what it wanted; no message.
-                if output == nil, case .writeFailed(_, EPIPE) = error { throw ExitCode(ExitStatus.outputFailed.rawValue) }
-                CommandSupport.printError("orderbatch: report of run \(run.id): \(error)")
-                throw ExitCode.failure
+                if output == nil, case .writeFailed(_, EPIPE) = error { throw RunError(.outputFailed, "") }
+                throw RunError(.outputFailed, "orderbatch: report of run \(run.id): \(error)")
             }
         }
 
@@ -117,14 +115,15 @@ extension OrderBatch {
             do {
                 value = try JSONValue.parse(item.inputJSON)
             } catch {
-                CommandSupport.printError(
+                // Exit 1, as for any report that cannot be completed.
+                throw RunError(
+                    .outputFailed,
                     "orderbatch: run \(runID), input line \(item.line): the stored input columns are not valid JSON (\(error)); the state database is damaged")
-                throw ExitCode.failure
             }
             guard case let .object(members) = value else {
-                CommandSupport.printError(
+                throw RunError(
+                    .outputFailed,
                     "orderbatch: run \(runID), input line \(item.line): the stored input columns are not a JSON object; the state database is damaged")
-                throw ExitCode.failure
             }
             return members.map { ReportColumn(name: $0.key, value: .json($0.value)) }
         }

@@ -21,26 +21,10 @@ extension OrderBatch {
         }
 
         private func perform(_ invocation: RunInvocation) async throws -> ExitStatus {
-            let (store, run, session) = try options.load()
-            invocation.metrics.concern(job: session.job)
-            invocation.metrics.concern(runID: run.id, store: store)
-            // Only a run whose input is wholly recorded has rows to send again; an interrupted ingest holds
-            // part of them, which `resume` records again first.
-            try StoredRunOptions.refuseIfNeverStarted(run, doing: "retry", db: session.job.state)
-            if run.state == .ingesting {
-                CommandSupport.printError(
-                    "orderbatch: run \(run.id) is still recording its input (or was interrupted doing so); nothing was "
-                        + "sent, so nothing failed. Continue it: orderbatch resume \(ShellWord.quote(run.id)) "
-                        + "--db \(ShellWord.quote(session.job.state))")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-            let db = session.job.state
-            invocation.signals.enter(.recording(runID: run.id, resume: RunInvocation.resumeCommand(runID: run.id, db: db)))
-            let owner = try RunSession.acquireLease(store: store, job: session.job, runID: run.id)
-            _ = try store.recoverInterrupted(runID: run.id)
-            let n = try store.startRetryGeneration(runID: run.id, states: includeSkipped ? [.failed, .skipped] : [.failed])
-            if !options.json { CommandSupport.printError("orderbatch: run \(run.id): \(n) rows to send again") }
-            return try await session.execute(store: store, runID: run.id, owner: owner, invocation: invocation)
+            let stored = try options.load()
+            let coordinator = RunSession.coordinator(invocation: invocation, json: options.json)
+            let outcome = try await coordinator.retry(stored, includeSkipped: includeSkipped)
+            return RunSession.report(outcome, json: options.json)
         }
     }
 }

@@ -55,134 +55,29 @@ extension OrderBatch {
             try await invocation.perform { try await perform(invocation) }
         }
 
-        /// The run, from the job file to the exit status; see ``RunInvocation/perform(_:)`` for the metrics file
-        /// and ``SignalTrap`` for what a signal does in each phase.
+        /// The run, from the job file to the exit status: ``RunCoordinator/run(_:)`` does the sequence; see
+        /// ``RunInvocation/perform(_:)`` for the metrics file and ``SignalTrap`` for what a signal does in each
+        /// phase.
         private func perform(_ invocation: RunInvocation) async throws -> ExitStatus {
             let job = try CommandSupport.loadJob(self.job)
             invocation.metrics.concern(job: job)
             let inputPath = try CommandSupport.inputPath(job: job, override: input)
             let format = try CommandSupport.inputFormat(job: job, path: inputPath)
-            let session = RunSession(
-                job: job,
-                overrides: .init(
+            let request = NewRunRequest(
+                job: job, inputPath: inputPath, format: format, db: db ?? job.state,
+                runID: runID ?? RunCoordinator.makeRunID(),
+                overrides: RunOverrides(
                     concurrency: concurrency, rate: rate, deadline: deadline, maxFailures: maxFailures,
                     skipInvalid: skipInvalid, input: inputPath),
-                json: json)
-            let effective = try session.effectiveJob()
-
-            // 1. Validate the whole file before anything is stored or sent (a signal exits at once: nothing is).
-            var recording = InputRecording(job: job, inputPath: inputPath, format: format, skipInvalid: skipInvalid)
-            let report = try recording.validate()
-
-            if dryRun {
+                dryRun: dryRun, allowRerun: allowRerun, supersede: supersede)
+            let outcome = try await RunSession.coordinator(invocation: invocation, json: json).run(request)
+            if case .dryRun(let plan) = outcome {
                 invocation.metrics.discard()
-                try printDryRun(job: effective, recording: recording, report: report)
+                try printDryRun(job: plan.job, recording: plan.recording, report: plan.report)
                 try CommandSupport.requireOutputWritten()
                 return .success
             }
-
-            // A missing credential is a usage error (64) before anything is recorded.
-            _ = try RunSession.requireCredentials(for: effective)
-
-            // 2. Refuse a second run of the same input unless asked.
-            let dbPath = db ?? job.state
-            let store = try openStore(dbPath)
-            let sha: String
-            do {
-                sha = try SHA256Hasher.hexDigest(ofFileAt: inputPath)
-            } catch {
-                CommandSupport.printError("orderbatch: \(inputPath): \(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-            let runID = self.runID ?? Self.makeRunID()
-            if try store.run(id: runID) != nil {
-                CommandSupport.printError("orderbatch: \(RunStoreError.duplicateRun(runID)); nothing was sent")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-            if !allowRerun, let previous = try store.previousRun(jobName: job.name, inputSHA256: sha) {
-                if previous.state == .ingesting {
-                    try supersede(previous, by: runID, job: job, store: store)
-                } else {
-                    invocation.metrics.concern(runID: previous.id, store: store)
-                    return try refuseRerun(of: previous, job: job, store: store, dbPath: dbPath, sha: sha)
-                }
-            }
-
-            // From here a signal stops between two rows and leaves a run `resume` can finish.
-            invocation.signals.enter(.recording(runID: runID, resume: RunInvocation.resumeCommand(runID: runID, db: dbPath)))
-            let owner = try RunSession.acquireLease(store: store, job: job, runID: runID)
-            let releaseLease: () -> Void = { _ = try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
-            if let name = invocation.signals.received {
-                releaseLease()
-                CommandSupport.printError("orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
-                throw ExitCode(ExitStatus.stoppedEarly.rawValue)
-            }
-            try UnfinishedRunGuard(
-                job: job, store: store, dbPath: dbPath, inputPath: inputPath, newRunID: runID, supersede: supersede,
-                json: json
-            ).enforce(owner: owner)
-
-            // 3. Ingest: every row into SQLite, so resume never needs the file.
-            let options = try JSONEncoder().encode(session.overrides)
-            recording.stop = invocation.signals.stop
-            do {
-                try store.createRun(NewRun(
-                    id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
-                    inputPath: inputPath, inputSHA256: sha, optionsJSON: String(decoding: options, as: UTF8.self),
-                    createdAt: Date()))
-                invocation.metrics.concern(runID: runID, store: store)
-                try recording.record(store: store, runID: runID, report: report)
-            } catch is StoppableRecordSource.Stopped {
-                // Reported just below.
-            } catch {
-                releaseLease()
-                CommandSupport.printError("orderbatch: could not record the run in \(dbPath): \(error); nothing was sent")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-            try invocation.stopIfSignalled(runID: runID, store: store, db: dbPath, releasing: releaseLease)
-            if !json { CommandSupport.printError("orderbatch: run \(runID): \(report.rows) rows recorded in \(dbPath)") }
-
-            // 4. Execute.
-            var s = session
-            s.job.state = dbPath
-            return try await s.execute(store: store, runID: runID, owner: owner, invocation: invocation)
-        }
-
-        /// A previous run of this job already took this input: nothing is sent again.
-        ///
-        /// A finished run: say so and exit 0 (a cron line that fires twice has nothing left to do). A run that can
-        /// still go on: exit 75 if a process is executing it, else point at `resume` and exit 3 (stopped early,
-        /// resumable): starting afresh would send again the rows it already applied.
-        private func refuseRerun(
-            of previous: RunRecord, job: Job, store: some RunStore, dbPath: String, sha: String
-        ) throws -> ExitStatus {
-            let input = "job \(job.name) already ran this input (SHA-256 \(sha.prefix(12))…) as run \(previous.id)"
-            guard previous.state != .finished else {
-                CommandSupport.printError(
-                    "orderbatch: \(input), which finished; nothing was sent. Pass --allow-rerun to send it again.")
-                return .success
-            }
-            let owner = try RunSession.acquireLease(store: store, job: job, runID: previous.id)
-            try store.releaseLease(jobName: job.name, runID: previous.id, owner: owner)
-            CommandSupport.printError(
-                "orderbatch: \(input), which is \(previous.state.rawValue) with rows left; nothing was sent. "
-                    + "Continue it: orderbatch resume \(ShellWord.quote(previous.id)) --db \(ShellWord.quote(dbPath)) "
-                    + "(--allow-rerun would start a new run and send again the rows it already applied)")
-            throw ExitCode(ExitStatus.stoppedEarly.rawValue)
-        }
-
-        /// A run of this input that was interrupted while recording it (no live process holds it: else exit 75)
-        /// sent nothing: it is closed as superseded, and this invocation starts a new run.
-        private func supersede(_ previous: RunRecord, by runID: String, job: Job, store: some RunStore) throws {
-            let owner = try RunSession.acquireLease(store: store, job: job, runID: previous.id)
-            try store.setRunState(
-                id: previous.id, .failedIngest, reason: "interrupted while recording its input; superseded by run \(runID)")
-            try store.releaseLease(jobName: job.name, runID: previous.id, owner: owner)
-            if !json {
-                CommandSupport.printError(
-                    "orderbatch: run \(previous.id) was interrupted while recording this input and sent nothing; "
-                        + "starting run \(runID)")
-            }
+            return RunSession.report(outcome, json: json)
         }
 
         private func printDryRun(job: Job, recording: InputRecording, report: ValidationReport) throws {
@@ -207,26 +102,6 @@ extension OrderBatch {
                 return
             }
             CommandSupport.output("# dry run: \(shown) requests would be sent to \(base); nothing was sent")
-        }
-
-        private func openStore(_ path: String) throws -> SQLiteRunStore {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            do {
-                return try SQLiteRunStore(path: path)
-            } catch {
-                CommandSupport.printError("orderbatch: cannot open the state database \(path): \(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-        }
-
-        static func makeRunID() -> String {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            let suffix = (try? SecureRandom.bytes(2)).map { $0.map { String(format: "%02x", $0) }.joined() } ?? "0000"
-            return f.string(from: Date()) + "-" + suffix
         }
     }
 }

@@ -2,11 +2,22 @@ import Foundation
 import OrderBatchCore
 
 extension RunSession {
+    /// Prints what an executed run ended with (the summary, then the line a signal leaves) and returns its
+    /// exit status.
+    static func report(_ outcome: RunOutcome, json: Bool) -> ExitStatus {
+        if case .executed(let summary) = outcome {
+            printSummary(summary, json: json)
+            if let note = summary.signalNote { CommandSupport.printError(note) }
+        }
+        return outcome.status
+    }
+
     /// The run's summary on standard output: text, or one JSON object with `--json`. Written through
     /// ``CommandSupport/output(_:)``: a closed or full standard output loses the summary, never the run.
-    func printSummary(
-        runID: String, job: Job, counts: RunCounts, result: RunDriver.Result, status: ExitStatus, reason: String?, db: String
-    ) {
+    static func printSummary(_ summary: RunSummary, json: Bool) {
+        let (runID, job, counts, result, status, reason, db) = (
+            summary.runID, summary.job, summary.counts, summary.result, summary.status, summary.reason, summary.db
+        )
         if json {
             let c = counts
             CommandSupport.output(#"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"preflights":\#(result.counters.preflights),"reconciles":\#(result.counters.reconciles),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#)

@@ -23,14 +23,16 @@ struct StoreSelection: ParsableArguments {
         }
     }
 
-    /// The database path: `--db`, else the job's `state:`. Exits 64 on a job-file error.
+    /// The database path: `--db`, else the job's `state:`. Throws ``RunError`` (64) on a job-file error.
     func path() throws -> String {
         if let db { return db }
         guard let job else { throw ValidationError("pass --db FILE or --job JOB") }
         return try CommandSupport.loadJob(job).state
     }
 
-    /// Opens the existing database, or prints why not and exits 64.
+    /// Opens the existing database.
+    ///
+    /// - Throws: ``RunError``: 64 when it is missing or cannot be opened, 74 when it is damaged.
     ///
     /// - Returns: The store and its path (for messages and the commands `status` suggests).
     func openExisting() throws -> (store: SQLiteRunStore, path: String) {
@@ -38,28 +40,26 @@ struct StoreSelection: ParsableArguments {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             let hint = db != nil ? "check --db" : "check the job's `state:` or pass --db"
-            CommandSupport.printError("orderbatch: \(path): no such state database; \(hint) (it is created by `orderbatch run`)")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw RunError.usage("orderbatch: \(path): no such state database; \(hint) (it is created by `orderbatch run`)")
         }
         let store: SQLiteRunStore
         do {
             store = try SQLiteRunStore(path: path)
         } catch let error as SQLiteError where error.isCorruption {
-            CommandSupport.printError("orderbatch: \(RunStoreError.damaged(path: path, problems: [error.description]))")
-            throw ExitCode(ExitStatus.stateLost.rawValue)
+            throw RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: [error.description]))")
         } catch {
-            CommandSupport.printError("orderbatch: \(path): cannot open the state database: \(error)")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw RunError.usage("orderbatch: \(path): cannot open the state database: \(error)")
         }
         try DatabaseCheck.requireSound(store, path: path)
         return (store, path)
     }
 
-    /// The run `id`, or prints that there is none and exits 64.
+    /// The run `id`.
+    ///
+    /// - Throws: ``RunError/usage(_:)`` (exit 64) when there is none.
     static func requireRun(_ id: String, in store: some RunStore, path: String) throws -> RunRecord {
         if let run = try store.run(id: id) { return run }
-        CommandSupport.printError(
+        throw RunError.usage(
             "orderbatch: no run \(id) in \(path); `orderbatch status --db \(ShellWord.quote(path))` lists the recent runs")
-        throw ExitCode(ExitStatus.usage.rawValue)
     }
 }

@@ -44,20 +44,17 @@ extension OrderBatch {
             do {
                 report = try validation.run(source: format.makeSource(path: path), sourcePath: path)
             } catch let error as InputError {
-                if json {
-                    CommandSupport.output(fatalReport(error, job: job, path: path))
-                } else {
-                    CommandSupport.printError("orderbatch: \(error)")
-                }
+                guard json else { throw RunError(error.exitStatus, "orderbatch: \(error)") }
+                CommandSupport.output(fatalReport(error, job: job, path: path))
                 try CommandSupport.requireOutputWritten()
-                throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
+                throw RunError(error.exitStatus, "")
             }
             if json {
                 CommandSupport.output(jsonReport(report, job: job, path: path))
             } else {
                 for issue in report.issues.prefix(maxErrors) {
                     guard CommandSupport.outputIsOpen else { break }
-                    CommandSupport.output(CommandSupport.format(issue, path: path))
+                    CommandSupport.output(issue.formatted(path: path))
                 }
                 let shown = min(report.issues.count, maxErrors)
                 if report.issueCount > shown {
@@ -69,7 +66,8 @@ extension OrderBatch {
                 CommandSupport.output(summary)
             }
             try CommandSupport.requireOutputWritten()
-            if !report.isClean { throw ExitCode(ExitStatus.invalidInput.rawValue) }
+            // The problems are the output, already written.
+            if !report.isClean { throw RunError(.invalidInput, "") }
         }
 
         /// `{"job","provider","input","valid":false,"fatal":{"line","message"}}` for a problem that stops the read

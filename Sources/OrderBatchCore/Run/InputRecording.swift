@@ -1,16 +1,22 @@
-import ArgumentParser
 import Foundation
-import OrderBatchCore
 
 /// Validating a run's input and recording its rows in the store: what `run` does before anything is sent,
 /// and what `resume` does again for a run that was interrupted while recording (so nothing was sent).
-struct InputRecording {
-    var job: Job
-    var inputPath: String
-    var format: InputFormat
-    var skipInvalid: Bool
+public struct InputRecording {
+    public var job: Job
+    public var inputPath: String
+    public var format: InputFormat
+    public var skipInvalid: Bool
     /// When raised (a signal), reading stops between two records with ``StoppableRecordSource/Stopped``.
-    var stop: StopFlag? = nil
+    public var stop: StopFlag? = nil
+
+    public init(job: Job, inputPath: String, format: InputFormat, skipInvalid: Bool, stop: StopFlag? = nil) {
+        self.job = job
+        self.inputPath = inputPath
+        self.format = format
+        self.skipInvalid = skipInvalid
+        self.stop = stop
+    }
 
     /// The input file as a stream of records, stopping when ``stop`` is raised.
     private func makeSource() -> any RecordSource {
@@ -20,29 +26,30 @@ struct InputRecording {
     }
 
     /// The validator for the job's provider, keeping the first 50 problems.
-    var validation: FileValidation {
+    public var validation: FileValidation {
         FileValidation(validator: job.provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: 50)
     }
 
-    /// Validates the whole file. Prints the problems and exits 2 (64 for an unreadable file) when it may not be
-    /// sent: any invalid row without `--skip-invalid`, or a column problem with it.
-    func validate() throws -> ValidationReport {
+    /// Validates the whole file.
+    ///
+    /// - Throws: ``RunError`` with the problems and exit 2 (64 for an unreadable file) when it may not be
+    ///   sent: any invalid row without `--skip-invalid`, or a column problem with it.
+    public func validate() throws -> ValidationReport {
         let report: ValidationReport
         do {
             report = try validation.run(source: makeSource(), sourcePath: inputPath)
         } catch let error as InputError {
-            CommandSupport.printError("orderbatch: \(error); nothing was sent")
-            throw ExitCode(CommandSupport.exitStatus(for: error).rawValue)
+            throw RunError(error.exitStatus, "orderbatch: \(error); nothing was sent")
         }
         if !report.isClean && (!skipInvalid || report.columnIssueCount > 0) {
-            for issue in report.issues.prefix(50) { CommandSupport.printError(CommandSupport.format(issue, path: inputPath)) }
+            var lines = report.issues.prefix(50).map { $0.formatted(path: inputPath) }
             if report.issueCount > min(50, report.issues.count) {
-                CommandSupport.printError("… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)")
+                lines.append("… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)")
             }
-            CommandSupport.printError(
+            lines.append(
                 "orderbatch: \(inputPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
                     + (report.columnIssueCount > 0 ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
-            throw ExitCode(ExitStatus.invalidInput.rawValue)
+            throw RunError.invalidInput(lines.joined(separator: "\n"))
         }
         return report
     }
@@ -52,7 +59,7 @@ struct InputRecording {
     ///
     /// - Throws: ``StoppableRecordSource/Stopped`` when ``stop`` was raised: the rows of the batches already
     ///   committed stay, and the run stays ``RunState/ingesting``.
-    func record(store: some RunStore, runID: String, report: ValidationReport) throws {
+    public func record(store: some RunStore, runID: String, report: ValidationReport) throws {
         _ = try Ingest.run(
             store: store, runID: runID, source: makeSource(), sourcePath: inputPath,
             validation: validation, duplicates: report.duplicates)

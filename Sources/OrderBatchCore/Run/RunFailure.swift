@@ -1,5 +1,4 @@
 import Foundation
-import OrderBatchCore
 
 /// An error that ended a run's execution, and what it means for the run, the exit code and the
 /// operator.
@@ -13,30 +12,34 @@ import OrderBatchCore
 ///
 /// In every case no request started after the error, and results not yet committed stay
 /// uncommitted: their rows are `in_flight` in the store and `resume` reconciles them.
-struct RunFailure {
-    var error: any Error
-    var runID: String
-    var job: Job
+public struct RunFailure {
+    public var error: any Error
+    public var runID: String
+    public var job: Job
 
-    /// Prints the message, records the stop where that is still right, and returns the exit status.
-    func report(store: any RunStore) -> ExitStatus {
+    public init(error: any Error, runID: String, job: Job) {
+        self.error = error
+        self.runID = runID
+        self.job = job
+    }
+
+    /// Records the stop where that is still right, and returns the error to end the command with: the
+    /// message and the exit status.
+    public func report(store: any RunStore) -> RunError {
         if let error = error as? RunStoreError, error.isLeaseLost {
-            CommandSupport.printError(
+            return .busy(
                 "orderbatch: run \(runID): \(error). Nothing more was sent or recorded by this process; the rows it had "
                     + "claimed are reconciled by the process that holds the run now (`orderbatch status \(runID) "
                     + "--db \(ShellWord.quote(job.state))` shows it)")
-            return .busy
         }
         if let error = error as? RunStoreError, error.isDatabaseLost {
-            CommandSupport.printError("orderbatch: run \(runID) stopped: \(error)")
-            return .stateLost
+            return .stateLost("orderbatch: run \(runID) stopped: \(error)")
         }
         if let error = error as? SQLiteError, error.isCorruption {
-            CommandSupport.printError(
+            return .stateLost(
                 "orderbatch: run \(runID) stopped: the state database \(job.state) is damaged (\(error)); nothing more "
                     + "is sent. Keep a copy of the file, then try `sqlite3 \(ShellWord.quote(job.state)) .recover` "
                     + "into a new file")
-            return .stateLost
         }
         let storage = (error as? SQLiteError)?.isStorageFailure == true
         let why = storage ? "the state database could not be written (\(error))" : "an error: \(error)"
@@ -45,7 +48,6 @@ struct RunFailure {
         if storage { message += "Free space or fix the disk under \(job.state), then " } else { message += "Then " }
         message += "resume it with `orderbatch resume \(runID) --db \(ShellWord.quote(job.state))`"
         if !recorded { message += " (the stop itself could not be recorded; resume works all the same)" }
-        CommandSupport.printError(message)
-        return .stoppedEarly
+        return .stoppedEarly(message)
     }
 }

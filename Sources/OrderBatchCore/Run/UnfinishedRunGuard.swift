@@ -1,6 +1,4 @@
-import ArgumentParser
 import Foundation
-import OrderBatchCore
 
 /// `run`'s check for older runs of the job that could still send (``UnfinishedRunCheck``): refuse with
 /// exit 3 and the three ways on, or close them as superseded.
@@ -8,17 +6,21 @@ import OrderBatchCore
 /// Called while the new run holds the job's lease (a live process executing the job has already made `run`
 /// exit 75), before the new run is recorded.
 struct UnfinishedRunGuard {
+    // Internal to Core: the coordinator calls it between taking the lease and recording the run.
     var job: Job
-    var store: SQLiteRunStore
+    var store: any RunStore
     var dbPath: String
     var inputPath: String
     var newRunID: String
     /// `--supersede`, which overrides the job's `unfinished_runs: refuse`.
     var supersede: Bool
     var json: Bool
+    /// Where the "closed as canceled" lines go.
+    var observer: any RunObserver
 
-    /// Supersedes the unfinished runs or, when the policy is to refuse, releases `owner`'s lease, says why
-    /// and exits 3.
+    /// Supersedes the unfinished runs or, when the policy is to refuse, releases `owner`'s lease.
+    ///
+    /// - Throws: ``RunError/stoppedEarly(_:)`` (exit 3) with the refusal: which runs and the ways on.
     func enforce(owner: LeaseOwner) throws {
         let blockers = try UnfinishedRunCheck.blockers(in: store, jobName: job.name, excluding: newRunID)
         switch UnfinishedRunCheck.decide(blockers, policy: supersede ? .supersede : job.unfinishedRuns) {
@@ -29,15 +31,14 @@ struct UnfinishedRunGuard {
                 let reason = UnfinishedRunCheck.supersededReason(by: newRunID)
                 let counts = try store.cancelRun(id: blocker.run.id, reason: reason)
                 if !json {
-                    CommandSupport.printError(
+                    observer.note(
                         "orderbatch: run \(blocker.run.id) (\(blocker.summary)) is \(reason): closed as canceled; "
                             + "its \(counts.remaining) rows left will never be sent")
                 }
             }
         case .refuse(let runs):
             try? store.releaseLease(jobName: job.name, runID: newRunID, owner: owner)
-            CommandSupport.printError(refusal(runs))
-            throw ExitCode(ExitStatus.stoppedEarly.rawValue)
+            throw RunError.stoppedEarly(refusal(runs))
         }
     }
 

@@ -1,13 +1,13 @@
-import ArgumentParser
 import Foundation
-import OrderBatchCore
 
 /// `PRAGMA quick_check` before a command trusts what the state database says: `resume` and `retry`
 /// would send from it, `status` and `report` would show counts that a damaged file can get wrong
 /// (a damaged index counts what is left of a table).
-enum DatabaseCheck {
-    /// Returns when the database is sound; otherwise prints what is wrong and exits 74.
-    static func requireSound(_ store: some RunStore, path: String) throws {
+public enum DatabaseCheck {
+    /// Returns when the database is sound.
+    ///
+    /// - Throws: ``RunError/stateLost(_:)`` saying what is wrong (exit 74).
+    public static func requireSound(_ store: some RunStore, path: String) throws {
         let problems: [String]
         do {
             problems = try store.quickCheck()
@@ -15,7 +15,6 @@ enum DatabaseCheck {
             problems = [error.message]
         }
         guard !problems.isEmpty else { return }
-        CommandSupport.printError("orderbatch: \(RunStoreError.damaged(path: path, problems: problems))")
-        throw ExitCode(ExitStatus.stateLost.rawValue)
+        throw RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: problems))")
     }
 }

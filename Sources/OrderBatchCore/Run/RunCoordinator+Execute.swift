@@ -1,0 +1,97 @@
+import Foundation
+
+extension RunCoordinator {
+    /// Executes the run's claimable rows, records its final state and returns its summary. The observer moves
+    /// to ``RunPhase/executing(resume:)``, then ``RunPhase/finishing(_:)``, and follows the requests sent.
+    ///
+    /// - Parameters:
+    ///   - owner: The lease taken for the run; released when this returns or throws.
+    ///   - job: The job as recorded, `state` the database's path; `overrides` are applied to it here.
+    /// - Throws: ``RunError``: 3 for a signal before anything was sent, and ``RunFailure``'s mapping of what
+    ///   stopped the driver (3, 74, 75).
+    public func execute(
+        store: any RunStore, runID: String, owner: LeaseOwner, job recorded: Job, overrides: RunOverrides
+    ) async throws -> RunOutcome {
+        let job = try overrides.applied(to: recorded)
+        defer { try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
+        try provider.checkCredentials(job)
+        let resume = Self.resumeCommand(runID: runID, db: job.state)
+        observer.enter(.executing(resume: resume))
+        if let name = observer.signalReceived {
+            // A signal arrived after the rows were recorded and before anything was sent.
+            try store.setRunState(id: runID, .stopped, reason: ExecutorStateMachine.StopReason.signal.description)
+            throw RunError.stoppedEarly(
+                "orderbatch: \(name): run \(runID) stopped before sending anything; continue it: \(resume)")
+        }
+
+        let endpoint = try await resolveEndpoint(job)
+        // The lease was taken just now: the fence is open for a third of its TTL.
+        let fence = LeaseFence(ttlSeconds: job.leaseTTLSeconds)
+        let transport = makeTransport(job, fence)
+        let client: any ProviderClient
+        do {
+            client = try provider.makeClient(job, endpoint.baseURL, transport.transport)
+        } catch {
+            await transport.shutdown()
+            await endpoint.shutdown()
+            throw error
+        }
+
+        try store.setRunState(id: runID, .running, reason: nil)
+        let before = try store.counts(runID: runID)
+        let settledBefore = before.succeeded + before.failed + before.skipped + before.invalid
+        let total = before.total
+        let observer = self.observer
+        let driver = RunDriver(
+            store: store, runID: runID, client: client, policy: provider.policy(job), stopFlag: observer.stop,
+            onProgress: { c, t in
+                observer.sent(c, elapsedSeconds: t)
+                observer.progress(ProgressSnapshot(
+                    done: settledBefore + c.succeeded + c.failed + c.skipped, total: total, succeeded: c.succeeded,
+                    failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight, retries: c.retries,
+                    elapsedSeconds: t))
+            },
+            lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
+        let result: RunDriver.Result
+        do {
+            result = try await driver.execute(totalItems: total, failedSoFar: before.failed)
+        } catch {
+            await transport.shutdown()
+            await endpoint.shutdown()
+            throw RunFailure(error: error, runID: runID, job: job).report(store: store)
+        }
+        observer.sent(result.counters, elapsedSeconds: result.elapsedSeconds)
+        await transport.shutdown()
+        await endpoint.shutdown()
+        let counts = try store.counts(runID: runID)
+        observer.progressFinished(ProgressSnapshot(
+            done: counts.succeeded + counts.failed + counts.skipped + counts.invalid, total: counts.total,
+            succeeded: counts.succeeded, failed: counts.failed, skipped: counts.skipped, unknown: counts.unknown,
+            inFlight: 0, retries: result.counters.retries, elapsedSeconds: result.elapsedSeconds))
+
+        let status: ExitStatus
+        let reason: String?
+        if let stopReason = result.stopReason {
+            status = .stoppedEarly
+            reason = provider.explain(stopReason, job, runID)
+            try store.setRunState(id: runID, .stopped, reason: reason)
+        } else if counts.pending + counts.inFlight + counts.unknown > 0 {
+            status = .stoppedEarly
+            reason = "\(counts.unknown) rows of unknown fate and \(counts.pending + counts.inFlight) pending; resume reconciles them"
+            try store.setRunState(id: runID, .stopped, reason: reason)
+        } else {
+            status = counts.failed + counts.skipped + counts.invalid > 0 ? .rowsFailed : .success
+            reason = nil
+            try store.setRunState(id: runID, .finished, reason: nil)
+        }
+        observer.enter(.finishing(status))
+        var signalNote: String?
+        if result.stopReason == .signal, let name = observer.signalReceived {
+            signalNote = "orderbatch: \(name): run \(runID) stopped with \(counts.remaining) rows left (\(counts.settled) of "
+                + "\(counts.total) done); continue it: \(resume)"
+        }
+        return .executed(RunSummary(
+            runID: runID, job: job, counts: counts, result: result, status: status, reason: reason,
+            signalNote: signalNote))
+    }
+}

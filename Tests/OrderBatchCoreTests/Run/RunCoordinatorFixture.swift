@@ -1,0 +1,90 @@
+import Foundation
+import OrderBatchCore
+
+/// A Juspay job in a temp folder, its state database, input files, and a ``RunCoordinator`` wired to a
+/// ``FakeJuspayTransport`` and a ``RecordingRunObserver``.
+struct RunCoordinatorFixture {
+    let directory = StoreTestDirectory()
+    let job: Job
+
+    /// Generous time budgets: a test machine under load must not fail rows by time.
+    ///
+    /// - Parameter settings: Extra job-file lines (YAML).
+    init(settings: String = "") throws {
+        let text = """
+            name: coordinator-test
+            provider: juspay
+            endpoint: sandbox
+            merchant_id: m1
+            state: state.sqlite
+            concurrency: 2
+            timeouts:
+              request: 30s
+              item: 120s
+            retry:
+              max_attempts: 2
+              backoff_base: 10ms
+              backoff_max: 20ms
+            breaker:
+              consecutive_failures: 3
+            preflight: true
+
+            """ + settings
+        let path = directory.path("job.yaml")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        job = try JobParser.load(path: path)
+    }
+
+    var db: String { job.state }
+
+    /// Writes a CSV input of `orders` (amounts 10.50, 11.50, …) and returns its path.
+    func input(_ name: String = "in.csv", orders: [String], amounts: [String]? = nil) throws -> String {
+        var lines = ["order_id,routing_id,amount"]
+        for (i, order) in orders.enumerated() {
+            lines.append("\(order),cust\(i),\(amounts?[i] ?? "\(10 + i).50")")
+        }
+        let path = directory.path(name)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A `run` request for `input`.
+    func request(_ input: String, runID: String, overrides: RunOverrides = RunOverrides(), dryRun: Bool = false)
+        -> NewRunRequest
+    {
+        var overrides = overrides
+        overrides.input = input
+        return NewRunRequest(
+            job: job, inputPath: input, format: .csv, db: db, runID: runID, overrides: overrides, dryRun: dryRun)
+    }
+
+    /// A coordinator sending through `transport`, reporting to `observer`.
+    func coordinator(_ transport: FakeJuspayTransport, observer: RecordingRunObserver = RecordingRunObserver())
+        -> RunCoordinator
+    {
+        let provider = RunCoordinator.Provider(
+            checkCredentials: { _ in },
+            makeClient: { job, baseURL, transport in
+                JuspayClient(
+                    configuration: .init(
+                        baseURL: baseURL, merchantID: job.juspay.merchantID, apiKey: Secret("test-key"),
+                        preflight: job.preflight, updatableStatuses: Set(job.juspay.updateStatuses)),
+                    transport: transport)
+            },
+            policy: { job in
+                ExecutorPolicy(
+                    concurrency: job.concurrency, requestTimeout: Double(job.timeouts.request) / 1000,
+                    itemBudget: Double(job.timeouts.item) / 1000, runDeadline: job.timeouts.run.map { Double($0) / 1000 },
+                    maxAttempts: job.retry.maxAttempts, backoffBase: Double(job.retry.backoffBase) / 1000,
+                    backoffMax: Double(job.retry.backoffMax) / 1000,
+                    breaker: .init(consecutiveFailures: job.breaker.consecutiveFailures), preflight: job.preflight)
+            },
+            explain: { reason, _, _ in reason.description })
+        return RunCoordinator(
+            provider: provider, resolveEndpoint: { _ in RunEndpoint(baseURL: "http://juspay.test") },
+            makeTransport: { _, _ in RunTransport(transport: transport) }, observer: observer, quiet: false)
+    }
+
+    /// The run as recorded.
+    func storedRun(_ id: String) throws -> StoredRun { try StoredRun.open(path: db, runID: id) }
+}
