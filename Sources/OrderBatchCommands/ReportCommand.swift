@@ -62,6 +62,9 @@ extension OrderBatch {
             let (store, path) = try self.store.openExisting()
             defer { try? store.close() }
             let run = try StoreSelection.requireRun(runID, in: store, path: path)
+            try DatabaseCheck.readingDamage(path: path) {
+                try DatabaseCheck.requireConsistent(store, runID: run.id, path: path)
+            }
 
             // The CSV header must be known before the first row, and rows of a JSONL input may carry different
             // members: a first pass over the selected rows collects the column names in first-seen order.
@@ -104,8 +107,11 @@ extension OrderBatch {
             store: some RunStore, run: RunRecord, states: Set<ItemState>?,
             _ body: (StoredItem, [ReportColumn]) throws -> Void
         ) throws {
-            try store.forEachItem(runID: run.id, states: states) { item in
-                try body(item, try Self.inputColumns(of: item, runID: run.id))
+            let path = (try? self.store.path()) ?? "the state database"
+            try DatabaseCheck.readingDamage(path: path) {
+                try store.forEachItem(runID: run.id, states: states) { item in
+                    try body(item, try Self.inputColumns(of: item, runID: run.id))
+                }
             }
         }
 

@@ -48,14 +48,21 @@ extension OrderBatch {
         func run() throws {
             let (store, path) = try self.store.openExisting()
             defer { try? store.close() }
+            // Counts a damaged file would get wrong are never shown: each run's are checked (exit 74).
+            func counts(_ run: RunRecord) throws -> RunCounts {
+                try DatabaseCheck.readingDamage(path: path) {
+                    try DatabaseCheck.requireConsistent(store, runID: run.id, path: path)
+                    return try store.counts(runID: run.id)
+                }
+            }
             if let runID {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
-                let counts = try store.counts(runID: run.id)
+                let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
                 print(json ? Self.json(run, counts, process) : Self.detail(run, counts, process, databasePath: path))
             } else {
-                let runs = try store.recentRuns(limit: limit).map {
-                    ($0, try store.counts(runID: $0.id), try Self.process(of: $0, in: store))
+                let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
+                    ($0, try counts($0), try Self.process(of: $0, in: store))
                 }
                 if json {
                     print("[" + runs.map { Self.json($0.0, $0.1, $0.2) }.joined(separator: ",") + "]")

@@ -50,7 +50,6 @@ struct StoreSelection: ParsableArguments {
         } catch {
             throw RunError.usage("orderbatch: \(path): cannot open the state database: \(error)")
         }
-        try DatabaseCheck.requireSound(store, path: path)
         return (store, path)
     }
 

@@ -73,7 +73,7 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// what this process writes would be lost.
     public static func databaseMoved(path: String) -> RunStoreError { RunStoreError(.databaseMoved(path: path)) }
 
-    /// `PRAGMA quick_check` found damage in the database.
+    /// The database is damaged: what `PRAGMA quick_check`, a consistency check or SQLite itself found.
     public static func damaged(path: String, problems: [String]) -> RunStoreError {
         RunStoreError(.damaged(path: path, problems: problems))
     }
@@ -134,7 +134,7 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case let .damaged(path, problems):
             let shown = problems.prefix(3).joined(separator: "; ")
             let more = problems.count > 3 ? " (and \(problems.count - 3) more)" : ""
-            return "the state database \(path) is damaged (PRAGMA quick_check: \(shown)\(more)); its counts "
+            return "the state database \(path) is damaged (\(shown)\(more)); its counts "
                 + "cannot be trusted. Keep a copy, then try `sqlite3 \(path) .recover` into a new file"
         case let .notOpen(runID, state):
             return "run \(runID) is \(state); only a run that may still send (ingesting, ready, running, stopped) can be canceled"

@@ -18,6 +18,28 @@ extension SQLiteRunStore {
         }
     }
 
+    public func consistencyProblems(runID: String) throws -> [String] {
+        let counts = try self.counts(runID: runID)
+        // The counts come from the `items_by_state` index; the seq range from the primary key's. A run's
+        // rows are numbered 1…N without gaps, so two intact indexes agree: a damaged one that still
+        // reads (pages overwritten with plausible bytes) shows as a disagreement.
+        let (low, high) = try withConnection { db -> (Int64, Int64) in
+            let statement = try db.cachedStatement("SELECT min(seq), max(seq) FROM items WHERE run_id = ?1")
+            defer { statement.reset() }
+            try statement.bind(runID, at: 1)
+            guard try statement.step(), !statement.isNull(at: 0) else { return (0, 0) }
+            return (statement.int64(at: 0), statement.int64(at: 1))
+        }
+        guard counts.total > 0 || high > 0 else { return [] }
+        guard low == 1, Int64(counts.total) == high else {
+            return [
+                "run \(runID) counts \(counts.total) rows by state but its rows are numbered \(low)…\(high): "
+                    + "an index of the items table is damaged"
+            ]
+        }
+        return []
+    }
+
     public func quickCheck() throws -> [String] {
         try withConnection { db in
             let statement = try db.prepare("PRAGMA quick_check")
