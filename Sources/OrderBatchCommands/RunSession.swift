@@ -29,9 +29,9 @@ struct RunSession {
             if r == "none" || r == "off" {
                 job.rateLimit = []
             } else {
-                var windows: [RateLimitWindow] = []
+                var windows: [RateWindow] = []
                 for part in r.split(separator: ",") {
-                    guard let w = RateLimitWindow.parse(String(part)) else {
+                    guard let w = RateWindow.parse(String(part)) else {
                         throw usage("--rate \(r): give requests per second (5) or windows such as 200/1m,1000/5m")
                     }
                     windows.append(w)
@@ -46,7 +46,7 @@ struct RunSession {
             job.timeouts.run = ms
         }
         if let m = overrides.maxFailures {
-            guard let f = Job.FailureLimit.parse(m) else { throw usage("--max-failures \(m): give a count (25) or a percentage (2%)") }
+            guard let f = ExecutorPolicy.FailureLimit.parse(m) else { throw usage("--max-failures \(m): give a count (25) or a percentage (2%)") }
             job.maxFailures = f
         }
         return job
@@ -107,27 +107,6 @@ struct RunSession {
                 configuration: .init(baseURL: baseURL, accessKey: c.rapydAccess, secretKey: c.rapydSecret, preflight: job.preflight),
                 transport: transport)
         }
-    }
-
-    static func policy(for job: Job, deadlineFromNow: Bool = true) -> ExecutorPolicy {
-        ExecutorPolicy(
-            concurrency: job.concurrency,
-            rateWindows: job.rateLimit.map { RateWindow(limit: $0.limit, seconds: $0.seconds) },
-            requestTimeout: Double(job.timeouts.request) / 1000,
-            itemBudget: Double(job.timeouts.item) / 1000,
-            runDeadline: job.timeouts.run.map { Double($0) / 1000 },
-            maxAttempts: job.retry.maxAttempts,
-            backoffBase: Double(job.retry.backoffBase) / 1000,
-            backoffMax: Double(job.retry.backoffMax) / 1000,
-            retryBudget: .init(ratio: job.retry.budget),
-            breaker: .init(consecutiveFailures: job.breaker.consecutiveFailures),
-            maxFailures: job.maxFailures.map {
-                switch $0 {
-                case .count(let n): return .count(n)
-                case .percent(let p): return .percent(p)
-                }
-            },
-            preflight: job.preflight)
     }
 
     /// Takes the lease for the job and run, or exits 75 naming the holder.
@@ -209,7 +188,7 @@ struct RunSession {
         let total = before.total
         let metrics = invocation.metrics
         let driver = RunDriver(
-            store: store, runID: runID, client: client, policy: Self.policy(for: job), stopFlag: signals.stop,
+            store: store, runID: runID, client: client, policy: ExecutorPolicy(job: job), stopFlag: signals.stop,
             onProgress: { c, t in
                 metrics.record(c, elapsedSeconds: t)
                 progress.update(ProgressSnapshot(

@@ -38,12 +38,6 @@ public struct Job: Sendable, Equatable {
         }
     }
 
-    /// The circuit breaker: this many consecutive transport failures or 5xx responses stop the
-    /// run (exit 3, resumable).
-    public struct Breaker: Sendable, Equatable {
-        public var consecutiveFailures: Int
-    }
-
     /// Names of the environment variables holding the credentials.
     public struct CredentialNames: Sendable, Equatable {
         public var juspayAPIKey = "JUSPAY_API_KEY"
@@ -81,30 +75,6 @@ public struct Job: Sendable, Equatable {
         public init() {}
     }
 
-    /// Stop the run once permanent failures pass a count or a share of the rows.
-    public enum FailureLimit: Sendable, Equatable, CustomStringConvertible {
-        case count(Int)
-        case percent(Double)
-
-        /// Parses `25` or `2.5%`.
-        public static func parse(_ text: String) -> FailureLimit? {
-            let t = text.trimmingSpaces()
-            if t.hasSuffix("%") {
-                guard let p = Double(t.dropLast()), p.isFinite, p >= 0, p <= 100 else { return nil }
-                return .percent(p)
-            }
-            guard let n = Int(t), n >= 0 else { return nil }
-            return .count(n)
-        }
-
-        public var description: String {
-            switch self {
-            case .count(let n): return "\(n)"
-            case .percent(let p): return "\(p)%"
-            }
-        }
-    }
-
     /// The job file's path as given, and its directory (relative paths resolve against it).
     public var path: String
     public var directory: String
@@ -124,11 +94,13 @@ public struct Job: Sendable, Equatable {
     public var merchantID: String?
     public var concurrency: Int
     /// Every window the provider enforces; empty for none.
-    public var rateLimit: [RateLimitWindow]
+    public var rateLimit: [RateWindow]
     public var timeouts: Timeouts
     public var retry: Retry
-    public var breaker: Breaker
-    public var maxFailures: FailureLimit?
+    /// The circuit breaker (`breaker.consecutive_failures`).
+    public var breaker: ExecutorPolicy.Breaker
+    /// `max_failures`: permanent failures past it stop the run (exit 3); nil for no limit.
+    public var maxFailures: ExecutorPolicy.FailureLimit?
     /// Read each order's status before updating it, and apply the status rules.
     public var preflight: Bool
     /// Juspay: the order statuses that may be updated (default `NEW` only: Juspay advises against
@@ -160,7 +132,7 @@ public struct Job: Sendable, Equatable {
 extension Job {
     /// Provider defaults from the providers' published guidance (FACTS.md).
     static func defaults(for provider: ProviderKind) -> (
-        concurrency: Int, rateLimit: [RateLimitWindow], requestTimeout: Int64
+        concurrency: Int, rateLimit: [RateWindow], requestTimeout: Int64
     ) {
         switch provider {
         case .juspay:
@@ -171,7 +143,7 @@ extension Job {
             // Rapyd's WAF: 200 per minute and 1000 per 5 minutes (FACTS §2.6), the second blocking for
             // 5 minutes. Rapyd counts on its own clock, where network jitter can bunch our evenly paced
             // requests, so the default stays 5% below both ("a client-side limit below", FACTS §3.5).
-            return (4, [RateLimitWindow(limit: 190, seconds: 60), RateLimitWindow(limit: 950, seconds: 300)], 5000)
+            return (4, [RateWindow(limit: 190, seconds: 60), RateWindow(limit: 950, seconds: 300)], 5000)
         }
     }
 }
