@@ -63,7 +63,12 @@ final class StoreThread: SerialExecutor, Sendable {
     /// - Parameter name: The thread's name, as debuggers and `top -H` show it.
     init(name: String) {
         let queue = self.queue
-        let thread = Thread { queue.drain() }
+        let thread = Thread {
+            // A mark tests and debugging can read: on Linux, `Thread.current.name` reports the name the
+            // thread inherited from its creator, not the one set below.
+            Thread.current.threadDictionary["orderbatch.thread"] = name
+            queue.drain()
+        }
         thread.name = name
         thread.start()
     }

@@ -114,7 +114,8 @@ import Testing
     @Test func theRetryBudgetStopsARetryStorm() {
         var provider = SimulatedProvider()
         provider.send = { seq, attempt, _ in chance(11, seq, attempt) < 0.5 ? .status(409) : .ok() }
-        let policy = ExecutorPolicy(concurrency: 8, preflight: false)
+        // Twelve attempts: few rows reach them (0.5¹²), so every failure is the budget's.
+        let policy = ExecutorPolicy(concurrency: 8, maxAttempts: 12, preflight: false)
         var simulation = ExecutorSimulation(policy: policy, count: 2000, provider: provider)
         simulation.run()
         #expect(simulation.violations == [])

@@ -11,15 +11,16 @@ import Testing
 /// - **plain 5xx**: a 503, nothing applied;
 /// - **timeouts**: no answer within the request timeout; a timed-out update landed half the time,
 ///   so it is reconciled (a read) before it is sent again.
-/// `ROWS` in the environment sets the number of rows (default 200,000; the README's figures were
-/// measured with 1,000,000); the bounds are per million rows.
+/// `ROWS` in the environment sets the number of rows (default 100,000). The README's figures were
+/// measured with `ROWS=1000000` (seed 7): plain 5xx 591 failed, 0 unknown; timeouts 2,203 failed and
+/// 2,227 unknown. The bounds below are per million rows, with room for the smaller sample.
 @Suite struct ShippedDefaultsFailureRateTests {
     enum Failure: String, CaseIterable, Sendable {
         case plain5xx
         case timeouts
     }
 
-    static let rows = ProcessInfo.processInfo.environment["ROWS"].flatMap(Int.init) ?? 200_000
+    static let rows = ProcessInfo.processInfo.environment["ROWS"].flatMap(Int.init) ?? 100_000
 
     static func provider(_ failure: Failure, seed: UInt64, timeout: Double) -> SimulatedProvider {
         let refusal: Outcome
@@ -64,8 +65,8 @@ import Testing
         #expect(simulation.violations.isEmpty)
         #expect(simulation.completed)
         #expect(simulation.machine.counters.breakerTrips == 0)
-        // README: at most 1,000 of a million rows end failed; none unknown (nothing was applied unseen).
-        #expect(failed <= 1_000)
+        // README: about 600 of a million rows end failed (at most 900 here); none unknown.
+        #expect(failed <= 900)
         #expect(unknown == 0)
         #expect(simulation.applications.values.allSatisfy { $0 == 1 })
     }
@@ -74,8 +75,10 @@ import Testing
         let (failed, unknown, simulation) = try Self.perMillion(.timeouts)
         #expect(simulation.violations.isEmpty)
         #expect(simulation.completed)
-        // README: at most 2.5 % of rows end failed or unknown (unknown: resume reconciles them).
-        #expect(failed + unknown <= 25_000)
+        // README: about 4,400 of a million rows end failed or unknown, half each (resume reconciles the
+        // unknown ones); at most 6,000 here, at most 3,000 failed.
+        #expect(failed <= 3_000)
+        #expect(failed + unknown <= 6_000)
         #expect(simulation.applications.values.allSatisfy { $0 == 1 })
     }
 }
