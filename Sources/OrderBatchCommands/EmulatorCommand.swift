@@ -103,7 +103,7 @@ extension OrderBatch {
                 throw ValidationError("--pad-mb must be between 0 and 1024, got \(padMb)")
             }
             guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
-            guard allowRemote || Self.isLoopback(host) else {
+            guard allowRemote || HostName.isLoopback(host) else {
                 throw ValidationError(
                     "--host \(host) is not a loopback address; the emulator accepts demo credentials and has debug routes, so pass --allow-remote if you really mean to expose it")
             }
@@ -131,7 +131,7 @@ extension OrderBatch {
 
             // Signals are taken over before the listening line is printed, so a supervisor that
             // sends SIGTERM as soon as it reads the line always gets a clean shutdown.
-            let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+            let signals = SignalTrap(phase: .serving, quiet: true)
             let emulator: EmbeddedEmulator
             do {
                 emulator = try await EmbeddedEmulator.start(configuration)
@@ -145,7 +145,7 @@ extension OrderBatch {
             FileHandle.standardOutput.write(Data((Self.listeningLine(baseURL: emulator.baseURL) + "\n").utf8))
 
             let signal = await signals.next()
-            CommandSupport.printError("emulator: \(signal == SIGINT ? "SIGINT" : "SIGTERM") received, shutting down")
+            CommandSupport.printError("emulator: \(SignalTrap.name(signal)) received, shutting down")
             let stats = emulator.stats()
             try await emulator.shutdown()
             CommandSupport.printError(
@@ -175,19 +175,6 @@ extension OrderBatch {
             ].compactMap { $0 }
             parts.append("credentials: " + credentialSources.joined(separator: ", "))
             return parts.joined(separator: "; ")
-        }
-
-        /// Whether `host` names this machine only: `localhost`, `127.0.0.0/8` or `::1`.
-        static func isLoopback(_ host: String) -> Bool {
-            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-            if bare.lowercased() == "localhost" { return true }
-            var v4 = in_addr()
-            if inet_pton(AF_INET, bare, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
-            var v6 = in6_addr()
-            if inet_pton(AF_INET6, bare, &v6) == 1 {
-                return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
-            }
-            return false
         }
     }
 }

@@ -12,7 +12,7 @@ extension RunSession {
             makeClient: { job, baseURL, transport in
                 makeClient(job: job, credentials: try requireCredentials(for: job), baseURL: baseURL, transport: transport)
             },
-            policy: { policy(for: $0) },
+            policy: { ExecutorPolicy(job: $0) },
             explain: { explain($0, job: $1, runID: $2) })
         return RunCoordinator(
             provider: provider, resolveEndpoint: { try await endpoint(for: $0, json: json) },

@@ -31,27 +31,6 @@ struct RunSession {
         job.provider.module.makeClient(job: job, credentials: credentials, baseURL: baseURL, transport: transport)
     }
 
-    static func policy(for job: Job, deadlineFromNow: Bool = true) -> ExecutorPolicy {
-        ExecutorPolicy(
-            concurrency: job.concurrency,
-            rateWindows: job.rateLimit.map { RateWindow(limit: $0.limit, seconds: $0.seconds) },
-            requestTimeout: Double(job.timeouts.request) / 1000,
-            itemBudget: Double(job.timeouts.item) / 1000,
-            runDeadline: job.timeouts.run.map { Double($0) / 1000 },
-            maxAttempts: job.retry.maxAttempts,
-            backoffBase: Double(job.retry.backoffBase) / 1000,
-            backoffMax: Double(job.retry.backoffMax) / 1000,
-            retryBudget: .init(ratio: job.retry.budget),
-            breaker: .init(consecutiveFailures: job.breaker.consecutiveFailures),
-            maxFailures: job.maxFailures.map {
-                switch $0 {
-                case .count(let n): return .count(n)
-                case .percent(let p): return .percent(p)
-                }
-            },
-            preflight: job.preflight)
-    }
-
     /// The job's `emulator:` section onto the in-process emulator's configuration (values were
     /// checked by the job parser).
     static func apply(_ settings: Job.EmulatorSettings, to config: inout EmulatorConfiguration) {

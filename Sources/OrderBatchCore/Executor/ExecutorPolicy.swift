@@ -3,13 +3,13 @@
 /// All durations are `Double` seconds on the monotonic clock the driver supplies to
 /// ``ExecutorStateMachine``; ``runDeadline`` is an absolute time on that clock.
 ///
-/// ## Why the defaults are what they are
-/// The defaults must do two things at once, and the test suite simulates both:
-/// - **Ride out a flaky provider.** With one request in five failing at random, a row fails
-///   `maxAttempts` times in a row with probability 0.2^12 ≈ 4·10⁻⁹, so a 1,000,000-row run
-///   loses no row with probability > 99.5 %. Retries then run at about 0.25 per first attempt
-///   (0.2 + 0.2² + …), half the retry budget's 0.5. The chance of 20 failures in a row somewhere
-///   in a million outcomes is about 10⁶ · 0.2²⁰ ≈ 10⁻⁸, so the breaker stays closed.
+/// The defaults (``Defaults``) are the job file's: one set, documented in the README. The test
+/// suite simulates what they do against a provider failing one request in five and against an
+/// outage (`ExecutorDefaultsTests`, `ShippedDefaultsFailureRateTests`):
+/// - **Ride out a flaky provider.** At most ``maxAttempts`` + 2 requests per row per process
+///   (``maxRequestsPerItem``); retries run at about 0.25 per first attempt, half the retry
+///   budget's 0.5. The chance of 20 failures in a row somewhere in a million outcomes is about
+///   10⁶ · 0.2²⁰ ≈ 10⁻⁸, so the breaker stays closed.
 /// - **Stop a real outage within seconds.** When every request is refused or answered 5xx,
 ///   20 consecutive failures arrive after a few round trips at any concurrency ≥ 4, and after
 ///   about 6 s even when paced to Rapyd's 200 per minute (3.3 requests per second).
@@ -22,20 +22,20 @@ public struct ExecutorPolicy: Sendable, Equatable {
     public var rateWindows: [RateWindow]
     /// Per-attempt timeout the driver gives every provider call.
     ///
-    /// Default 30 s: above Juspay's
-    /// and Rapyd's observed worst-case latencies by an order of magnitude.
+    /// Default ``Defaults/requestTimeout``; providers set their own (Juspay 1 s).
     public var requestTimeout: Double
     /// Time an item may spend from its first operation until its last attempt must have
     /// finished.
     ///
-    /// No attempt starts that could not finish inside it. Default 300 s: room for
-    /// every backoff of ``maxAttempts`` (≈145 s worst case) plus several slow attempts.
+    /// No attempt starts that could not finish inside it. Default 60 s
+    /// (``Defaults/itemBudget``): room for every backoff of ``maxAttempts`` (under 8 s at the
+    /// default backoff) plus several slow attempts.
     public var itemBudget: Double
     /// Absolute time (driver's clock) after which no new work starts; nil for none.
     public var runDeadline: Double?
     /// Most sends per item, counting those of earlier processes (resume).
     ///
-    /// Default 12, see above.
+    /// Default 5 (``Defaults/maxAttempts``), see above.
     public var maxAttempts: Int
     /// The first retry's backoff bound: retry `n` waits `random(0, min(backoffMax, backoffBase · 2^(n-1)))`.
     ///
@@ -44,8 +44,7 @@ public struct ExecutorPolicy: Sendable, Equatable {
     public var backoffBase: Double
     /// Largest backoff.
     ///
-    /// Default 20 s: long enough to let a provider recover, short enough that
-    /// twelve attempts fit the item budget.
+    /// Default 30 s (``Defaults/backoffMax``): long enough to let a provider recover.
     public var backoffMax: Double
     /// Largest wait honoured from a `Retry-After`, and never beyond the item's budget: a
     /// provider asking for ten hours must not stall the run.
@@ -65,21 +64,21 @@ public struct ExecutorPolicy: Sendable, Equatable {
     /// How the run's allowed rate reacts to 429 responses.
     public var adaptiveRate: AdaptiveRate
 
-    /// Creates a policy; every parameter has the documented default.
+    /// Creates a policy; every parameter has the documented default (``Defaults``).
     public init(
-        concurrency: Int = 8,
+        concurrency: Int = Defaults.concurrency,
         rateWindows: [RateWindow] = [],
-        requestTimeout: Double = 30,
-        itemBudget: Double = 300,
+        requestTimeout: Double = Defaults.requestTimeout,
+        itemBudget: Double = Defaults.itemBudget,
         runDeadline: Double? = nil,
-        maxAttempts: Int = 12,
-        backoffBase: Double = 0.25,
-        backoffMax: Double = 20,
-        retryAfterCap: Double = 60,
+        maxAttempts: Int = Defaults.maxAttempts,
+        backoffBase: Double = Defaults.backoffBase,
+        backoffMax: Double = Defaults.backoffMax,
+        retryAfterCap: Double = Defaults.retryAfterCap,
         retryBudget: RetryBudget = RetryBudget(),
         breaker: Breaker = Breaker(),
         maxFailures: FailureLimit? = nil,
-        preflight: Bool = true,
+        preflight: Bool = Defaults.preflight,
         adaptiveRate: AdaptiveRate = AdaptiveRate()
     ) {
         self.concurrency = max(1, concurrency)
@@ -105,9 +104,10 @@ public struct ExecutorPolicy: Sendable, Equatable {
     /// Every request counts: it takes a slot, passes the rate limiter, waits its backoff after a
     /// failure and draws on the retry budget.
     ///
-    /// The price: a timeout costs a send and a reconciliation, so a provider that leaves one
-    /// request in five unanswered fails about 1.5 % of rows at ``maxAttempts`` 5 (0.2 % at 8),
-    /// against 0.035 % when its failures are plain 503s (a simulation of the rule, 10⁶ rows).
+    /// The price: a timeout costs a send and a reconciliation. Under the shipped defaults (a Juspay
+    /// job: ``maxAttempts`` 5, 1 s request timeout, preflight on), a provider failing one request in
+    /// five leaves about 590 of 10⁶ rows failed when its failures are plain 503s, and about 2,200
+    /// failed plus 2,200 unknown when they are timeouts (`ShippedDefaultsFailureRateTests`).
     public var maxRequestsPerItem: Int { maxAttempts + 2 }
 
     /// ``requestTimeout`` in whole milliseconds, as `ProviderClient` takes it.
@@ -140,7 +140,7 @@ extension ExecutorPolicy {
         public var floor: Int
 
         /// Creates a budget of `floor + ratio × first attempts` retries.
-        public init(ratio: Double = 0.5, floor: Int = 10) {
+        public init(ratio: Double = Defaults.retryBudgetRatio, floor: Int = Defaults.retryBudgetFloor) {
             self.ratio = max(0, ratio)
             self.floor = max(0, floor)
         }
@@ -164,31 +164,8 @@ extension ExecutorPolicy {
         public var consecutiveFailures: Int
 
         /// Creates a breaker that trips after `consecutiveFailures` in a row.
-        public init(consecutiveFailures: Int = 20) {
+        public init(consecutiveFailures: Int = Defaults.breakerConsecutiveFailures) {
             self.consecutiveFailures = max(1, consecutiveFailures)
-        }
-    }
-
-    /// `--max-failures N` or `N%`: rows failing permanently past it stop the run.
-    public enum FailureLimit: Sendable, Equatable, CustomStringConvertible {
-        /// More than this many failed rows stop the run (0: the first failure does).
-        case count(Int)
-        /// More than this percentage of the run's rows failed stops the run.
-        case percent(Double)
-
-        /// Whether `failed` rows out of `total` are past the limit.
-        public func isExceeded(failed: Int, total: Int) -> Bool {
-            switch self {
-            case .count(let limit): return failed > limit
-            case .percent(let percent): return Double(failed) > Double(total) * percent / 100
-            }
-        }
-
-        public var description: String {
-            switch self {
-            case .count(let limit): return "\(limit)"
-            case .percent(let percent): return "\(percent.formatted3)%"
-            }
         }
     }
 

@@ -11,38 +11,31 @@ import Foundation
 /// transport asks ``allowsStart()`` once more just before a request goes on the wire, so a process
 /// frozen between the two cannot send on a stale lease either.
 ///
-/// `@unchecked Sendable`: the one mutable field is only touched under `lock`.
-public final class LeaseFence: @unchecked Sendable {
+public final class LeaseFence: Sendable {
     /// How long a renewal lets requests start.
     public let window: Duration
-    private let lock = NSLock()
-    private var validUntil: ContinuousClock.Instant
+    private let validUntil: Locked<ContinuousClock.Instant>
 
     /// A fence for a lease of `ttlSeconds`, open for one window from now (the lease was just taken).
     public init(ttlSeconds: Double) {
         window = .milliseconds(Int64(max(ttlSeconds, 0.3) * 1000 / 3))
-        validUntil = ContinuousClock.now + window
+        validUntil = Locked(ContinuousClock.now + window)
     }
 
     /// The lease was renewed in the store; `startedAt` is when the renewal began (not when it
     /// returned: the store may have been slow, and the window counts from the earlier moment).
     public func renewed(startedAt: ContinuousClock.Instant) {
-        lock.lock()
-        validUntil = startedAt + window
-        lock.unlock()
+        let window = self.window
+        validUntil.withLock { $0 = startedAt + window }
     }
 
     /// The lease is lost: nothing starts any more.
     public func close() {
-        lock.lock()
-        validUntil = ContinuousClock.Instant.now - .seconds(1)
-        lock.unlock()
+        validUntil.withLock { $0 = ContinuousClock.Instant.now - .seconds(1) }
     }
 
     /// Whether a request may start now.
     public func allowsStart() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return ContinuousClock.now < validUntil
+        validUntil.withLock { ContinuousClock.now < $0 }
     }
 }

@@ -1,5 +1,8 @@
 /// A fixed provider rate limit: at most `limit` request starts in any `seconds`-long interval.
 ///
+/// Written in a job file (`rate_limit`) or on the command line (`--rate`) as `200/1m`, `1000/5m`,
+/// `10/s` (a unit alone means one of it), or a bare number of requests per second (`5`, `0.5`).
+///
 /// Rapyd publishes two (200 per 60 s and 1000 per 300 s, and blocks a client for five minutes
 /// past the second), so a job may name several; the ``RateLimiter`` honours all of them at once.
 public struct RateWindow: Sendable, Equatable, Hashable, CustomStringConvertible {
@@ -18,10 +21,30 @@ public struct RateWindow: Sendable, Equatable, Hashable, CustomStringConvertible
         self.seconds = seconds
     }
 
+    /// Parses `200/1m`, `10/s`, `5` (per second), `0.5` (one every two seconds); nil for anything else.
+    public static func parse(_ text: String) -> RateWindow? {
+        let t = text.trimmingSpaces()
+        if let slash = t.firstIndex(of: "/") {
+            guard let limit = Int(String(t[..<slash]).trimmingSpaces()), limit > 0 else { return nil }
+            var unit = String(t[t.index(after: slash)...]).trimmingSpaces()
+            if let first = unit.first, first.isLetter { unit = "1" + unit }
+            guard let ms = DurationText.milliseconds(unit), ms >= 1 else { return nil }
+            return RateWindow(limit: limit, seconds: Double(ms) / 1000)
+        }
+        guard let perSecond = Double(t), perSecond.isFinite, perSecond > 0, perSecond <= 1_000_000 else { return nil }
+        if perSecond >= 1, perSecond == perSecond.rounded() {
+            return RateWindow(limit: Int(perSecond), seconds: 1)
+        }
+        return RateWindow(limit: 1, seconds: 1 / perSecond)
+    }
+
     /// The window's long-run rate, in requests per second.
     public var ratePerSecond: Double { Double(limit) / seconds }
 
-    public var description: String { "\(limit)/\(seconds.formatted3)s" }
+    /// The window as a job file writes it: `190/1m`.
+    public var description: String {
+        "\(limit)/\(DurationText.format(milliseconds: Int64((seconds * 1000).rounded())))"
+    }
 }
 
 extension Double {

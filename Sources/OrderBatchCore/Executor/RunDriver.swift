@@ -2,7 +2,8 @@ import Foundation
 
 /// The thin driver: performs the ``ExecutorStateMachine``'s actions. It claims rows from the
 /// store, calls the provider client, and commits results in groups (count- or time-bounded,
-/// never one transaction per row). It decides nothing itself.
+/// never one transaction per row). It decides nothing itself. Its store calls run on the
+/// store's own thread (``RunStoreActor``), never on the cooperative pool.
 public struct RunDriver: Sendable {
     /// How the execution ended.
     public struct Result: Sendable {
@@ -112,35 +113,46 @@ public struct RunDriver: Sendable {
         let fence = lease?.owner
         /// The highest seq claimed so far: each row is offered at most once per execution.
         var lastClaimedSeq: Int64 = 0
+        /// Every store call goes through here, to the store's own thread: a write waiting out
+        /// another process's lock (the busy timeout) never blocks a cooperative thread.
+        let db = RunStoreActor(store)
+        let runID = self.runID
 
-        func flush() throws {
+        func flush() async throws {
             guard !pendingResults.isEmpty else { return }
-            try store.record(pendingResults, fence: fence)
+            let results = pendingResults
+            try await db.perform { try $0.record(results, fence: fence) }
             pendingResults.removeAll(keepingCapacity: true)
             lastFlush = now()
         }
 
         /// Renews the lease (the store checks ownership) and checks the database file.
-        func renew() throws {
+        func renew() async throws {
             lastHeartbeat = now()
             guard let lease else {
-                try store.checkStorage()
+                try await db.perform { try $0.checkStorage() }
                 return
             }
             let started = ContinuousClock.now
-            guard try store.renewLease(jobName: lease.jobName, runID: runID, owner: lease.owner) else {
+            let renewed = try await db.perform { store in
+                guard try store.renewLease(jobName: lease.jobName, runID: runID, owner: lease.owner) else {
+                    return false
+                }
+                try store.checkStorage()
+                return true
+            }
+            guard renewed else {
                 lease.fence.close()
                 throw RunStoreError.leaseLost(runID: runID)
             }
-            try store.checkStorage()
             lease.fence.renewed(startedAt: started)
         }
 
         /// Before a request starts: past the fence's window (the process was frozen or starved),
         /// renew first; throws when the run was taken over.
-        func requireFence() throws {
+        func requireFence() async throws {
             guard let lease, !lease.fence.allowsStart() else { return }
-            try renew()
+            try await renew()
         }
 
         return try await withThrowingTaskGroup(of: Event.self) { group in
@@ -154,9 +166,11 @@ public struct RunDriver: Sendable {
                     let action = queue.removeFirst()
                     switch action {
                     case .requestItems(let count):
-                        try flush()
-                        let items = try store.claimPending(
-                            runID: runID, limit: count, afterSeq: lastClaimedSeq, fence: fence)
+                        try await flush()
+                        let after = lastClaimedSeq
+                        let items = try await db.perform {
+                            try $0.claimPending(runID: runID, limit: count, afterSeq: after, fence: fence)
+                        }
                         if let last = items.last?.seq { lastClaimedSeq = max(lastClaimedSeq, last) }
                         for item in items {
                             claimed[item.seq] = Claimed(item: item, sends: item.attempts)
@@ -167,14 +181,14 @@ public struct RunDriver: Sendable {
                         queue += work.isEmpty ? machine.noMoreItems(now: now()) : machine.itemsOffered(work, now: now())
                     case .preflight(let seq):
                         guard let item = claimed[seq]?.item.outbound else { continue }
-                        try requireFence()
+                        try await requireFence()
                         group.addTask {
                             let at = Date()
                             return .preflight(seq, await client.preflight(item, timeoutMilliseconds: timeoutMS), at)
                         }
                     case .reconcile(let seq):
                         guard let item = claimed[seq]?.item.outbound else { continue }
-                        try requireFence()
+                        try await requireFence()
                         group.addTask {
                             let at = Date()
                             let started = ContinuousClock.now
@@ -184,7 +198,7 @@ public struct RunDriver: Sendable {
                         }
                     case .send(let seq, _):
                         guard let item = claimed[seq]?.item.outbound else { continue }
-                        try requireFence()
+                        try await requireFence()
                         claimed[seq]?.sends += 1
                         group.addTask {
                             let at = Date()
@@ -207,7 +221,7 @@ public struct RunDriver: Sendable {
                             httpStatus: c.last?.httpStatus, errorCode: c.last?.errorCode,
                             message: state == .succeeded ? nil : message, latencyMilliseconds: c.last?.latencyMilliseconds,
                             log: c.log))
-                        if pendingResults.count >= flushCount { try flush() }
+                        if pendingResults.count >= flushCount { try await flush() }
                     case .wake(let at):
                         if scheduledWake == nil || at < scheduledWake! {
                             scheduledWake = at
@@ -268,14 +282,14 @@ public struct RunDriver: Sendable {
                             queue += machine.stop(reason, now: t)
                         } else if t - lastHeartbeat >= (lease?.heartbeatSeconds ?? 5) {
                             do {
-                                try renew()
+                                try await renew()
                             } catch let error as SQLiteError where error.isBusy {
                                 // Another process held the database for the whole busy timeout: try at the
                                 // next heartbeat; the fence stops new requests if that goes on too long.
                             }
                         }
                     }
-                    if t - lastFlush >= flushInterval { try flush() }
+                    if t - lastFlush >= flushInterval { try await flush() }
                     onProgress?(machine.counters, t)
                     queue += machine.tick(now: t)
                     group.addTask {
@@ -285,7 +299,7 @@ public struct RunDriver: Sendable {
                 }
             }
             group.cancelAll()
-            try flush()
+            try await flush()
             onProgress?(machine.counters, now())
             return Result(stopReason: end ?? nil, counters: machine.counters, elapsedSeconds: now())
         }

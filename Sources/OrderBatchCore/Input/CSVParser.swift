@@ -120,33 +120,26 @@ final class CSVParser {
 
     // MARK: - Parser state
     //
-    // libcsv has no API for these, but `struct csv_parser` is public in csv.h (callers
-    // allocate it) and its fields are stable across libcsv 3.x. The reader needs them to
-    // number records by the physical line they start on and to cap field sizes.
-
-    /// libcsv's `pstate` for "between rows" (`ROW_NOT_BEGUN` in libcsv.c).
-    private static let rowNotBegun: Int32 = 0
-    /// libcsv's `pstate` for "inside a field, no closing quote pending" (`FIELD_BEGUN`).
-    private static let fieldBegun: Int32 = 2
+    // libcsv has no function for these; the shim's accessors (`CCSV/shim.h`) are the only code that
+    // reads or writes `struct csv_parser`'s fields, and say why. The reader needs them to number
+    // records by the physical line they start on and to cap field sizes.
 
     /// Whether the parser is inside a row: it has consumed bytes of a row not yet submitted.
-    var isInsideRow: Bool { parser.pointee.pstate != CSVParser.rowNotBegun }
+    var isInsideRow: Bool { ccsv_is_inside_row(parser) != 0 }
 
     /// Whether the field being read began with a quote.
-    var isInsideQuotedField: Bool { parser.pointee.quoted != 0 }
+    var isInsideQuotedField: Bool { ccsv_is_inside_quoted_field(parser) != 0 }
 
     /// How many bytes of the current, unfinished field libcsv is holding.
-    var bufferedFieldBytes: Int { parser.pointee.entry_pos }
+    var bufferedFieldBytes: Int { ccsv_buffered_field_bytes(parser) }
 
     /// Drops the bytes buffered for the current field, when that is safe.
     ///
     /// Used once a field is known to be too long: its content will be discarded, and this
-    /// keeps libcsv from holding more of it. Only done in `FIELD_BEGUN`, where libcsv
-    /// keeps no state in the buffered bytes (after a possible closing quote it does).
+    /// keeps libcsv from holding more of it (see `ccsv_discard_buffered_field` for why this is the
+    /// one write to libcsv's state and when it does nothing).
     func discardBufferedField() {
-        guard parser.pointee.pstate == CSVParser.fieldBegun else { return }
-        parser.pointee.entry_pos = 0
-        parser.pointee.spaces = 0
+        ccsv_discard_buffered_field(parser)
     }
 
     /// Returns the parser to its initial state after a strict error.

@@ -56,7 +56,7 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
             host = String(host[..<colon])
         }
         guard !host.isEmpty else { return .failure(EndpointProblem("has no host")) }
-        if scheme == "http" && !isLoopback(host) {
+        if scheme == "http" && !HostName.isLoopback(host) {
             return .failure(EndpointProblem(
                 "uses http to \(host); plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost): use https"
             ))
@@ -64,13 +64,6 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
         var base = text
         while base.hasSuffix("/") { base.removeLast() }
         return .success(.url(base))
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased()
-        if h == "localhost" || h == "::1" { return true }
-        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// The base URL for `provider`, or nil for ``emulator`` (known only once it has started).

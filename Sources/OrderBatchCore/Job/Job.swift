@@ -37,11 +37,6 @@ public struct Job: Sendable, Equatable {
         }
     }
 
-    /// The circuit breaker: this many consecutive transport failures or 5xx responses stop the
-    /// run (exit 3, resumable).
-    public struct Breaker: Sendable, Equatable {
-        public var consecutiveFailures: Int
-    }
 
     /// How the built-in emulator behaves for an `endpoint: emulator` job (the `emulator:` section):
     /// the same switches as `orderbatch emulator`, so a job can rehearse slow or failing providers.
@@ -72,30 +67,6 @@ public struct Job: Sendable, Equatable {
         public init() {}
     }
 
-    /// Stop the run once permanent failures pass a count or a share of the rows.
-    public enum FailureLimit: Sendable, Equatable, CustomStringConvertible {
-        case count(Int)
-        case percent(Double)
-
-        /// Parses `25` or `2.5%`.
-        public static func parse(_ text: String) -> FailureLimit? {
-            let t = text.trimmingSpaces()
-            if t.hasSuffix("%") {
-                guard let p = Double(t.dropLast()), p.isFinite, p >= 0, p <= 100 else { return nil }
-                return .percent(p)
-            }
-            guard let n = Int(t), n >= 0 else { return nil }
-            return .count(n)
-        }
-
-        public var description: String {
-            switch self {
-            case .count(let n): return "\(n)"
-            case .percent(let p): return "\(p)%"
-            }
-        }
-    }
-
     /// The job file's path as given, and its directory (relative paths resolve against it).
     public var path: String
     public var directory: String
@@ -113,11 +84,13 @@ public struct Job: Sendable, Equatable {
     public var state: String
     public var concurrency: Int
     /// Every window the provider enforces; empty for none.
-    public var rateLimit: [RateLimitWindow]
+    public var rateLimit: [RateWindow]
     public var timeouts: Timeouts
     public var retry: Retry
-    public var breaker: Breaker
-    public var maxFailures: FailureLimit?
+    /// The circuit breaker (`breaker.consecutive_failures`).
+    public var breaker: ExecutorPolicy.Breaker
+    /// `max_failures`: permanent failures past it stop the run (exit 3); nil for no limit.
+    public var maxFailures: ExecutorPolicy.FailureLimit?
     /// Read each order's status before updating it, and apply the status rules.
     public var preflight: Bool
     /// The provider's own job-file settings, read by its ``ProviderModule``.

@@ -218,7 +218,7 @@ struct MappingReader {
             } else {
                 rateLimit = []
                 for item in items {
-                    guard let w = RateLimitWindow.parse(item) else {
+                    guard let w = RateWindow.parse(item) else {
                         throw error("rate_limit", line,
                             "must be requests per second (5), a window such as 200/1m, a list such as [200/1m, 1000/5m], or none (got \"\(item)\")")
                     }
@@ -227,7 +227,7 @@ struct MappingReader {
             }
         }
 
-        var timeouts = Job.Timeouts(request: defaults.requestTimeout, item: 60_000, run: nil)
+        var timeouts = Job.Timeouts(request: defaults.requestTimeout, item: Job.Timeouts.defaultItem, run: nil)
         if var t = try mapping("timeouts") {
             if let v = try t.duration("request", min: 10) { timeouts.request = v ?? timeouts.request }
             if let v = try t.duration("item", min: 10) { timeouts.item = v ?? timeouts.item }
@@ -239,7 +239,7 @@ struct MappingReader {
                 message: "(\(DurationText.format(milliseconds: timeouts.item))) is shorter than timeouts.request (\(DurationText.format(milliseconds: timeouts.request))): no attempt could finish within it")
         }
 
-        var retry = Job.Retry(maxAttempts: 5, backoffBase: 250, backoffMax: 30_000, budget: 0.5)
+        var retry = Job.Retry.defaults
         if var r = try mapping("retry") {
             retry.maxAttempts = try r.int("max_attempts", in: 1...100) ?? retry.maxAttempts
             if let v = try r.duration("backoff_base") { retry.backoffBase = v ?? retry.backoffBase }
@@ -256,14 +256,14 @@ struct MappingReader {
                 throw JobError(path: path, key: "retry.backoff_max", message: "must not be shorter than retry.backoff_base")
             }
         }
-        var breaker = Job.Breaker(consecutiveFailures: 20)
+        var breaker = ExecutorPolicy.Breaker()
         if var b = try mapping("breaker") {
             breaker.consecutiveFailures = try b.int("consecutive_failures", in: 1...100_000) ?? breaker.consecutiveFailures
             try b.finish(known: ["consecutive_failures"])
         }
-        var maxFailures: Job.FailureLimit?
+        var maxFailures: ExecutorPolicy.FailureLimit?
         if let (m, line) = try string("max_failures") {
-            guard let parsed = Job.FailureLimit.parse(m) else {
+            guard let parsed = ExecutorPolicy.FailureLimit.parse(m) else {
                 throw error("max_failures", line, "must be a count (25) or a percentage (2.5%) (got \"\(m)\")")
             }
             maxFailures = parsed

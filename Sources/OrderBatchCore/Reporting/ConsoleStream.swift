@@ -38,8 +38,8 @@ public final class ConsoleStream: @unchecked Sendable {
     public let fileDescriptor: Int32
     /// How messages name it: `standard output`, `standard error`.
     public let name: String
-    private let lock = NSLock()
-    private var lost: Int32?
+    /// The `errno` that lost the stream; nil while it works.
+    private let lost = Locked<Int32?>(nil)
 
     /// A stream on `fileDescriptor`, which the caller keeps open and owns.
     ///
@@ -62,14 +62,14 @@ public final class ConsoleStream: @unchecked Sendable {
     }
 
     /// The `errno` of the write that lost the stream, or `nil` while it works.
-    public var failure: Int32? { lock.withLock { lost } }
+    public var failure: Int32? { lost.withLock { $0 } }
 
     /// Writes the UTF-8 bytes of `text`, unless the stream is lost.
     ///
     /// - Returns: `false` when the stream is (now) lost and the text was not (wholly) written.
     @discardableResult
     public func write(_ text: String) -> Bool {
-        lock.withLock {
+        lost.withLock { lost in
             guard lost == nil else { return false }
             lost = Self.writeAll(Array(text.utf8), to: fileDescriptor)
             return lost == nil

@@ -37,11 +37,14 @@ public final class ProgressReporter: @unchecked Sendable {
     /// The gap between two log lines, in seconds.
     public let logInterval: Double
     private let stream: ConsoleStream
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var rate = RateEstimator()
-    private var lastRender: Double?
-    private var finished = false
+    /// What updates share: the rate estimate, the last redraw, whether the final state was written.
+    private struct State {
+        var rate = RateEstimator()
+        var lastRender: Double?
+        var finished = false
+    }
+
+    private let state = Locked(State())
 
     /// Creates a reporter writing to `fileDescriptor`.
     ///
@@ -61,38 +64,43 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// Records `snapshot` and redraws (terminal) or logs (otherwise) if enough time has passed.
     public func update(_ snapshot: ProgressSnapshot) {
-        let text: String? = lock.withLock {
-            guard !finished else { return nil }
-            rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
-            let interval: Double
-            switch mode {
-            case .live: interval = liveInterval
-            case .log: interval = logInterval
-            }
-            if let lastRender, snapshot.elapsedSeconds - lastRender < interval { return nil }
-            lastRender = snapshot.elapsedSeconds
-            return render(snapshot, final: false)
+        let interval: Double
+        switch mode {
+        case .live: interval = liveInterval
+        case .log: interval = logInterval
+        }
+        let text: String? = state.withLock { state in
+            guard !state.finished else { return nil }
+            state.rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
+            if let lastRender = state.lastRender, snapshot.elapsedSeconds - lastRender < interval { return nil }
+            state.lastRender = snapshot.elapsedSeconds
+            return render(snapshot, final: false, estimate: state.rate.rowsPerSecond)
         }
         if let text { emit(text) }
     }
 
     /// Writes the final state and ends the live line; later updates are ignored.
     public func finish(_ snapshot: ProgressSnapshot) {
-        let text: String? = lock.withLock {
-            guard !finished else { return nil }
-            finished = true
-            rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
-            return render(snapshot, final: true)
+        let text: String? = state.withLock { state in
+            guard !state.finished else { return nil }
+            state.finished = true
+            state.rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
+            return render(snapshot, final: true, estimate: state.rate.rowsPerSecond)
         }
         if let text { emit(text) }
     }
 
     /// The bytes one update writes; internal for tests.
     func render(_ snapshot: ProgressSnapshot, final: Bool) -> String {
+        render(snapshot, final: final, estimate: state.withLock { $0.rate.rowsPerSecond })
+    }
+
+    /// The bytes one update writes, given the current rate estimate.
+    private func render(_ snapshot: ProgressSnapshot, final: Bool, estimate: Double?) -> String {
         // At the end, the average over the whole run is the number worth keeping on screen.
         let rowsPerSecond =
             final && snapshot.elapsedSeconds > 0
-            ? Double(snapshot.done) / snapshot.elapsedSeconds : rate.rowsPerSecond
+            ? Double(snapshot.done) / snapshot.elapsedSeconds : estimate
         switch mode {
         case .live(let width):
             var line = ProgressFormat.liveLine(snapshot, rate: rowsPerSecond)

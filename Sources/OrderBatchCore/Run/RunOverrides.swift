@@ -32,9 +32,9 @@ public struct RunOverrides: Codable, Sendable, Equatable {
             if r == "none" || r == "off" {
                 job.rateLimit = []
             } else {
-                var windows: [RateLimitWindow] = []
+                var windows: [RateWindow] = []
                 for part in r.split(separator: ",") {
-                    guard let w = RateLimitWindow.parse(String(part)) else {
+                    guard let w = RateWindow.parse(String(part)) else {
                         throw .usage("orderbatch: --rate \(r): give requests per second (5) or windows such as 200/1m,1000/5m")
                     }
                     windows.append(w)
@@ -51,7 +51,7 @@ public struct RunOverrides: Codable, Sendable, Equatable {
             job.timeouts.run = ms
         }
         if let m = maxFailures {
-            guard let f = Job.FailureLimit.parse(m) else {
+            guard let f = ExecutorPolicy.FailureLimit.parse(m) else {
                 throw .usage("orderbatch: --max-failures \(m): give a count (25) or a percentage (2%)")
             }
             job.maxFailures = f

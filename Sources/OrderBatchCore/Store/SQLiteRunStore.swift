@@ -22,10 +22,10 @@ internal import CSQLite
 /// try store.createRun(NewRun(id: "r1", jobName: "reprice", …))
 /// ```
 ///
-/// `@unchecked Sendable`: the connection is touched only while `lock` is held (``withConnection(_:)``).
-/// `Synchronization.Mutex` would say so in the type system, but it needs macOS 15 and the package supports
-/// macOS 13, so an `NSLock` it is, as elsewhere in the project.
-public final class SQLiteRunStore: RunStore, @unchecked Sendable {
+/// Sendable: the connection is touched only inside its ``Locked`` (``withConnection(_:)``). The calls block
+/// (up to the busy timeout): async code reaches the store through ``RunStoreActor``, which runs them on a
+/// thread of its own, never on Swift's cooperative pool.
+public final class SQLiteRunStore: RunStore, Sendable {
     /// How long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds = 5000
     /// The schema version this build writes and understands.
@@ -33,8 +33,8 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
 
     /// The database file.
     public let path: String
-    private let lock = NSLock()
-    private var connection: SQLiteConnection?
+    /// The one connection; nil once closed.
+    private let connection: Locked<SQLiteConnection?>
     /// Supplies "now" for timestamps and lease expiry; tests move it.
     let clock: @Sendable () -> Date
     /// The file's device and inode when it was opened (``checkStorage()`` compares).
@@ -58,19 +58,19 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
             try? db.close()
             throw error
         }
-        connection = db
+        connection = Locked(db)
         openedIdentity = FileIdentity(path: path)
     }
 
     deinit {
         // A store dropped without close() still releases its file handle; the connection's statements are
         // all cached, so close cannot be busy.
-        try? connection?.close()
+        connection.withLock { try? $0?.close() }
     }
 
     /// Closes the connection. Later calls throw `SQLITE_MISUSE`. Calling it again does nothing.
     public func close() throws {
-        try locked {
+        try connection.withLock { connection in
             try connection?.close()
             connection = nil
         }
@@ -78,18 +78,12 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
 
     /// Runs `body` with the connection while holding the lock.
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try locked {
+        try connection.withLock { connection in
             guard let connection else {
                 throw SQLiteError(extendedResultCode: SQLITE_MISUSE, message: "the store \(path) is closed")
             }
             return try body(connection)
         }
-    }
-
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
     }
 
     // MARK: - Opening

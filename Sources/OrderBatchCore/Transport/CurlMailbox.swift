@@ -1,5 +1,4 @@
 import Foundation
-internal import CCurl
 
 /// The only state shared between calling tasks and the transfer thread: submitted requests,
 /// cancellations, the shutdown flag, and the multi handle to wake.
@@ -8,10 +7,10 @@ internal import CCurl
 /// contract) so a thread blocked in `curl_multi_poll` returns at once. The thread drains the
 /// mailbox at the top of each loop iteration with ``take()``.
 ///
-/// `@unchecked Sendable`: every stored property is read and written only while `lock` is held,
-/// and the multi handle is used here only for `curl_multi_wakeup`, never after the transfer
-/// thread has detached it (``detach()``), which happens before `curl_multi_cleanup`.
-final class CurlMailbox: @unchecked Sendable {
+/// Sendable: the state lives in a ``Locked``, and the multi handle is used here only for
+/// `curl_multi_wakeup`; the mailbox lets go of it when the transfer thread detaches it
+/// (``detach()``), so its last owner frees it (``CurlMulti``).
+final class CurlMailbox: Sendable {
     /// Where the transfer thread is in its life.
     enum Phase {
         case running
@@ -28,44 +27,42 @@ final class CurlMailbox: @unchecked Sendable {
         var isStopping = false
     }
 
-    private let lock = NSLock()
-    private var multi: UnsafeMutableRawPointer?
-    private var phase = Phase.running
-    private var submissions: [CurlSubmission] = []
-    private var cancellations: [UInt64] = []
-    private var lastID: UInt64 = 0
-    private var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Everything the lock guards.
+    private struct State {
+        var multi: CurlMulti?
+        var phase = Phase.running
+        var submissions: [CurlSubmission] = []
+        var cancellations: [UInt64] = []
+        var lastID: UInt64 = 0
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
+
+        /// Interrupts `curl_multi_poll`.
+        func wake() {
+            multi?.wakeup()
+        }
+
+        /// Wakes the thread for a post into an empty mailbox only: a non-empty one has had its wakeup since
+        /// the thread's last ``CurlMailbox/take()``, and that `take()` will collect this post too. Saves one
+        /// `curl_multi_wakeup` (a `send` on libcurl's socket pair) per request in a burst.
+        func wakeIfFirst(wasEmpty: Bool) {
+            if wasEmpty { wake() }
+        }
+    }
+
+    private let state: Locked<State>
 
     /// Creates a mailbox that wakes `multi`.
-    init(multi: UnsafeMutableRawPointer) {
-        self.multi = multi
-    }
-
-    private func withLock<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
-    }
-
-    /// Interrupts `curl_multi_poll`; call with the lock held.
-    private func wakeLocked() {
-        if let multi { _ = curl_multi_wakeup(multi) }
-    }
-
-    /// Wakes the thread for a post into an empty mailbox only: a non-empty one has had its wakeup since
-    /// the thread's last ``take()``, and that `take()` will collect this post too. Saves one
-    /// `curl_multi_wakeup` (a `send` on libcurl's socket pair) per request in a burst.
-    private func wakeIfFirstLocked(wasEmpty: Bool) {
-        if wasEmpty { wakeLocked() }
+    init(multi: CurlMulti) {
+        state = Locked(State(multi: multi))
     }
 
     // MARK: - Callers
 
     /// A fresh transfer id.
     func makeID() -> UInt64 {
-        withLock {
-            lastID += 1
-            return lastID
+        state.withLock { state in
+            state.lastID += 1
+            return state.lastID
         }
     }
 
@@ -74,11 +71,11 @@ final class CurlMailbox: @unchecked Sendable {
     /// - Returns: `false` when the transport is shutting down or shut down; the caller then
     ///   still owns the continuation and must resume it.
     func submit(_ submission: CurlSubmission) -> Bool {
-        withLock {
-            guard phase == .running else { return false }
-            let wasEmpty = submissions.isEmpty && cancellations.isEmpty
-            submissions.append(submission)
-            wakeIfFirstLocked(wasEmpty: wasEmpty)
+        state.withLock { state in
+            guard state.phase == .running else { return false }
+            let wasEmpty = state.submissions.isEmpty && state.cancellations.isEmpty
+            state.submissions.append(submission)
+            state.wakeIfFirst(wasEmpty: wasEmpty)
             return true
         }
     }
@@ -86,11 +83,11 @@ final class CurlMailbox: @unchecked Sendable {
     /// Asks the transfer thread to abort transfer `id` (a no-op when it already finished; while
     /// stopping, the thread resolves every transfer anyway).
     func cancel(_ id: UInt64) {
-        withLock {
-            guard phase == .running else { return }
-            let wasEmpty = submissions.isEmpty && cancellations.isEmpty
-            cancellations.append(id)
-            wakeIfFirstLocked(wasEmpty: wasEmpty)
+        state.withLock { state in
+            guard state.phase == .running else { return }
+            let wasEmpty = state.submissions.isEmpty && state.cancellations.isEmpty
+            state.cancellations.append(id)
+            state.wakeIfFirst(wasEmpty: wasEmpty)
         }
     }
 
@@ -99,23 +96,23 @@ final class CurlMailbox: @unchecked Sendable {
     /// - Returns: `true` for the first request, `false` when a shutdown was already requested.
     @discardableResult
     func requestShutdown() -> Bool {
-        withLock {
-            guard phase == .running else { return false }
-            phase = .stopping
-            wakeLocked()
+        state.withLock { state in
+            guard state.phase == .running else { return false }
+            state.phase = .stopping
+            state.wake()
             return true
         }
     }
 
     /// Whether ``requestShutdown()`` has been called.
-    var isShutDownRequested: Bool { withLock { phase != .running } }
+    var isShutDownRequested: Bool { state.withLock { $0.phase != .running } }
 
     /// Suspends until the transfer thread has freed every handle and exited.
     func waitUntilStopped() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let stopped = withLock {
-                if phase == .stopped { return true }
-                exitWaiters.append(continuation)
+            let stopped = state.withLock { state in
+                if state.phase == .stopped { return true }
+                state.exitWaiters.append(continuation)
                 return false
             }
             if stopped { continuation.resume() }
@@ -126,29 +123,31 @@ final class CurlMailbox: @unchecked Sendable {
 
     /// Removes and returns everything posted since the last call.
     func take() -> Inbox {
-        withLock {
+        state.withLock { state in
             defer {
-                submissions.removeAll(keepingCapacity: true)
-                cancellations.removeAll(keepingCapacity: true)
+                state.submissions.removeAll(keepingCapacity: true)
+                state.cancellations.removeAll(keepingCapacity: true)
             }
-            return Inbox(submissions: submissions, cancellations: cancellations, isStopping: phase != .running)
+            return Inbox(
+                submissions: state.submissions, cancellations: state.cancellations,
+                isStopping: state.phase != .running)
         }
     }
 
-    /// Forgets the multi handle: no wakeup touches it after this returns, so the transfer thread
-    /// may clean it up.
+    /// Lets go of the multi handle: no wakeup touches it after this returns, so the transfer
+    /// thread's release of it is the last (``CurlMulti`` frees it then).
     func detach() {
-        withLock { multi = nil }
+        state.withLock { $0.multi = nil }
     }
 
     /// Marks the mailbox stopped (every handle is freed) and resumes everyone waiting in
     /// ``waitUntilStopped()``.
     func markStopped() {
-        let waiters = withLock {
-            multi = nil
-            phase = .stopped
-            defer { exitWaiters.removeAll() }
-            return exitWaiters
+        let waiters = state.withLock { state in
+            state.multi = nil
+            state.phase = .stopped
+            defer { state.exitWaiters.removeAll() }
+            return state.exitWaiters
         }
         for waiter in waiters { waiter.resume() }
     }

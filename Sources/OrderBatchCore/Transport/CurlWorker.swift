@@ -22,6 +22,10 @@ final class CurlWorker: @unchecked Sendable {
     private static let idlePollMilliseconds: Int32 = 1000
 
     let mailbox: CurlMailbox
+    /// The multi handle's owner, until ``tearDown(_:)`` lets go of it (freeing it: the mailbox
+    /// let go first).
+    private var multiOwner: CurlMulti?
+    /// `multiOwner`'s handle, borrowed: used only while `multiOwner` is held.
     private let multi: UnsafeMutableRawPointer
     private let maxActive: Int
     private let userAgent: String
@@ -44,19 +48,13 @@ final class CurlWorker: @unchecked Sendable {
     ///   - maxActive: The most transfers in flight; also the per-host and cached connection limits.
     ///   - userAgent: The default `User-Agent`.
     init(maxActive: Int, userAgent: String, startGate: (@Sendable () -> Bool)? = nil) {
-        CurlGlobal.ensureInitialized()
-        guard let multi = curl_multi_init() else {
-            preconditionFailure("curl_multi_init failed (out of memory)")
-        }
-        self.multi = multi
+        let owner = CurlMulti(maxConnections: maxActive)
+        multiOwner = owner
+        multi = owner.handle
         self.maxActive = maxActive
         self.userAgent = userAgent
         self.startGate = startGate
-        mailbox = CurlMailbox(multi: multi)
-        // Keep up to maxActive connections to the provider alive, and never open more per host
-        // than transfers we run, so every connection gets reused.
-        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxActive)
-        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxActive)
+        mailbox = CurlMailbox(multi: owner)
     }
 
     // MARK: - The loop
@@ -206,7 +204,8 @@ final class CurlWorker: @unchecked Sendable {
         requestMayHaveBeenSent: false)
 
     /// Resolves every transfer, then frees all handles: easy handles leave the multi handle,
-    /// the multi handle is cleaned up, then the easy handles are (libcurl's documented order).
+    /// the multi handle is cleaned up (the last release of its ``CurlMulti``), then the easy
+    /// handles are (libcurl's documented order).
     private func tearDown(_ lastSubmissions: [CurlSubmission]) {
         for easy in Array(active.values) {
             end(easy, with: .failure(easy.abandoned("the transport was shut down while the request was in flight")))
@@ -217,7 +216,7 @@ final class CurlWorker: @unchecked Sendable {
         waiting = []
         waitingHead = 0
         mailbox.detach()
-        curl_multi_cleanup(multi)
+        multiOwner = nil
         pool = []
         mailbox.markStopped()
     }

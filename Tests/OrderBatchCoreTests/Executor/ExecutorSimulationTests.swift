@@ -49,9 +49,12 @@ import Testing
     }
 
     @Test func flakyProviderBehindRapydLimitsStillFinishesWithinTheWindows() {
-        let policy = ExecutorPolicy(concurrency: 16, rateWindows: Self.rapyd)
+        // Twelve attempts and a long item budget, so that every row succeeds: this is about the windows
+        // (ExecutorDefaultsTests covers what the shipped attempts ride out).
+        let policy = ExecutorPolicy(concurrency: 16, rateWindows: Self.rapyd, itemBudget: 300, maxAttempts: 12)
         var simulation = ExecutorSimulation(
-            policy: policy, count: 500, provider: ExecutorDefaultsTests.flakyProvider(seed: 9), seed: 9)
+            policy: policy, count: 500,
+            provider: ExecutorDefaultsTests.flakyProvider(seed: 9, timeout: policy.requestTimeout), seed: 9)
         simulation.run()
         #expect(simulation.violations == [])
         #expect(simulation.count(.succeeded) == 500)
@@ -111,7 +114,8 @@ import Testing
     @Test func theRetryBudgetStopsARetryStorm() {
         var provider = SimulatedProvider()
         provider.send = { seq, attempt, _ in chance(11, seq, attempt) < 0.5 ? .status(409) : .ok() }
-        let policy = ExecutorPolicy(concurrency: 8, preflight: false)
+        // Twelve attempts: few rows reach them (0.5¹²), so every failure is the budget's.
+        let policy = ExecutorPolicy(concurrency: 8, maxAttempts: 12, preflight: false)
         var simulation = ExecutorSimulation(policy: policy, count: 2000, provider: provider)
         simulation.run()
         #expect(simulation.violations == [])
@@ -173,10 +177,12 @@ import Testing
     }
 
     @Test func aSignalMidRunThenResumeAppliesEveryRowOnce() {
-        var provider = ExecutorDefaultsTests.flakyProvider(seed: 4)
+        // Twelve attempts, so that no row fails: this is about the resume (ExecutorDefaultsTests covers
+        // what the shipped attempts ride out).
+        let policy = ExecutorPolicy(concurrency: 8, itemBudget: 300, maxAttempts: 12)
+        var provider = ExecutorDefaultsTests.flakyProvider(seed: 4, timeout: policy.requestTimeout)
         let flakySend = provider.send
         provider.send = { seq, attempt, now in flakySend(seq, attempt, now) }
-        let policy = ExecutorPolicy(concurrency: 8)
         var first = ExecutorSimulation(policy: policy, count: 1000, provider: provider, seed: 4)
         first.scheduledStop = (60, .signal)
         first.run()

@@ -19,7 +19,7 @@ import Testing
     @Test func rapydDefaultsFollowThePublishedLimits() throws {
         let job = try parse("name: r\nprovider: rapyd\nendpoint: sandbox\ninput: ../in/x.jsonl\n")
         // 5% below Rapyd's published 200/min and 1000/5 min.
-        #expect(job.rateLimit == [RateLimitWindow(limit: 190, seconds: 60), RateLimitWindow(limit: 950, seconds: 300)])
+        #expect(job.rateLimit == [RateWindow(limit: 190, seconds: 60), RateWindow(limit: 950, seconds: 300)])
         #expect(job.input == "in/x.jsonl")
         #expect(job.state == "jobs/r.state.sqlite")
         #expect(job.endpoint.baseURL(for: .rapyd) == "https://sandboxapi.rapyd.net")
@@ -58,7 +58,7 @@ import Testing
         #expect(job.endpoint == .url("http://127.0.0.1:8080"))
         #expect(job.input == "/data/in.csv")
         #expect(job.concurrency == 3)
-        #expect(job.rateLimit == [RateLimitWindow(limit: 10, seconds: 1), RateLimitWindow(limit: 500, seconds: 60)])
+        #expect(job.rateLimit == [RateWindow(limit: 10, seconds: 1), RateWindow(limit: 500, seconds: 60)])
         #expect(job.timeouts == Job.Timeouts(request: 800, item: 90_000, run: 3_000_000))
         #expect(job.retry == Job.Retry(maxAttempts: 7, backoffBase: 100, backoffMax: 5000, budget: 0.2))
         #expect(job.breaker.consecutiveFailures == 9)
@@ -137,14 +137,14 @@ import Testing
         #expect(DurationText.milliseconds("10") == nil)
         #expect(DurationText.milliseconds("s") == nil)
         #expect(DurationText.milliseconds("5d") == nil)
-        #expect(RateLimitWindow.parse("200/1m") == RateLimitWindow(limit: 200, seconds: 60))
-        #expect(RateLimitWindow.parse("1000/5m") == RateLimitWindow(limit: 1000, seconds: 300))
-        #expect(RateLimitWindow.parse("10/s") == RateLimitWindow(limit: 10, seconds: 1))
-        #expect(RateLimitWindow.parse("0.5") == RateLimitWindow(limit: 1, seconds: 2))
-        #expect(RateLimitWindow.parse("0/1m") == nil)
-        #expect(RateLimitWindow.parse("-3") == nil)
-        #expect(Job.FailureLimit.parse("12") == .count(12))
-        #expect(Job.FailureLimit.parse("101%") == nil)
+        #expect(RateWindow.parse("200/1m") == RateWindow(limit: 200, seconds: 60))
+        #expect(RateWindow.parse("1000/5m") == RateWindow(limit: 1000, seconds: 300))
+        #expect(RateWindow.parse("10/s") == RateWindow(limit: 10, seconds: 1))
+        #expect(RateWindow.parse("0.5") == RateWindow(limit: 1, seconds: 2))
+        #expect(RateWindow.parse("0/1m") == nil)
+        #expect(RateWindow.parse("-3") == nil)
+        #expect(ExecutorPolicy.FailureLimit.parse("12") == .count(12))
+        #expect(ExecutorPolicy.FailureLimit.parse("101%") == nil)
     }
 
     @Test func theSampleJobsParse() throws {

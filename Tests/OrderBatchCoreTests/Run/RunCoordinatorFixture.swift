@@ -71,14 +71,7 @@ struct RunCoordinatorFixture {
                         preflight: job.preflight, updatableStatuses: Set(job.juspay.updateStatuses)),
                     transport: transport)
             },
-            policy: { job in
-                ExecutorPolicy(
-                    concurrency: job.concurrency, requestTimeout: Double(job.timeouts.request) / 1000,
-                    itemBudget: Double(job.timeouts.item) / 1000, runDeadline: job.timeouts.run.map { Double($0) / 1000 },
-                    maxAttempts: job.retry.maxAttempts, backoffBase: Double(job.retry.backoffBase) / 1000,
-                    backoffMax: Double(job.retry.backoffMax) / 1000,
-                    breaker: .init(consecutiveFailures: job.breaker.consecutiveFailures), preflight: job.preflight)
-            },
+            policy: { ExecutorPolicy(job: $0) },
             explain: { reason, _, _ in reason.description })
         return RunCoordinator(
             provider: provider, resolveEndpoint: { _ in RunEndpoint(baseURL: "http://juspay.test") },

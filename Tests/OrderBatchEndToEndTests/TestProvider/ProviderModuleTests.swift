@@ -148,11 +148,7 @@ import Testing
         let client = job.provider.module.makeClient(
             job: job, credentials: credentials, baseURL: try #require(job.endpoint.baseURL(for: job.provider)),
             transport: transport)
-        let policy = ExecutorPolicy(
-            concurrency: job.concurrency, requestTimeout: Double(job.timeouts.request) / 1000,
-            itemBudget: Double(job.timeouts.item) / 1000, maxAttempts: job.retry.maxAttempts,
-            backoffBase: Double(job.retry.backoffBase) / 1000, backoffMax: Double(job.retry.backoffMax) / 1000,
-            preflight: job.preflight)
+        let policy = ExecutorPolicy(job: job)
         let driver = RunDriver(store: store, runID: "run-1", client: client, policy: policy, stopFlag: stop)
         let counts = try store.counts(runID: "run-1")
         do {

@@ -3,13 +3,13 @@ public struct ProviderDefaults: Sendable, Equatable {
     /// `concurrency`: requests in flight at most.
     public var concurrency: Int
     /// `rate_limit`: every window the provider enforces; empty for none.
-    public var rateLimit: [RateLimitWindow]
+    public var rateLimit: [RateWindow]
     /// `timeouts.request`, in milliseconds.
     public var requestTimeout: Int64
     /// `preflight`: read each order's status before updating it.
     public var preflight: Bool
 
-    public init(concurrency: Int, rateLimit: [RateLimitWindow], requestTimeout: Int64, preflight: Bool = true) {
+    public init(concurrency: Int, rateLimit: [RateWindow], requestTimeout: Int64, preflight: Bool = true) {
         self.concurrency = concurrency
         self.rateLimit = rateLimit
         self.requestTimeout = requestTimeout

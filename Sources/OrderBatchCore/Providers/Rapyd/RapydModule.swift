@@ -13,7 +13,7 @@ public struct RapydModule: ProviderModule {
     /// default stays 5% below both ("a client-side limit below", FACTS §3.5). Rapyd publishes no timeout
     /// guidance: 5 s.
     public let defaults = ProviderDefaults(
-        concurrency: 4, rateLimit: [RateLimitWindow(limit: 190, seconds: 60), RateLimitWindow(limit: 950, seconds: 300)],
+        concurrency: 4, rateLimit: [RateWindow(limit: 190, seconds: 60), RateWindow(limit: 950, seconds: 300)],
         requestTimeout: 5000)
     public let credentials = [
         CredentialSpec(
