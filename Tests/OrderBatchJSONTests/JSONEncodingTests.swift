@@ -1,4 +1,4 @@
-import OrderBatchCore
+import OrderBatchJSON
 import Testing
 
 /// Reference strings were produced by Node.js `JSON.stringify` on the same values.

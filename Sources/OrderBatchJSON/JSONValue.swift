@@ -65,7 +65,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// `an object`, `a number`… for messages.
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
