@@ -11,13 +11,14 @@ if ! "$SWIFT" format --version >/dev/null 2>&1; then
     exit 2
 fi
 if [ "${1:-}" = "--summary" ]; then
+    # swift format 6.3 repeats some findings (DoNotUseSemicolons inside switch cases); count each once.
     out="$(mktemp)"
     trap 'rm -f "$out"' EXIT
     "$SWIFT" format lint --strict --recursive Sources Tests Package.swift 2>"$out"
     rc=$?
     cat "$out" >&2
-    echo "format-lint: $(grep -c ': error: \[' "$out") findings" >&2
-    grep -o ': error: \[[A-Za-z]*\]' "$out" | sed 's/.*\[\(.*\)\]/\1/' | sort | uniq -c | sort -rn >&2
+    echo "format-lint: $(grep ': error: \[' "$out" | sort -u | grep -c .) findings" >&2
+    grep ': error: \[' "$out" | sort -u | grep -o ': error: \[[A-Za-z]*\]' | sed 's/.*\[\(.*\)\]/\1/' | sort | uniq -c | sort -rn >&2
     exit $rc
 fi
 exec "$SWIFT" format lint --strict --recursive Sources Tests Package.swift

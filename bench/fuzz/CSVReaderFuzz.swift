@@ -4,10 +4,11 @@
 // fields, quotes and CRLFs) and the field cap; the rest is the file. Every input must give
 // records, malformed records or a thrown InputError; a trap is a bug. The same file is then
 // read again in one chunk: the chunk size must not change what is read.
+import OrderBatchCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import OrderBatchCore
 
 private let path = "/dev/shm/orderbatch-fuzz-\(getpid()).csv"
 
@@ -22,7 +23,8 @@ public func fuzzCSVReader(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let small = read(CSVReader(path: path, maxFieldBytes: maxFieldBytes, chunkSize: chunkSize))
     let whole = read(CSVReader(path: path, maxFieldBytes: maxFieldBytes, chunkSize: max(16, content.count + 1)))
     if small != whole {
-        fatalError("chunk size \(chunkSize) read differently:\n\(small.joined(separator: "\n"))\n--- vs one chunk ---\n\(whole.joined(separator: "\n"))")
+        let diff = "\(small.joined(separator: "\n"))\n--- vs one chunk ---\n\(whole.joined(separator: "\n"))"
+        fatalError("chunk size \(chunkSize) read differently:\n\(diff)")
     }
     return 0
 }
@@ -46,14 +48,23 @@ private func read(_ reader: CSVReader) -> [String] {
 }
 
 private func write(_ content: UnsafeRawBufferPointer) -> Bool {
+    guard let base = content.baseAddress else { return truncateFile(path) }
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     var offset = 0
     while offset < content.count {
-        let n = Glibc.write(fd, content.baseAddress! + offset, content.count - offset)
+        let n = Glibc.write(fd, base + offset, content.count - offset)
         guard n > 0 else { return false }
         offset += n
     }
+    return true
+}
+
+/// Empties the file (an input of just the two control bytes).
+private func truncateFile(_ path: String) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { return false }
+    close(fd)
     return true
 }

@@ -42,8 +42,10 @@ private func check(_ value: JSONValue?) {
 private func walk(_ value: JSONValue) {
     switch value {
     case let .number(number): checkNumber(number)
-    case let .array(elements): elements.forEach(walk)
-    case let .object(members): members.forEach { walk($0.value) }
+    case let .array(elements):
+        for element in elements { walk(element) }
+    case let .object(members):
+        for member in members { walk(member.value) }
     case .null, .bool, .string: break
     }
 }
