@@ -7,7 +7,7 @@
 #   bench/fuzz.sh [SECONDS]        build, then run each target SECONDS (default 180); not in CI
 #   TARGETS="csv-reader" bench/fuzz.sh 60
 #
-# Build: the library is built by SwiftPM in release mode with `--sanitize fuzzer --sanitize address`
+# Build: the library is built by SwiftPM in release mode with `-Xswiftc -sanitize=fuzzer,address`
 # (coverage instrumentation and ASan, no link) in its own scratch directory, .build/fuzz; each harness
 # in bench/fuzz/ is then compiled with `swiftc -sanitize=fuzzer,address` and linked against those
 # objects and the C libraries (libcsv, libsqlite3, libcurl, libcrypto). Harnesses must never trap:
@@ -31,14 +31,21 @@ echo "== fuzz: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'mod
 echo "== commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (modified)'), $SECONDS_EACH s per target"
 
 echo "== building OrderBatchCore (release, fuzzer + address instrumentation) in $SCRATCH"
-if ! "$SWIFT" build -c release --scratch-path "$SCRATCH" --sanitize fuzzer --sanitize address \
-    --target OrderBatchCore 2>&1 | tail -3; then
+# Explicit flags rather than `--sanitize fuzzer --sanitize address`: with SwiftPM 6.3 a rebuild through
+# --sanitize sometimes compiled with address alone, leaving the library without coverage counters.
+# -sanitize=fuzzer on a compile that does not link only adds the instrumentation.
+if ! "$SWIFT" build -c release --scratch-path "$SCRATCH" --target OrderBatchCore \
+    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | tail -3; then
     echo "fuzz: swift build failed" >&2
     exit 2
 fi
 REL="$SCRATCH/release"
 # $REL is a symlink (release -> <triple>/release): the trailing slash makes find enter it.
 mapfile -t OBJECTS < <(find "$REL/" -path '*.build/*.o' -type f | sort)
+if ! nm "$REL/OrderBatchJSON.build/JSONParser.swift.o" 2>/dev/null | grep -q sancov; then
+    echo "fuzz: the library objects carry no coverage instrumentation (sancov); rm -rf $SCRATCH and retry" >&2
+    exit 2
+fi
 MODULE_MAPS=()
 for m in "$REL"/*.build/module.modulemap Sources/C*/module.modulemap "$SCRATCH"/checkouts/*/Sources/*/include/module.modulemap; do
     [ -f "$m" ] && MODULE_MAPS+=(-Xcc "-fmodule-map-file=$m")
