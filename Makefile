@@ -39,3 +39,8 @@ demo: build
 
 clean:
 	rm -rf .build
+
+# swift format lint --strict against .swift-format (toolchain's swift format; not yet part of `make test`).
+.PHONY: lint
+lint:
+	./scripts/format-lint.sh

@@ -31,11 +31,14 @@ let package = Package(
         // MARK: - Plain-data provider rules shared by client and emulator
         .target(name: "ProviderRules", swiftSettings: upcoming),
 
+        // MARK: - The strict JSON parser and its value types (no dependencies; fuzzed by bench/fuzz.sh)
+        .target(name: "OrderBatchJSON", swiftSettings: upcoming),
+
         // MARK: - The library: input → validation → store → executor → transport → providers
         .target(
             name: "OrderBatchCore",
             dependencies: [
-                "CCSV", "CCurl", "CSQLite", "CCrypto", "ProviderRules",
+                "CCSV", "CCurl", "CSQLite", "CCrypto", "ProviderRules", "OrderBatchJSON",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: upcoming),
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(
             name: "OrderBatchCoreTests", dependencies: ["OrderBatchCore", "OrderBatchEmulator"],
             swiftSettings: upcoming),
+        .testTarget(name: "OrderBatchJSONTests", dependencies: ["OrderBatchJSON"], swiftSettings: upcoming),
         .testTarget(
             name: "OrderBatchEmulatorTests", dependencies: ["OrderBatchEmulator", "CCrypto"],
             swiftSettings: upcoming),

@@ -42,9 +42,10 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// Parses a literal written in strict JSON number grammar (RFC 8259 §6):
     /// `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`.
     ///
+    /// The initializer fails when `literal` is not a JSON number (`+1`, `01`, `1.`, `.5`,
+    /// `NaN`, `Infinity`, `0x10`) or its exponent exceeds ``maxExponentMagnitude``.
+    ///
     /// - Parameter literal: The literal, with no surrounding whitespace.
-    /// - Returns: `nil` when `literal` is not a JSON number (`+1`, `01`, `1.`, `.5`,
-    ///   `NaN`, `Infinity`, `0x10`) or its exponent exceeds ``maxExponentMagnitude``.
     public init?(literal: String) {
         var literal = literal
         let parsed = literal.withUTF8 { JSONNumber.scan(UnsafeRawBufferPointer($0)) }

@@ -1,5 +1,5 @@
 import Foundation
-import OrderBatchCore
+import OrderBatchJSON
 import Testing
 
 @Suite struct JSONParserTests {

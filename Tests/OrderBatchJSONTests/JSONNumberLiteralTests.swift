@@ -1,5 +1,5 @@
 import Foundation
-import OrderBatchCore
+import OrderBatchJSON
 import Testing
 
 /// A JSON number keeps how the input wrote it (``JSONNumber/literal``) beside its normal form, so validators

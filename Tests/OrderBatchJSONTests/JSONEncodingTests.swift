@@ -1,4 +1,4 @@
-import OrderBatchCore
+import OrderBatchJSON
 import Testing
 
 /// Reference strings were produced by Node.js `JSON.stringify` on the same values.
@@ -6,8 +6,9 @@ import Testing
     private func compact(_ text: String) throws -> String { try JSONValue.parse(text).compactText }
 
     @Test func matchesJSONStringifyForRapydMetadata() throws {
-        #expect(try compact(#"{ "metadata" : { "batch": "b1" }, "status": "paid" }"#)
-            == #"{"metadata":{"batch":"b1"},"status":"paid"}"#)
+        #expect(
+            try compact(#"{ "metadata" : { "batch": "b1" }, "status": "paid" }"#)
+                == #"{"metadata":{"batch":"b1"},"status":"paid"}"#)
     }
 
     @Test func escapesStringsMinimally() throws {
@@ -21,14 +22,16 @@ import Testing
 
     @Test func writesNumbersAsJavaScriptDoes() throws {
         // JSON.stringify([10.0,1.5,-0,1e21,1e-7,0.000001,123e-2,1e20,0.1,100])
-        #expect(try compact("[10.0, 1.50, -0, 1e21, 1e-7, 0.000001, 123e-2, 1e20, 0.10, 100]")
-            == "[10,1.5,0,1e+21,1e-7,0.000001,1.23,100000000000000000000,0.1,100]")
+        #expect(
+            try compact("[10.0, 1.50, -0, 1e21, 1e-7, 0.000001, 123e-2, 1e20, 0.10, 100]")
+                == "[10,1.5,0,1e+21,1e-7,0.000001,1.23,100000000000000000000,0.1,100]")
     }
 
     @Test func keepsMemberOrderAndLiterals() throws {
         // JSON.stringify({z:1,a:{y:null,b:true,c:false},"":[]})
-        #expect(try compact(#"{"z":1,"a":{"y":null,"b":true,"c":false},"":[]}"#)
-            == #"{"z":1,"a":{"y":null,"b":true,"c":false},"":[]}"#)
+        #expect(
+            try compact(#"{"z":1,"a":{"y":null,"b":true,"c":false},"":[]}"#)
+                == #"{"z":1,"a":{"y":null,"b":true,"c":false},"":[]}"#)
         let built = JSONValue.object([(key: "b", value: .number(JSONNumber(2))), (key: "a", value: .array([]))])
         #expect(built.compactText == #"{"b":2,"a":[]}"#)
     }

@@ -33,10 +33,18 @@ public indirect enum JSONValue: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
-        case let .bool(b): hasher.combine(1); hasher.combine(b)
-        case let .number(n): hasher.combine(2); hasher.combine(n)
-        case let .string(s): hasher.combine(3); hasher.combine(s)
-        case let .array(a): hasher.combine(4); hasher.combine(a)
+        case let .bool(b):
+            hasher.combine(1)
+            hasher.combine(b)
+        case let .number(n):
+            hasher.combine(2)
+            hasher.combine(n)
+        case let .string(s):
+            hasher.combine(3)
+            hasher.combine(s)
+        case let .array(a):
+            hasher.combine(4)
+            hasher.combine(a)
         case let .object(members):
             hasher.combine(5)
             // Order-insensitive, to agree with ==.
@@ -65,7 +73,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// `an object`, `a number`… for messages.
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
