@@ -33,7 +33,8 @@ extension OrderBatch {
             }
             let owner = LeaseOwner.current()
             // The run's own `lease_ttl` decides when its holder's lease has expired.
-            let ttl = (try? JobParser.parse(text: run.jobText, path: run.jobPath))?.leaseTTLSeconds
+            let ttl =
+                (try? JobParser.parse(text: run.jobText, path: run.jobPath))?.leaseTTLSeconds
                 ?? LeaseHolder.defaultTTLSeconds
             switch try store.acquireLease(jobName: run.jobName, runID: run.id, owner: owner, ttlSeconds: ttl) {
             case .acquired: break
@@ -47,8 +48,10 @@ extension OrderBatch {
             let counts = try store.cancelRun(id: run.id, reason: "by orderbatch cancel")
             let db = "--db " + ShellWord.quote(path)
             print("run \(run.id) canceled (it was \(before))")
-            print("  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
-                + "\(counts.invalid) invalid; \(counts.pending) pending and \(counts.unknown) unknown will never be sent")
+            print(
+                "  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
+                    + "\(counts.invalid) invalid; \(counts.pending) pending and \(counts.unknown) unknown will never be sent"
+            )
             if counts.remaining > 0 {
                 print("  rows left: orderbatch report \(ShellWord.quote(run.id)) \(db) --state pending,unknown")
             }

@@ -27,7 +27,8 @@ enum CommandSupport {
         guard code != EPIPE else { throw RunError(.outputFailed, "") }
         throw RunError(
             .outputFailed,
-            "orderbatch: writing to standard output failed: \(String(cString: strerror(code))) (errno \(code)); the output is incomplete")
+            "orderbatch: writing to standard output failed: \(String(cString: strerror(code))) (errno \(code)); the output is incomplete"
+        )
     }
 
     /// Loads a job.
@@ -52,7 +53,8 @@ enum CommandSupport {
     static func inputFormat(job: Job, path: String) throws -> InputFormat {
         if let f = job.inputFormat(for: path) { return f }
         throw RunError.usage(
-            "orderbatch: \(path): cannot tell the format from the extension; name it .csv or .jsonl, or set `format:` in the job")
+            "orderbatch: \(path): cannot tell the format from the extension; name it .csv or .jsonl, or set `format:` in the job"
+        )
     }
 
     /// Exit for an input file that could not be read: 64 when it is missing or unreadable (a

@@ -40,11 +40,17 @@ extension OrderBatch {
         var host: String = "127.0.0.1"
 
         /// Allows a non-loopback `--host`.
-        @Flag(help: "Allow a non-loopback --host. The emulator accepts demo credentials and has debug routes: never expose it.")
+        @Flag(
+            help:
+                "Allow a non-loopback --host. The emulator accepts demo credentials and has debug routes: never expose it."
+        )
         var allowRemote = false
 
         /// A JSONL file of orders to start with.
-        @Option(help: ArgumentHelp("A JSONL file of orders to load at start (one {\"provider\",\"order_id\",\"status\",…} per line).", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "A JSONL file of orders to load at start (one {\"provider\",\"order_id\",\"status\",…} per line).",
+                valueName: "file"))
         var orders: String?
 
         /// The latency model.
@@ -52,7 +58,8 @@ extension OrderBatch {
         var latency: EmulatorLatency = .none
 
         /// The fraction of API requests that fail.
-        @Option(help: ArgumentHelp("The fraction (0 to 1) of API requests answered with --fail-with.", valueName: "rate"))
+        @Option(
+            help: ArgumentHelp("The fraction (0 to 1) of API requests answered with --fail-with.", valueName: "rate"))
         var failRate: Double = 0
 
         /// The fault injected.
@@ -76,7 +83,10 @@ extension OrderBatch {
         var unknownOrders: UnknownOrdersChoice = .create
 
         /// Revoke the credentials after this many applied updates.
-        @Option(help: ArgumentHelp("Refuse every API request with the provider's 401 once N updates were applied, as after a revoked key (POST /__emulator/credentials/restore accepts them again).", valueName: "n"))
+        @Option(
+            help: ArgumentHelp(
+                "Refuse every API request with the provider's 401 once N updates were applied, as after a revoked key (POST /__emulator/credentials/restore accepts them again).",
+                valueName: "n"))
         var revokeAfter: Int?
 
         /// Which 2xx answers are garbled.
@@ -92,7 +102,9 @@ extension OrderBatch {
         var padChunked = false
 
         func validate() throws {
-            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+            guard (0...65535).contains(port) else {
+                throw ValidationError("--port must be between 0 and 65535, got \(port)")
+            }
             guard failRate.isFinite, (0...1).contains(failRate) else {
                 throw ValidationError("--fail-rate must be between 0 and 1, got \(failRate)")
             }
@@ -105,7 +117,8 @@ extension OrderBatch {
             guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
             guard allowRemote || HostName.isLoopback(host) else {
                 throw ValidationError(
-                    "--host \(host) is not a loopback address; the emulator accepts demo credentials and has debug routes, so pass --allow-remote if you really mean to expose it")
+                    "--host \(host) is not a loopback address; the emulator accepts demo credentials and has debug routes, so pass --allow-remote if you really mean to expose it"
+                )
             }
             if let orders, !FileManager.default.isReadableFile(atPath: orders) {
                 throw ValidationError("--orders \(orders): no such readable file")
@@ -139,7 +152,8 @@ extension OrderBatch {
                 throw RunError.usage("orderbatch: \(error)")
             } catch {
                 throw RunError.usage(
-                    "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)")
+                    "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)"
+                )
             }
             CommandSupport.printError("emulator: " + describe(configuration))
             FileHandle.standardOutput.write(Data((Self.listeningLine(baseURL: emulator.baseURL) + "\n").utf8))
@@ -187,7 +201,9 @@ extension EmulatorLatency: ExpressibleByArgument {}
 extension OrderBatch.Emulator {
     /// `--fail-with 503|429|reset|hang`.
     enum FaultChoice: String, ExpressibleByArgument, CaseIterable {
-        case http503 = "503", http429 = "429", reset, hang
+        case http503 = "503"
+        case http429 = "429"
+        case reset, hang
         var value: EmulatorFault {
             switch self {
             case .http503: return .http503

@@ -9,7 +9,9 @@ public struct OrderBatch: AsyncParsableCommand {
         abstract:
             "Validate and apply batches of order updates at payment providers (\(ProviderRegistry.standard.displayNames)).",
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Emulator.self, Status.self, Report.self, Resume.self, Retry.self, Cancel.self])
+        subcommands: [
+            Validate.self, Run.self, Emulator.self, Status.self, Report.self, Resume.self, Retry.self, Cancel.self,
+        ])
     public init() {}
 }
 

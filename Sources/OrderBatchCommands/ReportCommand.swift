@@ -124,12 +124,14 @@ extension OrderBatch {
                 // Exit 1, as for any report that cannot be completed.
                 throw RunError(
                     .outputFailed,
-                    "orderbatch: run \(runID), input line \(item.line): the stored input columns are not valid JSON (\(error)); the state database is damaged")
+                    "orderbatch: run \(runID), input line \(item.line): the stored input columns are not valid JSON (\(error)); the state database is damaged"
+                )
             }
             guard case let .object(members) = value else {
                 throw RunError(
                     .outputFailed,
-                    "orderbatch: run \(runID), input line \(item.line): the stored input columns are not a JSON object; the state database is damaged")
+                    "orderbatch: run \(runID), input line \(item.line): the stored input columns are not a JSON object; the state database is damaged"
+                )
             }
             return members.map { ReportColumn(name: $0.key, value: .json($0.value)) }
         }

@@ -32,20 +32,28 @@ extension OrderBatch {
         @Option(help: "SQLite state file (default: the job's `state`).") var db: String?
         @Option(help: "Run id (default: generated, e.g. 20261123-020000-4f2a).") var runID: String?
         @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
-        @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.") var dryRun = false
-        @Flag(help: "Run even if this job already completed a run on an input with the same SHA-256.") var allowRerun = false
+        @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.")
+        var dryRun = false
+        @Flag(help: "Run even if this job already completed a run on an input with the same SHA-256.") var allowRerun =
+            false
         @Flag(help: "Close the job's unfinished older runs as canceled (superseded by this one) instead of refusing.")
         var supersede = false
         @Option(help: "Stop when permanent failures pass N rows or N% of rows (exit 3).") var maxFailures: String?
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
         @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
         @Option(help: "Stop starting work after this long (e.g. 50m); exit 3, resumable.") var deadline: String?
-        @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics: String?
+        @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics:
+            String?
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func validate() throws {
-            if let c = concurrency, !(1...256).contains(c) { throw ValidationError("--concurrency must be from 1 to 256") }
-            if let id = runID, id.isEmpty || id.count > 64 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            if let c = concurrency, !(1...256).contains(c) {
+                throw ValidationError("--concurrency must be from 1 to 256")
+            }
+            if let id = runID,
+                id.isEmpty || id.count > 64
+                    || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            {
                 throw ValidationError("--run-id must be 1–64 letters, digits, '-' or '_'")
             }
         }
@@ -92,7 +100,8 @@ extension OrderBatch {
                     guard let row = v.row, !dup.contains(v.seq) else { return }
                     let payload = row.update.storedJSON
                     let item = OutboundItem(
-                        seq: Int64(v.seq), orderID: row.orderID, payload: payload, idempotencyKey: "ob-<run>-\(v.seq)-g1")
+                        seq: Int64(v.seq), orderID: row.orderID, payload: payload,
+                        idempotencyKey: "ob-<run>-\(v.seq)-g1")
                     // Standard output lost (its reader went away): the rest would go nowhere.
                     guard CommandSupport.outputIsOpen else { throw StoppableRecordSource.Stopped() }
                     CommandSupport.output("# line \(v.line)\n" + client.describe(item))

@@ -10,7 +10,8 @@ extension RunSession {
         let provider = RunCoordinator.Provider(
             checkCredentials: { _ = try requireCredentials(for: $0) },
             makeClient: { job, baseURL, transport in
-                makeClient(job: job, credentials: try requireCredentials(for: job), baseURL: baseURL, transport: transport)
+                makeClient(
+                    job: job, credentials: try requireCredentials(for: job), baseURL: baseURL, transport: transport)
             },
             policy: { ExecutorPolicy(job: $0) },
             explain: { explain($0, job: $1, runID: $2) })
@@ -29,7 +30,8 @@ extension RunSession {
         Self.apply(job.emulator, to: &config)
         let emulator = try await EmbeddedEmulator.start(config)
         if !json {
-            CommandSupport.printError("orderbatch: endpoint emulator: started the built-in emulator at \(emulator.baseURL)")
+            CommandSupport.printError(
+                "orderbatch: endpoint emulator: started the built-in emulator at \(emulator.baseURL)")
         }
         return RunEndpoint(baseURL: emulator.baseURL, shutdown: { try? await emulator.shutdown() })
     }

@@ -20,20 +20,31 @@ extension RunSession {
         )
         if json {
             let c = counts
-            CommandSupport.output(#"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"preflights":\#(result.counters.preflights),"reconciles":\#(result.counters.reconciles),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#)
+            CommandSupport.output(
+                #"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"preflights":\#(result.counters.preflights),"reconciles":\#(result.counters.reconciles),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#
+            )
             return
         }
         let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"
-        CommandSupport.output("run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s")
-        CommandSupport.output("  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
-            + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
+        CommandSupport.output(
+            "run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s"
+        )
+        CommandSupport.output(
+            "  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
+                + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
         let k = result.counters
-        CommandSupport.output("  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited")
+        CommandSupport.output(
+            "  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited"
+        )
         let dbArg = "--db \(db)"
         if status == .stoppedEarly { CommandSupport.output("  continue: orderbatch resume \(runID) \(dbArg)") }
         if counts.failed > 0 {
-            CommandSupport.output("  failed rows: orderbatch report \(runID) \(dbArg) --state failed;  send them again: orderbatch retry \(runID) \(dbArg)")
+            CommandSupport.output(
+                "  failed rows: orderbatch report \(runID) \(dbArg) --state failed;  send them again: orderbatch retry \(runID) \(dbArg)"
+            )
         }
-        if counts.skipped > 0 { CommandSupport.output("  skipped rows: orderbatch report \(runID) \(dbArg) --state skipped") }
+        if counts.skipped > 0 {
+            CommandSupport.output("  skipped rows: orderbatch report \(runID) \(dbArg) --state skipped")
+        }
     }
 }

@@ -21,7 +21,8 @@ struct RunSession {
             return try credentials(for: job)
         } catch {
             throw RunError.usage(
-                "orderbatch: \(error.name) is not set: export the \(job.provider.rawValue) credential in the environment (job \(job.path))")
+                "orderbatch: \(error.name) is not set: export the \(job.provider.rawValue) credential in the environment (job \(job.path))"
+            )
         }
     }
 
@@ -68,6 +69,7 @@ struct RunSession {
     /// provider's credentials (from the job's variables, or the demo values) under the emulator's names.
     static func environmentForEmulator(job: Job, credentials: ProviderCredentials) -> [String: String] {
         ProcessInfo.processInfo.environment.merging(
-            job.provider.module.emulatorEnvironment(job: job, credentials: credentials), uniquingKeysWith: { _, new in new })
+            job.provider.module.emulatorEnvironment(job: job, credentials: credentials),
+            uniquingKeysWith: { _, new in new })
     }
 }

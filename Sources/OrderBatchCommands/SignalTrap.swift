@@ -126,21 +126,30 @@ final class SignalTrap: Sendable {
             if isFirst { state.first = sig }
             switch state.phase {
             case .preparing:
-                exitNow(.stoppedEarly, "orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
+                exitNow(
+                    .stoppedEarly,
+                    "orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
             case .recording(let runID, let resume):
                 guard isFirst else {
-                    exitNow(.stoppedEarly, "orderbatch: second signal: exiting now; run \(runID) is left recording its input "
-                        + "(state ingesting) and sent nothing; record it again and send it: \(resume)")
+                    exitNow(
+                        .stoppedEarly,
+                        "orderbatch: second signal: exiting now; run \(runID) is left recording its input "
+                            + "(state ingesting) and sent nothing; record it again and send it: \(resume)")
                 }
                 return .stopRecording(runID: runID)
             case .executing(let resume):
                 guard isFirst else {
-                    exitNow(.stoppedEarly, "orderbatch: second signal: exiting now; `resume` will reconcile rows in flight: \(resume)")
+                    exitNow(
+                        .stoppedEarly,
+                        "orderbatch: second signal: exiting now; `resume` will reconcile rows in flight: \(resume)")
                 }
                 return .stopExecuting
             case .finishing(let status):
                 guard isFirst else {
-                    exitNow(status, "orderbatch: second signal: exiting now with the run's exit code \(status.rawValue); its outcome is recorded")
+                    exitNow(
+                        status,
+                        "orderbatch: second signal: exiting now with the run's exit code \(status.rawValue); its outcome is recorded"
+                    )
                 }
                 return .ended
             case .serving:
@@ -155,7 +164,8 @@ final class SignalTrap: Sendable {
         switch reaction {
         case .stopRecording(let runID):
             stop.raise(.signal)
-            CommandSupport.printError("orderbatch: \(name): stopping the recording of run \(runID); nothing has been sent")
+            CommandSupport.printError(
+                "orderbatch: \(name): stopping the recording of run \(runID); nothing has been sent")
         case .stopExecuting:
             stop.raise(.signal)
             if !quiet { CommandSupport.printError("orderbatch: \(name): stopping; waiting for requests in flight") }

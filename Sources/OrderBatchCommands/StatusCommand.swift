@@ -83,7 +83,8 @@ extension OrderBatch {
         /// For a `running` or `ingesting` run: its lease, live or not (nil when it left none, as a process
         /// killed before taking it); nil for any other state.
         static func process(of run: RunRecord, in store: some RunStore) throws -> Process? {
-            guard run.state == .running || run.state == .ingesting, let holder = try store.runLease(runID: run.id) else { return nil }
+            guard run.state == .running || run.state == .ingesting, let holder = try store.runLease(runID: run.id)
+            else { return nil }
             return Process(holder: holder, isLive: holder.isLive(now: Date()))
         }
 
@@ -91,7 +92,9 @@ extension OrderBatch {
 
         /// The list: one aligned line per run under a header; numbers right-aligned.
         static func table(_ runs: [(RunRecord, RunCounts, Process?)]) -> String {
-            let header = ["RUN", "JOB", "STATE", "CREATED", "TOTAL", "SUCCEEDED", "FAILED", "SKIPPED", "INVALID", "LEFT"]
+            let header = [
+                "RUN", "JOB", "STATE", "CREATED", "TOTAL", "SUCCEEDED", "FAILED", "SKIPPED", "INVALID", "LEFT",
+            ]
             let rows = runs.map { run, counts, process in
                 [
                     run.id, run.jobName, stateText(run, process), timestamp(run.createdAt), String(counts.total),
@@ -137,7 +140,9 @@ extension OrderBatch {
 
         /// What to type next: `resume` for a run that can go on, `retry` and a report of the failed rows when
         /// some failed.
-        static func nextCommands(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String)
+        static func nextCommands(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String
+        )
             -> [String]
         {
             let id = ShellWord.quote(run.id)

@@ -19,7 +19,8 @@ struct StoreSelection: ParsableArguments {
 
     func validate() throws {
         guard db != nil || job != nil else {
-            throw ValidationError("pass --db FILE (the run's state database) or --job JOB (to use the job's `state:` file)")
+            throw ValidationError(
+                "pass --db FILE (the run's state database) or --job JOB (to use the job's `state:` file)")
         }
     }
 
@@ -40,7 +41,8 @@ struct StoreSelection: ParsableArguments {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             let hint = db != nil ? "check --db" : "check the job's `state:` or pass --db"
-            throw RunError.usage("orderbatch: \(path): no such state database; \(hint) (it is created by `orderbatch run`)")
+            throw RunError.usage(
+                "orderbatch: \(path): no such state database; \(hint) (it is created by `orderbatch run`)")
         }
         let store: SQLiteRunStore
         do {
@@ -59,6 +61,7 @@ struct StoreSelection: ParsableArguments {
     static func requireRun(_ id: String, in store: some RunStore, path: String) throws -> RunRecord {
         if let run = try store.run(id: id) { return run }
         throw RunError.usage(
-            "orderbatch: no run \(id) in \(path); `orderbatch status --db \(ShellWord.quote(path))` lists the recent runs")
+            "orderbatch: no run \(id) in \(path); `orderbatch status --db \(ShellWord.quote(path))` lists the recent runs"
+        )
     }
 }

@@ -6,13 +6,19 @@ struct StoredRunOptions: ParsableArguments {
     @Argument(help: "The run id (see `orderbatch status`).") var runID: String
     @Option(help: "SQLite state file.") var db: String?
     @Option(help: "Use this job file's `state` as the database.") var job: String?
-    @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics: String?
+    @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics:
+        String?
     @Flag(help: "Print the summary as JSON.") var json = false
-    @Option(help: "Stop starting work after this long (e.g. 50m), exit 3; replaces the run's recorded deadline for this invocation; none for no deadline.")
+    @Option(
+        help:
+            "Stop starting work after this long (e.g. 50m), exit 3; replaces the run's recorded deadline for this invocation; none for no deadline."
+    )
     var deadline: String?
 
     func validate() throws {
-        if db == nil && job == nil { throw ValidationError("give --db FILE or --job JOB to say where the run is recorded") }
+        if db == nil && job == nil {
+            throw ValidationError("give --db FILE or --job JOB to say where the run is recorded")
+        }
     }
 
     /// Opens the database (`--db`, else the job's `state:`) and loads the run, the job and the options it

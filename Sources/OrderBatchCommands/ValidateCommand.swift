@@ -58,7 +58,8 @@ extension OrderBatch {
                 }
                 let shown = min(report.issues.count, maxErrors)
                 if report.issueCount > shown {
-                    CommandSupport.output("… and \(report.issueCount - shown) more problems (use --max-errors N to see more)")
+                    CommandSupport.output(
+                        "… and \(report.issueCount - shown) more problems (use --max-errors N to see more)")
                 }
                 var summary = "\(path): \(report.rows) rows: \(report.valid) valid, \(report.invalid) invalid"
                 if report.columnIssueCount > 0 { summary += ", \(report.columnIssueCount) column problems" }
@@ -74,14 +75,16 @@ extension OrderBatch {
         /// (an unterminated quote, a bad header, an unreadable file); `line` is null when the problem has none.
         private func fatalReport(_ error: InputError, job: Job, path: String) -> String {
             let line = error.line.map(String.init) ?? "null"
-            return #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":{"line":\#(line),"message":\#(CommandSupport.jsonString(error.message))}}"#
+            return
+                #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":{"line":\#(line),"message":\#(CommandSupport.jsonString(error.message))}}"#
         }
 
         private func jsonReport(_ r: ValidationReport, job: Job, path: String) -> String {
             let issues = r.issues.map { i in
                 #"{"line":\#(i.line),"column":\#(i.column.map(CommandSupport.jsonString) ?? "null"),"message":\#(CommandSupport.jsonString(i.message))}"#
             }
-            return #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":\#(r.isClean),"rows":\#(r.rows),"valid_rows":\#(r.valid),"invalid_rows":\#(r.invalid),"column_problems":\#(r.columnIssueCount),"issue_count":\#(r.issueCount),"issues_truncated":\#(r.issueCount > r.issues.count),"issues":[\#(issues.joined(separator: ","))]}"#
+            return
+                #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":\#(r.isClean),"rows":\#(r.rows),"valid_rows":\#(r.valid),"invalid_rows":\#(r.invalid),"column_problems":\#(r.columnIssueCount),"issue_count":\#(r.issueCount),"issues_truncated":\#(r.issueCount > r.issues.count),"issues":[\#(issues.joined(separator: ","))]}"#
         }
     }
 }

@@ -2,9 +2,9 @@ import NIOCore
 import NIOHTTP1
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// One connection's HTTP/1.1 handler: gathers a request, asks the ``EmulatorRouter`` what to do, and

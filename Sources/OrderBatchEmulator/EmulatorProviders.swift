@@ -53,7 +53,8 @@ public enum EmulatorProviders {
     /// Help for `--latency`.
     public static let latencyHelp = "Response latency: none, or drawn from Juspay's published percentiles."
     /// Help for `--idempotency`.
-    public static let idempotencyHelp = "Whether Rapyd's idempotency header replays the first response (accounts differ)."
+    public static let idempotencyHelp =
+        "Whether Rapyd's idempotency header replays the first response (accounts differ)."
     /// Help for `--rate-limits`.
     public static let rateLimitsHelp = "Whether Rapyd's rate-limit windows (200/min, 1000/5 min) answer 429."
 

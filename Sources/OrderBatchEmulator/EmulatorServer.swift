@@ -65,7 +65,8 @@ public final class EmulatorServer: Sendable {
         }
         guard (0...EmulatorRouter.maximumPaddedBytes).contains(configuration.padAnswersToBytes) else {
             throw EmulatorError(
-                "padAnswersToBytes must be between 0 and \(EmulatorRouter.maximumPaddedBytes), got \(configuration.padAnswersToBytes)")
+                "padAnswersToBytes must be between 0 and \(EmulatorRouter.maximumPaddedBytes), got \(configuration.padAnswersToBytes)"
+            )
         }
         guard (0...65535).contains(configuration.port) else {
             throw EmulatorError("port must be between 0 and 65535, got \(configuration.port)")

@@ -38,7 +38,8 @@ import Testing
         let again = EmulatorRouter(configuration: configuration, orders: OrderBook())
         #expect(
             (0..<100).allSatisfy {
-                again.latencyMilliseconds(forRequest: $0, model: .juspay) == router.latencyMilliseconds(forRequest: $0, model: .juspay)
+                again.latencyMilliseconds(forRequest: $0, model: .juspay)
+                    == router.latencyMilliseconds(forRequest: $0, model: .juspay)
             })
     }
 
@@ -59,17 +60,26 @@ import Testing
     @Test func theLatencyRouteSwitchesTheModelForLaterRequests() {
         var configuration = EmulatorConfiguration()
         configuration.latency = .juspay
-        configuration.credentials = EmulatorCredentials(juspayAPIKey: "jp_test", rapydAccessKey: "a", rapydSecretKey: "s")
+        configuration.credentials = EmulatorCredentials(
+            juspayAPIKey: "jp_test", rapydAccessKey: "a", rapydSecretKey: "s")
         let router = EmulatorRouter(configuration: configuration, orders: OrderBook())
         let slow = (0..<20).compactMap { _ in statusDelay(router) }
         #expect(slow.count == 20 && slow.allSatisfy { $0 >= 5 }, "\(slow)")
-        let switched = router.handle(EmulatorRequest(method: "POST", uri: "/__emulator/latency/none", headers: [], body: []))
-        guard case let .respond(response, _, _) = switched else { Issue.record("no response"); return }
+        let switched = router.handle(
+            EmulatorRequest(method: "POST", uri: "/__emulator/latency/none", headers: [], body: []))
+        guard case let .respond(response, _, _) = switched else {
+            Issue.record("no response")
+            return
+        }
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"latency":"none"}"#)
         #expect((0..<20).compactMap { _ in statusDelay(router) } == Array(repeating: 0, count: 20))
-        let refused = router.handle(EmulatorRequest(method: "POST", uri: "/__emulator/latency/fast", headers: [], body: []))
-        guard case let .respond(bad, _, _) = refused else { Issue.record("no response"); return }
+        let refused = router.handle(
+            EmulatorRequest(method: "POST", uri: "/__emulator/latency/fast", headers: [], body: []))
+        guard case let .respond(bad, _, _) = refused else {
+            Issue.record("no response")
+            return
+        }
         #expect(bad.status == 400)
     }
 

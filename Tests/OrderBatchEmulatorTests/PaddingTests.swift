@@ -69,7 +69,8 @@ import Testing
             // curl refuses a body whose Content-Length is over --max-filesize and closes the connection.
             let (exitCode, _) = try await runCurl([
                 "-s", "--max-filesize", "100000", "-X", "POST", "-H", "Authorization: " + juspayHeaders()[0].1,
-                "-H", "x-merchantid: m", "-H", "x-routing-id: r", "-H", "Content-Type: application/x-www-form-urlencoded",
+                "-H", "x-merchantid: m", "-H", "x-routing-id: r", "-H",
+                "Content-Type: application/x-www-form-urlencoded",
                 "--data-binary", "amount=1", server.baseURL + "/orders/H1",
             ])
             #expect(exitCode == 63)  // CURLE_FILESIZE_EXCEEDED

@@ -43,7 +43,9 @@ import Testing
         // The breaker out of the way: the per-row bound alone must end the run.
         let job = try workspace.job(
             "garbled", endpoint: emulator.url, input: input,
-            extra: "concurrency: 8\npreflight: false\nbreaker:\n  consecutive_failures: 100000\nretry:\n  max_attempts: 5\n  backoff_base: 10ms\n  backoff_max: 50ms\n  budget: 10\n")
+            extra:
+                "concurrency: 8\npreflight: false\nbreaker:\n  consecutive_failures: 100000\nretry:\n  max_attempts: 5\n  backoff_base: 10ms\n  backoff_max: 50ms\n  budget: 10\n"
+        )
         let run = try await OrderBatchCLI.run(["run", job, "--run-id", "grb"], timeout: 120)
         #expect(run.exit.status == 3, "\(run.stderr)")
         let counts = try #require(try await OrderBatchCLI.counts(run: "grb", db: workspace.db))

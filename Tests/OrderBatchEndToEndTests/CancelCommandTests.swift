@@ -24,7 +24,8 @@ import Testing
         #expect(refused.exit.status == 3, "\(refused.stderr)")
         #expect(
             refused.stderr.hasPrefix(
-                "orderbatch: job crashy has an unfinished run crash (running with no live process (killed or crashed), "),
+                "orderbatch: job crashy has an unfinished run crash (running with no live process (killed or crashed), "
+            ),
             "\(refused.stderr)")
 
         let cancel = try await OrderBatchCLI.run(["cancel", "crash", "--job", job])
@@ -34,13 +35,17 @@ import Testing
         #expect(after["unknown"] == before["unknown", default: 0] + before["in_flight", default: 0])
         #expect(after["succeeded"] == before["succeeded"] && after["pending"] == before["pending"])
         let left = after["pending", default: 0] + after["unknown", default: 0]
-        #expect(cancel.stdout.hasPrefix("run crash canceled (it was running with no live process (killed or crashed), "), "\(cancel.stdout)")
-        #expect(cancel.stdout.hasSuffix("""
-              200 rows: \(after["succeeded", default: 0]) succeeded, 0 failed, 0 skipped, 0 invalid; \
-            \(after["pending", default: 0]) pending and \(after["unknown", default: 0]) unknown will never be sent
-              rows left: orderbatch report crash --db \(db) --state pending,unknown
+        #expect(
+            cancel.stdout.hasPrefix("run crash canceled (it was running with no live process (killed or crashed), "),
+            "\(cancel.stdout)")
+        #expect(
+            cancel.stdout.hasSuffix(
+                """
+                  200 rows: \(after["succeeded", default: 0]) succeeded, 0 failed, 0 skipped, 0 invalid; \
+                \(after["pending", default: 0]) pending and \(after["unknown", default: 0]) unknown will never be sent
+                  rows left: orderbatch report crash --db \(db) --state pending,unknown
 
-            """), "\(cancel.stdout)")
+                """), "\(cancel.stdout)")
         #expect(left > 0)
 
         let status = try JSON.object(try await OrderBatchCLI.run(["status", "crash", "--db", db, "--json"]).stdout)
@@ -56,10 +61,13 @@ import Testing
 
         let again = try await OrderBatchCLI.run(["cancel", "crash", "--db", db])
         #expect(again.exit.status == 0)
-        #expect(again.stdout == "run crash is canceled (by orderbatch cancel) and sends nothing more; nothing to cancel\n")
+        #expect(
+            again.stdout == "run crash is canceled (by orderbatch cancel) and sends nothing more; nothing to cancel\n")
         let resume = try await OrderBatchCLI.run(["resume", "crash", "--db", db])
         #expect(resume.exit.status == 2, "\(resume.stderr)")
-        #expect(resume.stderr.hasPrefix("orderbatch: run crash was canceled (by orderbatch cancel) and sends nothing more; nothing to resume."))
+        #expect(
+            resume.stderr.hasPrefix(
+                "orderbatch: run crash was canceled (by orderbatch cancel) and sends nothing more; nothing to resume."))
 
         let sent = try await emulator.stats().requests
         try await emulator.setLatency("none")
@@ -83,8 +91,12 @@ import Testing
 
         let refused = try await OrderBatchCLI.run(["cancel", "live", "--db", db])
         #expect(refused.exit.status == 75, "\(refused.stderr)")
-        #expect(refused.stderr.hasPrefix("orderbatch: job busy is being executed by pid \(child.pid) on host "), "\(refused.stderr)")
-        #expect(refused.stderr.hasSuffix("; run live was not canceled (exit 75). Stop that process first (SIGTERM), then cancel.\n"))
+        #expect(
+            refused.stderr.hasPrefix("orderbatch: job busy is being executed by pid \(child.pid) on host "),
+            "\(refused.stderr)")
+        #expect(
+            refused.stderr.hasSuffix(
+                "; run live was not canceled (exit 75). Stop that process first (SIGTERM), then cancel.\n"))
         #expect(refused.stdout.isEmpty)
 
         child.send(SIGTERM)

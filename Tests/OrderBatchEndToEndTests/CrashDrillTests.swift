@@ -39,11 +39,13 @@ import Testing
         run.send(signal)
         let exit = try await run.exit(timeout: 10)
         #expect(exit == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
-        #expect(run.stderr.contains("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping; waiting for requests in flight"))
+        #expect(
+            run.stderr.contains("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping; waiting for requests in flight"))
         #expect(run.stdout.contains("stopped (interrupted by a signal)"), "\(run.stdout)")
         #expect(run.stdout.contains("continue: orderbatch resume sg --db \(workspace.db)"))
 
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "sg", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "sg", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "stopped")
         #expect(status["reason"] as? String == "interrupted by a signal")
         let counts = try #require(status["counts"] as? [String: Int])
@@ -81,10 +83,13 @@ import Testing
         // Two signals sent back to back coalesce into one: send the second once the first is handled,
         // while the requests in flight are being waited for.
         let handled = Date().addingTimeInterval(5)
-        while !run.stderr.contains("SIGTERM: stopping"), Date() < handled { try await Task.sleep(nanoseconds: 2_000_000) }
+        while !run.stderr.contains("SIGTERM: stopping"), Date() < handled {
+            try await Task.sleep(nanoseconds: 2_000_000)
+        }
         run.send(SIGTERM)
         #expect(try await run.exit(timeout: 5) == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
-        #expect(run.stderr.contains("second signal: exiting now; `resume` will reconcile rows in flight"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("second signal: exiting now; `resume` will reconcile rows in flight"), "\(run.stderr)")
         #expect(!run.stdout.contains("stopped (interrupted by a signal)"), "no summary after the second signal")
         let left = try #require(try await OrderBatchCLI.counts(run: "db", db: workspace.db))
 
@@ -128,7 +133,8 @@ import Testing
         try await emulator.setLatency("none")
         let keysBefore = try workspace.items(run: "k9").map(\.idempotencyKey)
         #expect(keysBefore == (1...600).map { "ob-k9-\($0)-g1" })
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "k9", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "k9", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "running", "a killed run cannot record its end")
 
         let resume = try await OrderBatchCLI.run(["resume", "k9", "--db", workspace.db])
@@ -151,7 +157,10 @@ import Testing
             let store = try SQLiteRunStore(path: workspace.db)
             defer { try? store.close() }
             var reconciled = 0
-            for item in after { reconciled += try store.attempts(runID: "k9", seq: item.seq).contains { $0.record.phase == .reconcile } ? 1 : 0 }
+            for item in after {
+                reconciled +=
+                    try store.attempts(runID: "k9", seq: item.seq).contains { $0.record.phase == .reconcile } ? 1 : 0
+            }
             #expect(reconciled == killed["in_flight"], "\(reconciled) rows reconciled")
         }
         try await emulator.stop()
@@ -268,7 +277,8 @@ import Testing
         #expect((summary["elapsed_seconds"] as? Double ?? 99) < 10, "\(result.stdout)")
         let counts = try #require(summary["counts"] as? [String: Int])
         #expect(counts["pending", default: 0] > 0 && counts["failed"] == 0 && counts["unknown"] == 0, "\(counts)")
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "dl", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "dl", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "stopped")
         #expect(status["reason"] as? String == "the run deadline passed")
         let slow = try await emulator.stats()

@@ -11,8 +11,9 @@ import Testing
     private func startEmulator(
         _ arguments: [String] = [], environment: [String: String?] = [:]
     ) async throws -> (ChildProcess, String) {
-        let child = try ChildProcess(try BinaryLocator.orderbatch(), ["emulator", "--port", "0"] + arguments,
-                                     environment: environment)
+        let child = try ChildProcess(
+            try BinaryLocator.orderbatch(), ["emulator", "--port", "0"] + arguments,
+            environment: environment)
         let line = try await child.firstLine()
         let match = try #require(line.firstMatch(of: try Regex(Self.listening)), "unexpected line: \(line)")
         let url = try #require(match.output[1].substring.map(String.init))
@@ -59,7 +60,9 @@ import Testing
     }
 
     @Test func loadsOrdersFromAFile() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-orders-\(UUID().uuidString).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "e2e-orders-\(UUID().uuidString).jsonl"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(#"{"provider":"juspay","order_id":"SEEDED-1","status":"CHARGED","amount":"12.50"}"#.utf8)
             .write(to: URL(fileURLWithPath: path))

@@ -13,7 +13,8 @@ import Testing
         let emulator = try await ExternalEmulator(["--latency", "juspay"])
         let input = try workspace.juspayCSV("in.csv", prefix: "FRZ", count: 400)
         // A 3 s lease: the freeze outlasts it in seconds, not a minute.
-        let job = try workspace.job("frozen", endpoint: emulator.url, input: input, extra: "concurrency: 4\nlease_ttl: 3s\n")
+        let job = try workspace.job(
+            "frozen", endpoint: emulator.url, input: input, extra: "concurrency: 4\nlease_ttl: 3s\n")
         let first = try OrderBatchCLI.start(["run", job, "--run-id", "fz"])
         _ = try await OrderBatchCLI.waitForCounts(run: "fz", db: workspace.db) { $0["succeeded", default: 0] >= 10 }
         first.send(SIGSTOP)

@@ -19,7 +19,8 @@ import Testing
         defer { try? store.close() }
         let state = try #require(try store.run(id: run)).state
         let recorded = try store.counts(runID: run).total
-        try #require(state == .ingesting && recorded < Self.rows, "the kill landed after the ingest: \(state), \(counts)")
+        try #require(
+            state == .ingesting && recorded < Self.rows, "the kill landed after the ingest: \(state), \(counts)")
         return recorded
     }
 
@@ -31,11 +32,13 @@ import Testing
         let job = try workspace.job("ingest", endpoint: emulator.url, input: input, extra: "preflight: false\n")
         let recorded = try await killWhileIngesting(job: job, run: "ig", workspace: workspace)
 
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "ig", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "ig", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "ingesting")
         #expect((status["process"] as? [String: Any])?["live"] as? Bool == false, "\(status)")
         let table = try await OrderBatchCLI.run(["status", "ig", "--db", workspace.db])
-        #expect(table.stdout.contains("interrupted while recording its input, nothing sent; resume it"), "\(table.stdout)")
+        #expect(
+            table.stdout.contains("interrupted while recording its input, nothing sent; resume it"), "\(table.stdout)")
         #expect(table.stdout.contains("orderbatch resume ig --db"), "\(table.stdout)")
 
         // `retry` has nothing failed to send: it points at `resume` (exit 64) and sends nothing.
@@ -73,7 +76,9 @@ import Testing
 
         let again = try await OrderBatchCLI.run(["run", job, "--run-id", "second", "--deadline", "1ms"])
         #expect(again.exit.status == 3, "\(again.stderr)")
-        #expect(again.stderr.contains("run first was interrupted while recording this input and sent nothing"), "\(again.stderr)")
+        #expect(
+            again.stderr.contains("run first was interrupted while recording this input and sent nothing"),
+            "\(again.stderr)")
         let second = try #require(try await OrderBatchCLI.counts(run: "second", db: workspace.db))
         #expect(second["total"] == Self.rows)
 
@@ -83,7 +88,8 @@ import Testing
         #expect(resume.stderr.contains("interrupted while recording its input"), "\(resume.stderr)")
         let retry = try await OrderBatchCLI.run(["retry", "first", "--db", workspace.db])
         #expect(retry.exit.status == 2, "\(retry.stderr)")
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "first", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "first", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "failed_ingest")
         #expect(try await emulator.stats().appliedTotal == second["succeeded"])
         try await emulator.stop()

@@ -44,7 +44,9 @@ import Testing
 
         // 3: a run stopped by its deadline, then a second `run` of the same input, refused: it points at the
         // first run, whose rows the metrics show.
-        let stopped = try await OrderBatchCLI.run(["run", job, "--run-id", "m1", "--deadline", "1ms", "--metrics", metrics])
+        let stopped = try await OrderBatchCLI.run([
+            "run", job, "--run-id", "m1", "--deadline", "1ms", "--metrics", metrics,
+        ])
         #expect(stopped.exit.status == 3, "\(stopped.stderr)")
         try FileManager.default.removeItem(atPath: metrics)
         let refused = try await OrderBatchCLI.run(["run", job, "--run-id", "m2", "--metrics", metrics])
@@ -54,7 +56,8 @@ import Testing
         #expect(m["orderbatch_last_run_exit_code" + labels] == "3")
         #expect(m[#"orderbatch_last_run_info{job="metered",provider="juspay",run_id="m1"}"#] == "1", "\(m)")
         let counts = try #require(try await OrderBatchCLI.counts(run: "m1", db: workspace.db))
-        #expect(m[#"orderbatch_rows{job="metered",provider="juspay",state="pending"}"#] == String(counts["pending"] ?? -1))
+        #expect(
+            m[#"orderbatch_rows{job="metered",provider="juspay",state="pending"}"#] == String(counts["pending"] ?? -1))
 
         // A job file that does not parse: nothing to label metrics with, no file.
         try FileManager.default.removeItem(atPath: metrics)
@@ -76,7 +79,9 @@ import Testing
         // Another live process (this test) holds the job's lease.
         let store = try SQLiteRunStore(path: workspace.db)
         let owner = LeaseOwner.current()
-        #expect(try store.acquireLease(jobName: "held", runID: "h1", owner: owner, ttlSeconds: 60) == .acquired(takenOver: []))
+        #expect(
+            try store.acquireLease(jobName: "held", runID: "h1", owner: owner, ttlSeconds: 60)
+                == .acquired(takenOver: []))
         let run = try await OrderBatchCLI.run(["run", job, "--run-id", "h2", "--allow-rerun", "--metrics", metrics])
         #expect(run.exit.status == 75, "\(run.stderr)")
         #expect(try samples(metrics)["orderbatch_last_run_exit_code" + labels] == "75")

@@ -67,10 +67,12 @@ import Testing
         // A recorded run to report on: the deadline stops it at once, its rows stay recorded.
         let recorded = try await OrderBatchCLI.run(["run", job, "--run-id", "p1", "--deadline", "1ms"])
         #expect(recorded.exit.status == 3, "\(recorded.stderr)")
-        let report = try await ShellRedirection.run(["report", "p1", "--db", workspace.db, "--state", "all"], "| head -1")
+        let report = try await ShellRedirection.run(
+            ["report", "p1", "--db", workspace.db, "--state", "all"], "| head -1")
         #expect(report.exit == ChildProcess.Exit(status: 1, bySignal: false), "\(report.stderr)")
         #expect(report.stdout.hasPrefix("order_id,routing_id,amount,udf1,ob_input_line") && report.stderr == "")
-        let reportFull = try await ShellRedirection.run(["report", "p1", "--db", workspace.db, "--state", "all"], ">/dev/full")
+        let reportFull = try await ShellRedirection.run(
+            ["report", "p1", "--db", workspace.db, "--state", "all"], ">/dev/full")
         #expect(reportFull.exit.status == 1)
         #expect(reportFull.stderr.contains("No space left on device"), "\(reportFull.stderr)")
 

@@ -45,7 +45,8 @@ import Testing
 
         let stats = try await emulator.stats()
         #expect(stats.appliedTotal == 8)
-        #expect(stats.appliedByOrder == Dictionary(uniqueKeysWithValues: (1...8).map { (Workspace.orderID("HAP", $0), 1) }))
+        #expect(
+            stats.appliedByOrder == Dictionary(uniqueKeysWithValues: (1...8).map { (Workspace.orderID("HAP", $0), 1) }))
         #expect(stats.requestsByRoute["POST /orders/{order_id}"] == 8)
         #expect(stats.requestsByRoute["GET /orders/{order_id}"] == 8)
 
@@ -131,7 +132,8 @@ import Testing
         let emulator = try await ExternalEmulator()
         let input = try workspace.write(
             "in.csv",
-            "order_id,routing_id,amount\nINV00001,c1,1.00\nINV/0002,c2,2.00\nINV00003,c3,3.001\nINV00004,c4,4.00\nINV00005,,5.00\n")
+            "order_id,routing_id,amount\nINV00001,c1,1.00\nINV/0002,c2,2.00\nINV00003,c3,3.001\nINV00004,c4,4.00\nINV00005,,5.00\n"
+        )
         let job = try workspace.job("invalid", endpoint: emulator.url, input: input)
 
         let refused = try await OrderBatchCLI.run(["run", job, "--run-id", "i1"])
@@ -179,7 +181,9 @@ import Testing
         let result = try await OrderBatchCLI.run(["run", job, "--dry-run"], environment: ["JUSPAY_API_KEY": secret])
         #expect(result.exit.status == 0, "\(result.stderr)")
         for i in 1...3 {
-            #expect(result.stdout.contains("POST \(emulator.url)/orders/\(Workspace.orderID("DRY", i))\n"), "\(result.stdout)")
+            #expect(
+                result.stdout.contains("POST \(emulator.url)/orders/\(Workspace.orderID("DRY", i))\n"),
+                "\(result.stdout)")
             #expect(result.stdout.contains("\namount=\(i).5&udf1=e2e\n"))
         }
         #expect(result.stdout.components(separatedBy: "Authorization: Basic ***\n").count == 4)
@@ -189,7 +193,9 @@ import Testing
         for output in [result.stdout, result.stderr] {
             #expect(!output.contains(secret) && !output.contains(basic))
         }
-        #expect(!FileManager.default.fileExists(atPath: workspace.db) || !workspace.databaseBytes().contains(Data(secret.utf8)))
+        #expect(
+            !FileManager.default.fileExists(atPath: workspace.db)
+                || !workspace.databaseBytes().contains(Data(secret.utf8)))
 
         // Rapyd: neither key appears either.
         let access = "rak_e2e_dry_\(UUID().uuidString.prefix(8))"
@@ -217,16 +223,20 @@ import Testing
             "JUSPAY_API_KEY": "jp_e2e_secret_\(tag)", "RAPYD_ACCESS_KEY": "rak_e2e_secret_\(tag)",
             "RAPYD_SECRET_KEY": "rsk_e2e_secret_\(tag)",
         ]
-        let secrets = credentials.values.compactMap { $0 } + ["jp_e2e_secret_\(tag):"].map {
-            Data($0.utf8).base64EncodedString()
-        }
+        let secrets =
+            credentials.values.compactMap { $0 }
+            + ["jp_e2e_secret_\(tag):"].map {
+                Data($0.utf8).base64EncodedString()
+            }
         let emulator = try await ExternalEmulator(["--unknown-orders", "not-found"], environment: credentials)
         let input: String
         if provider == "juspay" {
             input = try workspace.juspayCSV("in.csv", prefix: "SEC", count: 2)
         } else {
             input = try workspace.write(
-                "in.jsonl", #"{"order_id":"order_sec1","metadata":{"a":1}}"# + "\n" + #"{"order_id":"order_sec2","coupon":"coupon_x1"}"# + "\n")
+                "in.jsonl",
+                #"{"order_id":"order_sec1","metadata":{"a":1}}"# + "\n"
+                    + #"{"order_id":"order_sec2","coupon":"coupon_x1"}"# + "\n")
         }
         // The orders do not exist: the rows fail, so provider messages reach the store and the report.
         let job = try workspace.job("secrets", provider: provider, endpoint: emulator.url, input: input)
@@ -238,8 +248,10 @@ import Testing
         let report = try await OrderBatchCLI.run(["report", "s1", "--db", workspace.db, "--state", "all"])
         #expect(report.stdout.contains("failed"), "\(report.stdout)")
         let status = try await OrderBatchCLI.run(["status", "s1", "--db", workspace.db])
-        let texts = [run.stdout, run.stderr, report.stdout, report.stderr, status.stdout,
-                     (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""]
+        let texts = [
+            run.stdout, run.stderr, report.stdout, report.stderr, status.stdout,
+            (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "",
+        ]
         let bytes = workspace.databaseBytes()
         #expect(!bytes.isEmpty)
         for secret in secrets {
@@ -285,7 +297,9 @@ import Testing
         #expect(second.exit.status == 0, "\(second.stderr)")
         #expect(
             second.stderr.contains("job rerun already ran this input (SHA-256 "), "\(second.stderr)")
-        #expect(second.stderr.contains("as run first, which finished; nothing was sent. Pass --allow-rerun to send it again."))
+        #expect(
+            second.stderr.contains(
+                "as run first, which finished; nothing was sent. Pass --allow-rerun to send it again."))
         #expect(second.stdout.isEmpty)
         #expect(try await emulator.stats().requests == requests)
         #expect(try await OrderBatchCLI.run(["status", "second", "--db", workspace.db]).exit.status == 64)
@@ -310,7 +324,9 @@ import Testing
         // Another live process (this test) holds the job's lease.
         let store = try SQLiteRunStore(path: workspace.db)
         let owner = LeaseOwner.current()
-        #expect(try store.acquireLease(jobName: "leased", runID: "elsewhere", owner: owner, ttlSeconds: 60) == .acquired(takenOver: []))
+        #expect(
+            try store.acquireLease(jobName: "leased", runID: "elsewhere", owner: owner, ttlSeconds: 60)
+                == .acquired(takenOver: []))
         let refused = try await OrderBatchCLI.run(["run", job, "--run-id", "l1"])
         #expect(refused.exit.status == 75, "\(refused.stderr)")
         #expect(
@@ -338,7 +354,9 @@ import Testing
         let other = try workspace.juspayCSV("other.csv", prefix: "TWX", count: 2)
         let second = try await OrderBatchCLI.run(["run", job, "--input", other, "--run-id", "t2"])
         #expect(second.exit.status == 75, "\(second.stderr)")
-        #expect(second.stderr.contains("job twice is already being executed by pid \(first.pid) on host "), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("job twice is already being executed by pid \(first.pid) on host "),
+            "\(second.stderr)")
         #expect(second.stderr.contains("(run t1,"))
         let resume = try await OrderBatchCLI.run(["resume", "t1", "--db", workspace.db])
         #expect(resume.exit.status == 75, "\(resume.stderr)")
@@ -354,7 +372,9 @@ import Testing
         let again = try await OrderBatchCLI.run(["run", job, "--run-id", "t4"])
         #expect(again.exit.status == 3, "\(again.stderr)")
         #expect(
-            again.stderr.contains("as run t1, which is stopped with rows left; nothing was sent. Continue it: orderbatch resume t1 --db \(workspace.db)"),
+            again.stderr.contains(
+                "as run t1, which is stopped with rows left; nothing was sent. Continue it: orderbatch resume t1 --db \(workspace.db)"
+            ),
             "\(again.stderr)")
         let store = try SQLiteRunStore(path: workspace.db)
         #expect(try store.recentRuns(limit: 10).map(\.id) == ["t1"])
@@ -387,7 +407,8 @@ import Testing
             ["report", "rt", "--db", workspace.db, "--state", "failed", "--format", "jsonl"])
         let rows = try failed.stdout.split(separator: "\n").map { try JSON.object(String($0)) }
         #expect(rows.map { $0["order_id"] as? String } == ["RTY00004", "RTY00005"])
-        #expect(rows.allSatisfy { $0["ob_error_code"] as? String == "NOT_FOUND" && $0["ob_http_status"] as? Int == 400 })
+        #expect(
+            rows.allSatisfy { $0["ob_error_code"] as? String == "NOT_FOUND" && $0["ob_http_status"] as? Int == 400 })
         #expect(rows.map { $0["ob_input_line"] as? Int } == [5, 6])
         let skipped = try await OrderBatchCLI.run(
             ["report", "rt", "--db", workspace.db, "--state", "skipped", "--format", "jsonl"])
@@ -417,7 +438,8 @@ import Testing
     @Test func aReportOfFailedRowsFedBackAsInputSendsTheOriginalValues() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let orders = try workspace.write("orders.jsonl", #"{"provider":"juspay","order_id":"FB00001","status":"NEW"}"# + "\n")
+        let orders = try workspace.write(
+            "orders.jsonl", #"{"provider":"juspay","order_id":"FB00001","status":"NEW"}"# + "\n")
         let emulator = try await ExternalEmulator(["--orders", orders, "--unknown-orders", "not-found"])
         let input = try workspace.write(
             "in.csv",
@@ -441,12 +463,16 @@ import Testing
         #expect(again.exit.status == 0, "\(again.stdout)\n\(again.stderr)")
         #expect(try await emulator.stats().appliedByOrder == ["FB00002": 1])
         let item = try #require(try workspace.items(run: "fb2").first)
-        #expect(item.inputJSON.contains(#""shipping_address_line1":"=Main St","shipping_address_line2":"-""#), "\(item.inputJSON)")
+        #expect(
+            item.inputJSON.contains(#""shipping_address_line1":"=Main St","shipping_address_line2":"-""#),
+            "\(item.inputJSON)")
         // The earlier run's outcome columns are not kept as input: this run's report has one set of ob_ columns.
         #expect(!item.inputJSON.contains("ob_"), "\(item.inputJSON)")
         let second = try await OrderBatchCLI.run(["report", "fb2", "--db", workspace.db, "--state", "all"])
-        #expect(second.stdout.hasPrefix(
-            "order_id,routing_id,amount,shipping_address_line1,shipping_address_line2,ob_input_line,ob_state,"), "\(second.stdout)")
+        #expect(
+            second.stdout.hasPrefix(
+                "order_id,routing_id,amount,shipping_address_line1,shipping_address_line2,ob_input_line,ob_state,"),
+            "\(second.stdout)")
         try await emulator.stop()
     }
 
@@ -464,7 +490,8 @@ import Testing
         let counts = try #require(summary["counts"] as? [String: Int])
         // One request at a time: the third failure stops the run, the rest stay pending.
         #expect(counts["failed"] == 3 && counts["pending"] == 17, "\(counts)")
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "mf", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "mf", "--db", workspace.db, "--json"]).stdout)
         #expect(status["state"] as? String == "stopped")
         #expect(try await emulator.stats().requests == 3)
         try await emulator.stop()

@@ -26,7 +26,8 @@ import Testing
         let counts = try #require(summary["counts"] as? [String: Int])
         #expect(counts["failed"] == 0 && counts["pending"] == 200, "\(counts)")
         // Promptly: about two answers per concurrency slot at most.
-        let requests = try ["attempts", "preflights", "reconciles"].map { try #require(summary[$0] as? Int) }.reduce(0, +)
+        let requests = try ["attempts", "preflights", "reconciles"].map { try #require(summary[$0] as? Int) }.reduce(
+            0, +)
         #expect(requests >= RunLevelCondition.transportThreshold && requests <= 2 * 8, "\(requests) requests")
 
         // The provider is back on the same port: resume alone finishes every row.

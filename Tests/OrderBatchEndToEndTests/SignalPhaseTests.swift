@@ -36,7 +36,8 @@ import Testing
         #expect(try await run.exit(timeout: 30) == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
         let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGHUP"
         #expect(
-            run.stderr.contains("orderbatch: \(name): stopped before anything was recorded or sent; run the same command again"),
+            run.stderr.contains(
+                "orderbatch: \(name): stopped before anything was recorded or sent; run the same command again"),
             "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: workspace.db), "no state database was created")
         #expect(try Self.exitCode(inMetrics: metrics) == 3)
@@ -74,8 +75,11 @@ import Testing
         let state = try #require(try store.run(id: "hi")).state
         let recorded = try store.counts(runID: "hi").total
         try store.close()
-        try #require(state == .ingesting && recorded < rows, "the signal landed after the ingest: \(state), \(recorded)")
-        #expect(run.stderr.contains("orderbatch: SIGHUP: stopping the recording of run hi; nothing has been sent"), "\(run.stderr)")
+        try #require(
+            state == .ingesting && recorded < rows, "the signal landed after the ingest: \(state), \(recorded)")
+        #expect(
+            run.stderr.contains("orderbatch: SIGHUP: stopping the recording of run hi; nothing has been sent"),
+            "\(run.stderr)")
         #expect(
             run.stderr.contains(
                 "orderbatch: SIGHUP: run hi is left recording its input (\(recorded) rows recorded so far, state ingesting); "
@@ -106,7 +110,9 @@ import Testing
         #expect(try await run.exit(timeout: 30) == ChildProcess.Exit(status: 3, bySignal: false), "\(run.stderr)")
         #expect(run.stderr.contains("orderbatch: SIGHUP: stopping; waiting for requests in flight"), "\(run.stderr)")
         #expect(
-            run.stderr.contains(#/orderbatch: SIGHUP: run hx stopped with [0-9]+ rows left \([0-9]+ of 240 done\); continue it: orderbatch resume hx --db /#),
+            run.stderr.contains(
+                #/orderbatch: SIGHUP: run hx stopped with [0-9]+ rows left \([0-9]+ of 240 done\); continue it: orderbatch resume hx --db /#
+            ),
             "\(run.stderr)")
         #expect(run.stdout.contains("stopped (interrupted by a signal)"), "\(run.stdout)")
         #expect(try Self.exitCode(inMetrics: metrics) == 3)

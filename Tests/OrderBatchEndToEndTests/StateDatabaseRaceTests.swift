@@ -48,7 +48,8 @@ import Testing
             }
             for (exit, stderr) in losers {
                 #expect(exit == ChildProcess.Exit(status: 75, bySignal: false), "round \(round): \(exit): \(stderr)")
-                #expect(stderr.contains("job race is already being executed by pid \(winner.pid) on host "), "\(stderr)")
+                #expect(
+                    stderr.contains("job race is already being executed by pid \(winner.pid) on host "), "\(stderr)")
                 #expect(!stderr.contains("database is locked"), "\(stderr)")
             }
             // Stopped once it is sending (a signal during the ingest is another matter), it exits 3.

@@ -12,13 +12,15 @@ import Testing
         let emulator = try await ExternalEmulator(["--latency", "juspay"])
         let input = try workspace.juspayCSV("in.csv", prefix: "DEL", count: 600)
         // lease_ttl 6s: a heartbeat (and a check of the file) every half second.
-        let job = try workspace.job("deleted", endpoint: emulator.url, input: input, extra: "concurrency: 4\nlease_ttl: 6s\n")
+        let job = try workspace.job(
+            "deleted", endpoint: emulator.url, input: input, extra: "concurrency: 4\nlease_ttl: 6s\n")
         let run = try OrderBatchCLI.start(["run", job, "--run-id", "del"])
         _ = try await OrderBatchCLI.waitForCounts(run: "del", db: workspace.db) { $0["succeeded", default: 0] >= 10 }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: workspace.db + suffix) }
         let exit = try await run.exit(timeout: 30)
         #expect(exit == ChildProcess.Exit(status: 74, bySignal: false), "\(run.stderr)")
-        #expect(run.stderr.contains("the state database \(workspace.db) was deleted, moved or replaced"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("the state database \(workspace.db) was deleted, moved or replaced"), "\(run.stderr)")
         #expect(!run.stdout.contains("succeeded, "), "no summary of rows that are recorded nowhere: \(run.stdout)")
         let applied = try await emulator.stats().appliedTotal
         #expect(applied < 600, "it stopped sending")
@@ -29,7 +31,8 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         let input = try workspace.juspayCSV("in.csv", prefix: "DMG", count: 3000)
-        let job = try workspace.job("damaged", endpoint: "emulator", input: input, extra: "preflight: false\nconcurrency: 32\n")
+        let job = try workspace.job(
+            "damaged", endpoint: "emulator", input: input, extra: "preflight: false\nconcurrency: 32\n")
         let done = try await OrderBatchCLI.run(["run", job, "--run-id", "dmg"], timeout: 120)
         #expect(done.exit.status == 0, "\(done.stderr)")
         // Overwrite a stretch in the middle of the file, as a failing disk or a stray `dd` would.

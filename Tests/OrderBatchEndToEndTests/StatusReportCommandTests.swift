@@ -15,7 +15,8 @@ import Testing
         var db: String { directory + "/state.sqlite" }
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory
+            directory =
+                FileManager.default.temporaryDirectory
                 .appendingPathComponent("e2e-status-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let store = try SQLiteRunStore(path: directory + "/state.sqlite")
@@ -24,7 +25,8 @@ import Testing
             try store.createRun(
                 NewRun(
                     id: "r-1", jobName: "reprice", jobPath: "jobs/reprice.yaml", jobText: "name: reprice\n",
-                    provider: "juspay", inputPath: "inputs/reprice.csv", inputSHA256: String(repeating: "ab", count: 32),
+                    provider: "juspay", inputPath: "inputs/reprice.csv",
+                    inputSHA256: String(repeating: "ab", count: 32),
                     optionsJSON: "{}", createdAt: Date(timeIntervalSince1970: 1_800_000_000)))
             func csv(_ id: String, _ amount: String, _ note: String) -> String {
                 #"{"order_id":"\#(id)","amount":"\#(amount)","note":"\#(note)"}"#
@@ -33,11 +35,15 @@ import Testing
                 runID: "r-1",
                 [
                     .pending(seq: 1, line: 2, orderID: "ORD-1", payload: "{}", inputJSON: csv("ORD-1", "10.00", "ok")),
-                    .pending(seq: 2, line: 3, orderID: "ORD-2", payload: "{}", inputJSON: csv("ORD-2", "11.00", "=cmd()")),
+                    .pending(
+                        seq: 2, line: 3, orderID: "ORD-2", payload: "{}", inputJSON: csv("ORD-2", "11.00", "=cmd()")),
                     .pending(seq: 3, line: 4, orderID: "ORD-3", payload: "{}", inputJSON: csv("ORD-3", "12.00", "")),
-                    .invalid(seq: 4, line: 5, inputJSON: csv("", "abc", "-5"), errorMessage: "amount: not a decimal number"),
-                    .pending(seq: 5, line: 6, orderID: "ORD-5", payload: "{}", inputJSON: csv("ORD-5", "14.00", "@home")),
-                    .pending(seq: 6, line: 7, orderID: "ORD-6", payload: "{}", inputJSON: csv("ORD-6", "15.00", "later")),
+                    .invalid(
+                        seq: 4, line: 5, inputJSON: csv("", "abc", "-5"), errorMessage: "amount: not a decimal number"),
+                    .pending(
+                        seq: 5, line: 6, orderID: "ORD-5", payload: "{}", inputJSON: csv("ORD-5", "14.00", "@home")),
+                    .pending(
+                        seq: 6, line: 7, orderID: "ORD-6", payload: "{}", inputJSON: csv("ORD-6", "15.00", "later")),
                 ])
             try store.setRunState(id: "r-1", .running, reason: nil)
             try store.record([
@@ -62,15 +68,21 @@ import Testing
             try store.insertItems(
                 runID: "r-2",
                 [
-                    .pending(seq: 1, line: 1, orderID: "J-1", payload: "{}", inputJSON: #"{"order_id":"J-1","amount":13.50}"#),
-                    .pending(seq: 2, line: 2, orderID: "J-2", payload: "{}", inputJSON: #"{"order_id":"J-2","metadata":{"k":"v"}}"#),
+                    .pending(
+                        seq: 1, line: 1, orderID: "J-1", payload: "{}", inputJSON: #"{"order_id":"J-1","amount":13.50}"#
+                    ),
+                    .pending(
+                        seq: 2, line: 2, orderID: "J-2", payload: "{}",
+                        inputJSON: #"{"order_id":"J-2","metadata":{"k":"v"}}"#),
                 ])
             try store.setRunState(id: "r-2", .running, reason: nil)
             try store.record([
-                ItemResult(runID: "r-2", seq: 1, generation: 1, state: .failed, attempts: 3, httpStatus: 503,
-                           errorCode: "http_503", message: "service unavailable"),
-                ItemResult(runID: "r-2", seq: 2, generation: 1, state: .failed, attempts: 1, httpStatus: 400,
-                           errorCode: "ERROR_ORDER_NOT_FOUND", message: "The order was not found."),
+                ItemResult(
+                    runID: "r-2", seq: 1, generation: 1, state: .failed, attempts: 3, httpStatus: 503,
+                    errorCode: "http_503", message: "service unavailable"),
+                ItemResult(
+                    runID: "r-2", seq: 2, generation: 1, state: .failed, attempts: 1, httpStatus: 400,
+                    errorCode: "ERROR_ORDER_NOT_FOUND", message: "The order was not found."),
             ])
             try store.setRunState(id: "r-2", .finished, reason: nil)
         }
@@ -78,12 +90,15 @@ import Testing
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    private func orderbatch(_ arguments: [String]) async throws -> (exit: ChildProcess.Exit, stdout: String, stderr: String) {
+    private func orderbatch(
+        _ arguments: [String]
+    ) async throws -> (exit: ChildProcess.Exit, stdout: String, stderr: String) {
         try await ChildProcess.run(try BinaryLocator.orderbatch(), arguments)
     }
 
     private func jsonObject(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not an object: \(text)")
+        try #require(
+            try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not an object: \(text)")
     }
 
     // MARK: - status
@@ -144,7 +159,8 @@ import Testing
         for (runID, job, pid) in [("r-1", "reprice", getpid()), ("r-2", "rapyd-meta", exited)] {
             try store.setRunState(id: runID, .running, reason: nil)
             let owner = LeaseOwner(pid: pid, host: host, token: "token-\(runID)")
-            guard case .acquired = try store.acquireLease(jobName: job, runID: runID, owner: owner, ttlSeconds: 60) else {
+            guard case .acquired = try store.acquireLease(jobName: job, runID: runID, owner: owner, ttlSeconds: 60)
+            else {
                 Issue.record("could not take the lease on \(runID)")
                 return
             }
@@ -279,7 +295,9 @@ import Testing
         func states(_ arguments: [String]) async throws -> [String] {
             let result = try await orderbatch(["report", "r-1", "--db", fixture.db, "--format", "jsonl"] + arguments)
             #expect(result.exit.status == 0, "\(result.stderr)")
-            return try result.stdout.split(separator: "\n").map { try jsonObject(String($0))["ob_state"] as? String ?? "?" }
+            return try result.stdout.split(separator: "\n").map {
+                try jsonObject(String($0))["ob_state"] as? String ?? "?"
+            }
         }
         #expect(try await states(["--state", "failed"]) == ["failed"])
         #expect(try await states(["--state", "succeeded,pending"]) == ["succeeded", "pending"])
@@ -296,7 +314,9 @@ import Testing
     @Test func reportsJSONLInputsAsStoredAndUnionsTheirColumnsForCSV() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let jsonl = try await orderbatch(["report", "r-2", "--db", fixture.db, "--state", "failed", "--format", "jsonl"])
+        let jsonl = try await orderbatch([
+            "report", "r-2", "--db", fixture.db, "--state", "failed", "--format", "jsonl",
+        ])
         #expect(jsonl.exit.status == 0, "\(jsonl.stderr)")
         #expect(
             jsonl.stdout == """
@@ -311,7 +331,8 @@ import Testing
         #expect(csv.stdout.isEmpty)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(
-            text == "order_id,amount,metadata,ob_input_line,ob_state,ob_http_status,ob_error_code,ob_error_message,ob_attempts\r\n"
+            text
+                == "order_id,amount,metadata,ob_input_line,ob_state,ob_http_status,ob_error_code,ob_error_message,ob_attempts\r\n"
                 + "J-1,13.5,,1,failed,503,http_503,service unavailable,3\r\n"
                 + "J-2,,\"{\"\"k\"\":\"\"v\"\"}\",2,failed,400,ERROR_ORDER_NOT_FOUND,The order was not found.,1\r\n")
     }

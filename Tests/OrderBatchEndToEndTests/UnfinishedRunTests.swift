@@ -11,7 +11,8 @@ import Testing
     private func stoppedRun(
         job: String, input: String, id: String, workspace: Workspace, extra: [String] = []
     ) async throws -> [String: Int] {
-        let result = try await OrderBatchCLI.run(["run", job, "--input", input, "--run-id", id, "--deadline", "1ms"] + extra)
+        let result = try await OrderBatchCLI.run(
+            ["run", job, "--input", input, "--run-id", id, "--deadline", "1ms"] + extra)
         try #require(result.exit.status == 3, "\(result.stdout)\n\(result.stderr)")
         let counts = try #require(try await OrderBatchCLI.counts(run: id, db: workspace.db))
         try #require(counts["pending", default: 0] > 0, "\(counts)")
@@ -21,8 +22,11 @@ import Testing
     /// `N of T rows left: P pending, …` as the refusal and the supersede message write it.
     private func rowsLeft(_ c: [String: Int]) -> String {
         let left = c["pending", default: 0] + c["in_flight", default: 0] + c["unknown", default: 0]
-        let parts = [("pending", c["pending", default: 0]), ("in flight", c["in_flight", default: 0]), ("unknown", c["unknown", default: 0])]
-            .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+        let parts = [
+            ("pending", c["pending", default: 0]), ("in flight", c["in_flight", default: 0]),
+            ("unknown", c["unknown", default: 0]),
+        ]
+        .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
         return "\(left) of \(c["total", default: 0]) rows left: " + parts.joined(separator: ", ")
     }
 
@@ -56,7 +60,9 @@ import Testing
         // The same input again is still pointed at resume; --allow-rerun does not get round the check either.
         let same = try await OrderBatchCLI.run(["run", job, "--input", week1, "--run-id", "same"])
         #expect(same.exit.status == 3, "\(same.stderr)")
-        #expect(same.stderr.contains("as run old, which is stopped with rows left; nothing was sent. Continue it: orderbatch resume old"))
+        #expect(
+            same.stderr.contains(
+                "as run old, which is stopped with rows left; nothing was sent. Continue it: orderbatch resume old"))
         let rerun = try await OrderBatchCLI.run(["run", job, "--input", week1, "--run-id", "rerun", "--allow-rerun"])
         #expect(rerun.exit.status == 3, "\(rerun.stderr)")
         #expect(rerun.stderr.hasPrefix("orderbatch: job nightly has an unfinished run old (stopped"), "\(rerun.stderr)")
@@ -84,11 +90,13 @@ import Testing
         let run = try await OrderBatchCLI.run(["run", job, "--input", week2, "--run-id", "new", "--supersede"])
         #expect(run.exit.status == 0, "\(run.stderr)")
         let left = old["pending", default: 0] + old["in_flight", default: 0] + old["unknown", default: 0]
-        #expect(run.stderr.hasPrefix("""
-            orderbatch: run old (stopped (the run deadline passed), \(rowsLeft(old))) is superseded by run new: closed \
-            as canceled; its \(left) rows left will never be sent
+        #expect(
+            run.stderr.hasPrefix(
+                """
+                orderbatch: run old (stopped (the run deadline passed), \(rowsLeft(old))) is superseded by run new: closed \
+                as canceled; its \(left) rows left will never be sent
 
-            """), "\(run.stderr)")
+                """), "\(run.stderr)")
 
         let status = try JSON.object(try await OrderBatchCLI.run(["status", "old", "--db", db, "--json"]).stdout)
         #expect(status["state"] as? String == "canceled")
@@ -101,15 +109,18 @@ import Testing
 
         let resume = try await OrderBatchCLI.run(["resume", "old", "--db", db])
         #expect(resume.exit.status == 2, "\(resume.stderr)")
-        #expect(resume.stderr == """
-            orderbatch: run old was canceled (superseded by run new) and sends nothing more; nothing to resume. To send \
-            its rows left, start a new run with them (orderbatch report old --db \(db) --state pending,unknown lists them)
+        #expect(
+            resume.stderr == """
+                orderbatch: run old was canceled (superseded by run new) and sends nothing more; nothing to resume. To send \
+                its rows left, start a new run with them (orderbatch report old --db \(db) --state pending,unknown lists them)
 
-            """)
+                """)
         let retry = try await OrderBatchCLI.run(["retry", "old", "--db", db])
         #expect(retry.exit.status == 2, "\(retry.stderr)")
         #expect(retry.stderr.contains("and sends nothing more; nothing to retry."), "\(retry.stderr)")
-        let report = try await OrderBatchCLI.run(["report", "old", "--db", db, "--state", "pending", "--format", "jsonl"])
+        let report = try await OrderBatchCLI.run([
+            "report", "old", "--db", db, "--state", "pending", "--format", "jsonl",
+        ])
         #expect(report.exit.status == 0, "\(report.stderr)")
         #expect(report.stdout.split(separator: "\n").count == old["pending", default: 0])
 

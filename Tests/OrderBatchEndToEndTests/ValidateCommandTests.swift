@@ -43,10 +43,13 @@ import Testing
         #expect(Set(errors.map(\.line)) == Self.mistakeLines, "\(result.stdout)")
         #expect(errors.count == 11)
         for (line, column) in Self.mistakeColumns {
-            #expect(errors.contains { $0.line == line && $0.column == column }, "line \(line) \(column): \(result.stdout)")
+            #expect(
+                errors.contains { $0.line == line && $0.column == column }, "line \(line) \(column): \(result.stdout)")
         }
         // The duplicate is named on both of its lines, each naming the other.
-        #expect(result.stdout.contains("\(Self.mistakes):2: order_id: order ORD000001 appears more than once in the file (lines 2, 12)"))
+        #expect(
+            result.stdout.contains(
+                "\(Self.mistakes):2: order_id: order ORD000001 appears more than once in the file (lines 2, 12)"))
         #expect(result.stdout.hasSuffix("\(Self.mistakes): 12 rows: 1 valid, 11 invalid; nothing was sent\n"))
     }
 
@@ -117,7 +120,8 @@ import Testing
 
         let badKey = try workspace.write(
             "bad.yaml",
-            "name: bad\nprovider: juspay\nendpoint: emulator\nmerchant_id: m\ninput: in.csv\ntimeouts:\n  request: 1s\n  reqest: 2s\n")
+            "name: bad\nprovider: juspay\nendpoint: emulator\nmerchant_id: m\ninput: in.csv\ntimeouts:\n  request: 1s\n  reqest: 2s\n"
+        )
         let bad = try await OrderBatchCLI.run(["validate", badKey])
         #expect(bad.exit.status == 64)
         #expect(bad.stderr.contains("\(badKey):8: timeouts.reqest: unknown key"), "\(bad.stderr)")
@@ -156,7 +160,8 @@ import Testing
         #expect(result.exit.status == 2, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("\(input):3: invalid JSON") }, "\(result.stdout)")
-        #expect(lines.contains { $0.hasPrefix("\(input):4: amount: has more than 2 decimal places") }, "\(result.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix("\(input):4: amount: has more than 2 decimal places") }, "\(result.stdout)")
         #expect(lines.last == "\(input): 4 rows: 2 valid, 2 invalid; nothing was sent")
     }
 }

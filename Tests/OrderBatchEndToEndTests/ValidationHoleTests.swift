@@ -22,15 +22,16 @@ import Testing
         let result = try await OrderBatchCLI.run(["validate", job])
         #expect(result.exit.status == 2, "\(result.stderr)")
         let number = "must be a number from 0 to 100 such as 13.5, no sign or exponent"
-        #expect(result.stdout == """
-            \(input):1: tax_percent: \(number) (got "1E2")
-            \(input):2: tax_percent: \(number) (got "15E-1")
-            \(input):3: tax_percent: \(number) (got "-0")
-            \(input):4: tax_percent: must be from 0 to 100 (got "1234567890123456789012345678901234567890…", 42 characters)
-            \(input):5: tax_percent: has more than 6 decimal places (got "0.0000001")
-            \(input): 6 rows: 1 valid, 5 invalid; nothing was sent
+        #expect(
+            result.stdout == """
+                \(input):1: tax_percent: \(number) (got "1E2")
+                \(input):2: tax_percent: \(number) (got "15E-1")
+                \(input):3: tax_percent: \(number) (got "-0")
+                \(input):4: tax_percent: must be from 0 to 100 (got "1234567890123456789012345678901234567890…", 42 characters)
+                \(input):5: tax_percent: has more than 6 decimal places (got "0.0000001")
+                \(input): 6 rows: 1 valid, 5 invalid; nothing was sent
 
-            """)
+                """)
     }
 
     @Test func anEndpointWithALineBreakIsAJobErrorBeforeAnythingElse() async throws {
@@ -42,11 +43,12 @@ import Testing
         for command in [["validate", job], ["run", job, "--dry-run"], ["run", job]] {
             let result = try await OrderBatchCLI.run(command)
             #expect(result.exit.status == 64, "\(command): \(result.stderr)")
-            #expect(result.stderr == """
-                orderbatch: job file error: \(job):3: endpoint: must be one line of printable characters, without \
-                control characters such as CR or LF (found U+000D at character 20)
+            #expect(
+                result.stderr == """
+                    orderbatch: job file error: \(job):3: endpoint: must be one line of printable characters, without \
+                    control characters such as CR or LF (found U+000D at character 20)
 
-                """)
+                    """)
             #expect(!result.stdout.contains("X-Injected"))
         }
     }
@@ -67,7 +69,8 @@ import Testing
         #expect(fatal["line"] as? Int == 3)
         #expect(
             fatal["message"] as? String
-                == #"the quoted field in column "routing_id" of the record starting on line 3 is never closed; the file may be truncated. Close the quote (") or re-export the file"#)
+                == #"the quoted field in column "routing_id" of the record starting on line 3 is never closed; the file may be truncated. Close the quote (") or re-export the file"#
+        )
         #expect(Set(fatal.keys) == ["line", "message"])
 
         // A problem with no line (a missing file is 64, an empty one 2): "line" is null.
@@ -83,17 +86,20 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         let input = try workspace.write(
-            "mac.csv", "order_id,routing_id,amount\rMAC00001,c1,1.00\rMAC00001,c2,2.00\rMAC00002,c3,3.00\rMAC00001,c4,4.00\r")
+            "mac.csv",
+            "order_id,routing_id,amount\rMAC00001,c1,1.00\rMAC00001,c2,2.00\rMAC00002,c3,3.00\rMAC00001,c4,4.00\r")
         let job = try workspace.job("mac", endpoint: "emulator", input: input)
         let result = try await OrderBatchCLI.run(["validate", job])
         #expect(result.exit.status == 2, "\(result.stderr)")
-        let duplicate = "order_id: order MAC00001 appears more than once in the file (lines 2, 3, 5); keep one row per order"
-        #expect(result.stdout == """
-            \(input):2: \(duplicate)
-            \(input):3: \(duplicate)
-            \(input):5: \(duplicate)
-            \(input): 4 rows: 1 valid, 3 invalid; nothing was sent
+        let duplicate =
+            "order_id: order MAC00001 appears more than once in the file (lines 2, 3, 5); keep one row per order"
+        #expect(
+            result.stdout == """
+                \(input):2: \(duplicate)
+                \(input):3: \(duplicate)
+                \(input):5: \(duplicate)
+                \(input): 4 rows: 1 valid, 3 invalid; nothing was sent
 
-            """)
+                """)
     }
 }

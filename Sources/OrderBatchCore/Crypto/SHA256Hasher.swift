@@ -1,5 +1,5 @@
-import Foundation
 private import CCrypto
+import Foundation
 
 /// An incremental SHA-256 computation over one owned libcrypto `EVP_MD_CTX`.
 ///

@@ -194,7 +194,9 @@ public struct RunDriver: Sendable {
                             let started = ContinuousClock.now
                             let r = await client.reconcile(item, timeoutMilliseconds: timeoutMS)
                             let d = ContinuousClock.now - started
-                            return .reconcile(seq, r, at, Double(d.components.attoseconds) * 1e-15 + Double(d.components.seconds) * 1000)
+                            return .reconcile(
+                                seq, r, at,
+                                Double(d.components.attoseconds) * 1e-15 + Double(d.components.seconds) * 1000)
                         }
                     case .send(let seq, _):
                         guard let item = claimed[seq]?.item.outbound else { continue }
@@ -216,11 +218,14 @@ public struct RunDriver: Sendable {
                         }
                         var message = c.last?.message
                         if state != .succeeded, let reason { message = reason }
-                        pendingResults.append(ItemResult(
-                            runID: runID, seq: seq, generation: c.item.generation, state: itemState, attempts: c.sends,
-                            httpStatus: c.last?.httpStatus, errorCode: c.last?.errorCode,
-                            message: state == .succeeded ? nil : message, latencyMilliseconds: c.last?.latencyMilliseconds,
-                            log: c.log))
+                        pendingResults.append(
+                            ItemResult(
+                                runID: runID, seq: seq, generation: c.item.generation, state: itemState,
+                                attempts: c.sends,
+                                httpStatus: c.last?.httpStatus, errorCode: c.last?.errorCode,
+                                message: state == .succeeded ? nil : message,
+                                latencyMilliseconds: c.last?.latencyMilliseconds,
+                                log: c.log))
                         if pendingResults.count >= flushCount { try await flush() }
                     case .wake(let at):
                         if scheduledWake == nil || at < scheduledWake! {
@@ -246,10 +251,13 @@ public struct RunDriver: Sendable {
                     switch result {
                     case .proceed: rec = AttemptRecord(attempt: 0, phase: .preflight, startedAt: at, result: .succeeded)
                     case .skip(let reason):
-                        rec = AttemptRecord(attempt: 0, phase: .preflight, startedAt: at, message: reason, result: .skipped)
+                        rec = AttemptRecord(
+                            attempt: 0, phase: .preflight, startedAt: at, message: reason, result: .skipped)
                         claimed[seq]?.last = Outcome(kind: .permanent, errorCode: "PREFLIGHT_SKIPPED", message: reason)
                     case .reject(let code, let reason):
-                        rec = AttemptRecord(attempt: 0, phase: .preflight, startedAt: at, errorCode: code, message: reason, result: .rejected)
+                        rec = AttemptRecord(
+                            attempt: 0, phase: .preflight, startedAt: at, errorCode: code, message: reason,
+                            result: .rejected)
                         claimed[seq]?.last = Outcome(kind: .permanent, errorCode: code, message: reason)
                     case .failed(let outcome):
                         rec = AttemptRecord(attempt: 0, phase: .preflight, startedAt: at, outcome: outcome)
@@ -260,8 +268,12 @@ public struct RunDriver: Sendable {
                 case .reconcile(let seq, let result, let at, let ms):
                     let rec: AttemptRecord
                     switch result {
-                    case .inEffect: rec = AttemptRecord(attempt: 0, phase: .reconcile, startedAt: at, latencyMilliseconds: ms, result: .inEffect)
-                    case .notInEffect: rec = AttemptRecord(attempt: 0, phase: .reconcile, startedAt: at, latencyMilliseconds: ms, result: .notInEffect)
+                    case .inEffect:
+                        rec = AttemptRecord(
+                            attempt: 0, phase: .reconcile, startedAt: at, latencyMilliseconds: ms, result: .inEffect)
+                    case .notInEffect:
+                        rec = AttemptRecord(
+                            attempt: 0, phase: .reconcile, startedAt: at, latencyMilliseconds: ms, result: .notInEffect)
                     case .failed(let outcome):
                         rec = AttemptRecord(attempt: 0, phase: .reconcile, startedAt: at, outcome: outcome)
                     }

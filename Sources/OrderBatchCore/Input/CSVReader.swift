@@ -256,7 +256,8 @@ private final class CSVFeed {
         let failure = parser.lastError
         guard failure == .parse else {
             throw InputError.ioError(
-                path: path, line: assembler.currentLine, reason: "libcsv failed: \(failure); the field may be too large")
+                path: path, line: assembler.currentLine, reason: "libcsv failed: \(failure); the field may be too large"
+            )
         }
         var problem =
             parser.isInsideQuotedField

@@ -92,9 +92,10 @@ struct CSVRecordAssembler {
         if fieldTooLong || count > maxFieldBytes {
             fieldTooLong = false
             if columns == nil {
-                fail(.invalidHeader(
-                    path: path, line: recordLine,
-                    problem: "column \(index + 1) is longer than \(maxFieldBytes) bytes; is this a CSV file?"))
+                fail(
+                    .invalidHeader(
+                        path: path, line: recordLine,
+                        problem: "column \(index + 1) is longer than \(maxFieldBytes) bytes; is this a CSV file?"))
             } else if rowIssue == nil {
                 rowIssue = InputIssue(
                     line: recordLine, column: columnName(index),
@@ -128,8 +129,10 @@ struct CSVRecordAssembler {
         } else if let valid = String(validating: bytes, as: UTF8.self) {
             text = valid
         } else {
-            cellProblem(index, "field is not valid UTF-8 (\(CSVRecordAssembler.firstInvalidByte(bytes))); "
-                + "save the file as UTF-8")
+            cellProblem(
+                index,
+                "field is not valid UTF-8 (\(CSVRecordAssembler.firstInvalidByte(bytes))); "
+                    + "save the file as UTF-8")
             return
         }
         if columns == nil {
@@ -156,8 +159,10 @@ struct CSVRecordAssembler {
         }
         if count == 1, case let .text(only) = values[0], CSVRecordAssembler.isBlank(only) { return }
         guard count == columnCount else {
-            pending.append(.malformed(InputIssue(
-                line: line, message: "expected \(columnCount) fields as in the header, found \(count)")))
+            pending.append(
+                .malformed(
+                    InputIssue(
+                        line: line, message: "expected \(columnCount) fields as in the header, found \(count)")))
             return
         }
         pending.append(.record(InputRecord(line: line, columns: columns, values: values)))
@@ -204,10 +209,11 @@ struct CSVRecordAssembler {
                 return
             }
             if let first = seen[name] {
-                fail(.invalidHeader(
-                    path: path, line: line,
-                    problem: "column name \"\(name)\" appears twice (columns \(first + 1) and \(i + 1)); "
-                        + "rename or remove one"))
+                fail(
+                    .invalidHeader(
+                        path: path, line: line,
+                        problem: "column name \"\(name)\" appears twice (columns \(first + 1) and \(i + 1)); "
+                            + "rename or remove one"))
                 return
             }
             seen[name] = i
@@ -251,4 +257,3 @@ struct CSVRecordAssembler {
         }
     }
 }
-

@@ -72,7 +72,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Reading failed part-way; `reason` is the system's explanation.
     public static func ioError(path: String, line: Int?, reason: String) -> InputError {
-        InputError(.ioError, path: path, line: line, "read failed (\(reason)); check the disk or copy the file and retry")
+        InputError(
+            .ioError, path: path, line: line, "read failed (\(reason)); check the disk or copy the file and retry")
     }
 
     /// The file is empty.
@@ -85,7 +86,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file has only blank lines.
     public static func missingHeader(path: String) -> InputError {
         InputError(
-            .missingHeader, path: path, "no header row (the file has only blank lines); add a header such as order_id,…")
+            .missingHeader, path: path, "no header row (the file has only blank lines); add a header such as order_id,…"
+        )
     }
 
     /// The header row is unusable; `problem` says how.

@@ -121,7 +121,8 @@ public struct JSONLReader: RecordSource {
         do {
             value = try JSONValue.parse(bytes: bytes)
         } catch {
-            try body(.malformed(InputIssue(line: line, message: "invalid JSON at column \(error.column): \(error.message)")))
+            try body(
+                .malformed(InputIssue(line: line, message: "invalid JSON at column \(error.column): \(error.message)")))
             return
         }
         guard case let .object(members) = value else {

@@ -15,9 +15,10 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
     public static func parse(_ text: String) -> Result<Endpoint, EndpointProblem> {
         // A line break would end the request line and start a header of the attacker's choosing.
         if let control = CellText.firstControlCharacter(text) {
-            return .failure(EndpointProblem(
-                "must be one line of printable characters, without control characters such as CR or LF "
-                    + "(found \(control))"))
+            return .failure(
+                EndpointProblem(
+                    "must be one line of printable characters, without control characters such as CR or LF "
+                        + "(found \(control))"))
         }
         if let space = text.unicodeScalars.firstIndex(where: { $0 == " " || $0.properties.isWhitespace }) {
             let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: space) + 1
@@ -31,15 +32,21 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
         }
         let lower = text.lowercased()
         let scheme: String
-        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
-            return .failure(EndpointProblem(
-                "must be sandbox, production, emulator, or a URL starting with https:// (got \"\(text)\")"))
+        if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else {
+            return .failure(
+                EndpointProblem(
+                    "must be sandbox, production, emulator, or a URL starting with https:// (got \"\(text)\")"))
         }
         let afterScheme = text.dropFirst(scheme.count + 3)
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.contains("@") {
-            return .failure(EndpointProblem(
-                "must not carry credentials in the URL; they come from environment variables"))
+            return .failure(
+                EndpointProblem(
+                    "must not carry credentials in the URL; they come from environment variables"))
         }
         if afterScheme.contains("?") || afterScheme.contains("#") {
             return .failure(EndpointProblem("must be a base URL without a query or fragment"))
@@ -57,9 +64,10 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { return .failure(EndpointProblem("has no host")) }
         if scheme == "http" && !HostName.isLoopback(host) {
-            return .failure(EndpointProblem(
-                "uses http to \(host); plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost): use https"
-            ))
+            return .failure(
+                EndpointProblem(
+                    "uses http to \(host); plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost): use https"
+                ))
         }
         var base = text
         while base.hasSuffix("/") { base.removeLast() }

@@ -37,7 +37,6 @@ public struct Job: Sendable, Equatable {
         }
     }
 
-
     /// How the built-in emulator behaves for an `endpoint: emulator` job (the `emulator:` section):
     /// the same switches as `orderbatch emulator`, so a job can rehearse slow or failing providers.
     public struct EmulatorSettings: Sendable, Equatable {

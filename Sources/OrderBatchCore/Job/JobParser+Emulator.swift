@@ -4,7 +4,8 @@ extension MappingReader {
     /// The `emulator:` section, allowed only with `endpoint: emulator`.
     ///
     /// - Parameter latencyModels: The `latency` values: `none` and the registered providers' models.
-    mutating func emulatorSettings(endpoint: Endpoint, latencyModels: [String]) throws(JobError) -> Job.EmulatorSettings {
+    mutating func emulatorSettings(endpoint: Endpoint, latencyModels: [String]) throws(JobError) -> Job.EmulatorSettings
+    {
         var settings = Job.EmulatorSettings()
         guard var e = try mapping("emulator") else { return settings }
         guard endpoint == .emulator else {

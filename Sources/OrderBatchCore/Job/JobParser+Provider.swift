@@ -3,7 +3,9 @@
 extension MappingReader {
     /// The keys of the job's provider, read by its module; the keys of every other registered provider
     /// refused by theirs ("merchant_id: is a Juspay setting; rapyd jobs do not use it").
-    mutating func providerSettings(_ provider: ProviderKind, registry: ProviderRegistry) throws(JobError)
+    mutating func providerSettings(
+        _ provider: ProviderKind, registry: ProviderRegistry
+    ) throws(JobError)
         -> ProviderSettings
     {
         var section = ProviderJobSection(self)

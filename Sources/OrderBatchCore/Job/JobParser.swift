@@ -87,8 +87,12 @@ struct MappingReader {
 
     mutating func string(_ key: String) throws(JobError) -> (String, Int?)? {
         guard let (node, line) = try take(key) else { return nil }
-        guard case .scalar(let s) = node else { throw error(key, line, "must be a single value, not a list or mapping") }
-        if s.tag.description == Tag.Name.null.rawValue || (s.style == .plain && (s.string == "" || s.string == "~" || s.string == "null")) {
+        guard case .scalar(let s) = node else {
+            throw error(key, line, "must be a single value, not a list or mapping")
+        }
+        if s.tag.description == Tag.Name.null.rawValue
+            || (s.style == .plain && (s.string == "" || s.string == "~" || s.string == "null"))
+        {
             throw error(key, line, "has no value; give one or remove the key")
         }
         return (s.string, line)
@@ -104,7 +108,8 @@ struct MappingReader {
     mutating func int(_ key: String, in range: ClosedRange<Int>) throws(JobError) -> Int? {
         guard let (text, line) = try string(key) else { return nil }
         guard let n = Int(text), range.contains(n) else {
-            throw error(key, line, "must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \"\(text)\")")
+            throw error(
+                key, line, "must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \"\(text)\")")
         }
         return n
     }
@@ -122,7 +127,9 @@ struct MappingReader {
         guard let (text, line) = try string(key) else { return nil }
         if allowOff && (text == "none" || text == "off") { return .some(nil) }
         guard let ms = DurationText.milliseconds(text), ms >= min else {
-            throw error(key, line, "must be a duration such as 800ms, 2s, 50m or 1h30m\(allowOff ? ", or none" : "") (got \"\(text)\")")
+            throw error(
+                key, line,
+                "must be a duration such as 800ms, 2s, 50m or 1h30m\(allowOff ? ", or none" : "") (got \"\(text)\")")
         }
         return .some(ms)
     }
@@ -140,7 +147,9 @@ struct MappingReader {
         case .sequence(let seq):
             var out: [String] = []
             for item in seq {
-                guard case .scalar(let s) = item else { throw error(key, item.mark?.line ?? line, "must be a list of values") }
+                guard case .scalar(let s) = item else {
+                    throw error(key, item.mark?.line ?? line, "must be a list of values")
+                }
                 out.append(s.string)
             }
             return (out, line)
@@ -183,16 +192,20 @@ struct MappingReader {
             ] + registry.jobSections + ["emulator", "lease_ttl", "unfinished_runs"]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
         guard !name.isEmpty, name.count <= 64,
-            name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))
+            })
         else {
-            throw error("name", nameLine, "must be 1–64 characters of letters, digits, '-', '_' or '.' (got \"\(name)\")")
+            throw error(
+                "name", nameLine, "must be 1–64 characters of letters, digits, '-', '_' or '.' (got \"\(name)\")")
         }
         let (providerText, providerLine) = try requiredString("provider", registry.namesAsChoice)
         guard let provider = registry.provider(named: providerText) else {
             throw error("provider", providerLine, "must be \(registry.namesAsChoice) (got \"\(providerText)\")")
         }
         let defaults = provider.module.defaults
-        let (endpointText, endpointLine) = try requiredString("endpoint", "sandbox, production, emulator, or a base URL")
+        let (endpointText, endpointLine) = try requiredString(
+            "endpoint", "sandbox, production, emulator, or a base URL")
         let endpoint: Endpoint
         switch Endpoint.parse(endpointText) {
         case .success(let e): endpoint = e
@@ -201,7 +214,9 @@ struct MappingReader {
         let input = try string("input").map { resolve($0.0) }
         var format: InputFormat?
         if let (f, line) = try string("format") {
-            guard let parsed = InputFormat(rawValue: f) else { throw error("format", line, "must be csv or jsonl (got \"\(f)\")") }
+            guard let parsed = InputFormat(rawValue: f) else {
+                throw error("format", line, "must be csv or jsonl (got \"\(f)\")")
+            }
             format = parsed
         }
         if format == nil, let input, InputFormat.fromExtension(path: input) == nil {
@@ -219,8 +234,10 @@ struct MappingReader {
                 rateLimit = []
                 for item in items {
                     guard let w = RateWindow.parse(item) else {
-                        throw error("rate_limit", line,
-                            "must be requests per second (5), a window such as 200/1m, a list such as [200/1m, 1000/5m], or none (got \"\(item)\")")
+                        throw error(
+                            "rate_limit", line,
+                            "must be requests per second (5), a window such as 200/1m, a list such as [200/1m, 1000/5m], or none (got \"\(item)\")"
+                        )
                     }
                     rateLimit.append(w)
                 }
@@ -235,8 +252,11 @@ struct MappingReader {
             try t.finish(known: ["request", "item", "run"])
         }
         if timeouts.item < timeouts.request {
-            throw JobError(path: path, key: "timeouts.item",
-                message: "(\(DurationText.format(milliseconds: timeouts.item))) is shorter than timeouts.request (\(DurationText.format(milliseconds: timeouts.request))): no attempt could finish within it")
+            throw JobError(
+                path: path, key: "timeouts.item",
+                message:
+                    "(\(DurationText.format(milliseconds: timeouts.item))) is shorter than timeouts.request (\(DurationText.format(milliseconds: timeouts.request))): no attempt could finish within it"
+            )
         }
 
         var retry = Job.Retry.defaults
@@ -247,18 +267,21 @@ struct MappingReader {
             if let (b, line) = try r.string("budget") {
                 let value = b.hasSuffix("%") ? Double(b.dropLast()).map { $0 / 100 } : Double(b)
                 guard let value, value.isFinite, value >= 0, value <= 10 else {
-                    throw r.error("budget", line, "must be a fraction of first attempts such as 0.5 or 50% (got \"\(b)\")")
+                    throw r.error(
+                        "budget", line, "must be a fraction of first attempts such as 0.5 or 50% (got \"\(b)\")")
                 }
                 retry.budget = value
             }
             try r.finish(known: ["max_attempts", "backoff_base", "backoff_max", "budget"])
             if retry.backoffMax < retry.backoffBase {
-                throw JobError(path: path, key: "retry.backoff_max", message: "must not be shorter than retry.backoff_base")
+                throw JobError(
+                    path: path, key: "retry.backoff_max", message: "must not be shorter than retry.backoff_base")
             }
         }
         var breaker = ExecutorPolicy.Breaker()
         if var b = try mapping("breaker") {
-            breaker.consecutiveFailures = try b.int("consecutive_failures", in: 1...100_000) ?? breaker.consecutiveFailures
+            breaker.consecutiveFailures =
+                try b.int("consecutive_failures", in: 1...100_000) ?? breaker.consecutiveFailures
             try b.finish(known: ["consecutive_failures"])
         }
         var maxFailures: ExecutorPolicy.FailureLimit?
@@ -281,11 +304,14 @@ struct MappingReader {
             func envName(_ r: inout MappingReader, _ key: String) throws(JobError) -> String? {
                 guard let (v, line) = try r.string(key) else { return nil }
                 guard !v.isEmpty, v.count <= 128,
-                    v.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "_" }),
+                    v.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "_" }
+                    ),
                     !(v.first?.isNumber ?? true)
                 else {
-                    throw r.error(key, line,
-                        "must name an environment variable (letters, digits, _), not hold the secret itself; secrets never live in a job file")
+                    throw r.error(
+                        key, line,
+                        "must name an environment variable (letters, digits, _), not hold the secret itself; secrets never live in a job file"
+                    )
                 }
                 return v
             }
@@ -304,7 +330,8 @@ struct MappingReader {
         }
         // A key that looks like a secret is refused loudly rather than ignored.
         for e in entries where ["api_key", "secret_key", "access_key", "password", "token"].contains(e.key) {
-            throw error(e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
+            throw error(
+                e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
         }
         try finish(known: topKeys)
         var job = Job(

@@ -35,7 +35,9 @@ public struct StoredPayload: Sendable {
     /// The string member `key`, or nil when it is absent or null.
     public func optionalString(_ key: String) throws(Problem) -> String? {
         guard let value = value(key) else { return nil }
-        guard case let .string(string) = value else { throw Problem(message: "\(key) is \(value.typeName), not a string") }
+        guard case let .string(string) = value else {
+            throw Problem(message: "\(key) is \(value.typeName), not a string")
+        }
         return string
     }
 
@@ -67,7 +69,9 @@ public struct StoredPayload: Sendable {
     /// The array member `key`, or an empty array when it is absent.
     public func array(_ key: String) throws(Problem) -> [JSONValue] {
         guard let value = value(key) else { return [] }
-        guard case let .array(elements) = value else { throw Problem(message: "\(key) is \(value.typeName), not an array") }
+        guard case let .array(elements) = value else {
+            throw Problem(message: "\(key) is \(value.typeName), not an array")
+        }
         return elements
     }
 }

@@ -32,28 +32,37 @@ public enum PrometheusMetrics {
         var text = ""
         let base = [("job", metrics.job), ("provider", metrics.provider)]
 
-        header(&text, "orderbatch_rows", "gauge", "Rows per state of the last invocation's run when it exited (0 when none was recorded).")
+        header(
+            &text, "orderbatch_rows", "gauge",
+            "Rows per state of the last invocation's run when it exited (0 when none was recorded).")
         var states = RunMetrics.standardStates
         states += metrics.rowsByState.keys.filter { !states.contains($0) }.sorted()
         for state in states {
             sample(&text, "orderbatch_rows", base + [("state", state)], String(metrics.rowsByState[state] ?? 0))
         }
 
-        gauge(&text, "orderbatch_run_attempts", "Requests sent by the last run invocation, retries included.", base,
-              metrics.attempts)
-        gauge(&text, "orderbatch_run_retries", "Requests of the last run invocation that retried an earlier attempt.",
-              base, metrics.retries)
-        gauge(&text, "orderbatch_run_rate_limited", "HTTP 429 responses received by the last run invocation.", base,
-              metrics.rateLimited)
+        gauge(
+            &text, "orderbatch_run_attempts", "Requests sent by the last run invocation, retries included.", base,
+            metrics.attempts)
+        gauge(
+            &text, "orderbatch_run_retries", "Requests of the last run invocation that retried an earlier attempt.",
+            base, metrics.retries)
+        gauge(
+            &text, "orderbatch_run_rate_limited", "HTTP 429 responses received by the last run invocation.", base,
+            metrics.rateLimited)
 
-        header(&text, "orderbatch_run_duration_seconds", "gauge",
-               "Seconds the last run invocation spent sending (0 when it sent nothing).")
+        header(
+            &text, "orderbatch_run_duration_seconds", "gauge",
+            "Seconds the last run invocation spent sending (0 when it sent nothing).")
         sample(&text, "orderbatch_run_duration_seconds", base, number(metrics.durationSeconds))
-        header(&text, "orderbatch_last_run_exit_code", "gauge",
-               "Exit code of the last run invocation (0 all succeeded, 1 some failed, 2 invalid input, 3 stopped early "
-                   + "or refused as a re-run, 64 usage or job error, 75 another process holds the job).")
+        header(
+            &text, "orderbatch_last_run_exit_code", "gauge",
+            "Exit code of the last run invocation (0 all succeeded, 1 some failed, 2 invalid input, 3 stopped early "
+                + "or refused as a re-run, 64 usage or job error, 75 another process holds the job).")
         sample(&text, "orderbatch_last_run_exit_code", base, String(metrics.exitCode))
-        header(&text, "orderbatch_last_run_timestamp_seconds", "gauge", "When the last run invocation ended, in Unix seconds.")
+        header(
+            &text, "orderbatch_last_run_timestamp_seconds", "gauge",
+            "When the last run invocation ended, in Unix seconds.")
         sample(&text, "orderbatch_last_run_timestamp_seconds", base, number(metrics.finishedAt))
         header(&text, "orderbatch_last_run_info", "gauge", "Always 1; labels identify the last run.")
         sample(&text, "orderbatch_last_run_info", base + [("run_id", metrics.runID)], "1")

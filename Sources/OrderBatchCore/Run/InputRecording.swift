@@ -44,11 +44,14 @@ public struct InputRecording {
         if !report.isClean && (!skipInvalid || report.columnIssueCount > 0) {
             var lines = report.issues.prefix(50).map { $0.formatted(path: inputPath) }
             if report.issueCount > min(50, report.issues.count) {
-                lines.append("… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)")
+                lines.append(
+                    "… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)"
+                )
             }
             lines.append(
                 "orderbatch: \(inputPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
-                    + (report.columnIssueCount > 0 ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
+                    + (report.columnIssueCount > 0
+                        ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
             throw RunError.invalidInput(lines.joined(separator: "\n"))
         }
         return report

@@ -19,7 +19,8 @@ public struct NewRunRequest: Sendable {
 
     public init(
         job: Job, inputPath: String, format: InputFormat, db: String, runID: String,
-        overrides: RunOverrides = RunOverrides(), dryRun: Bool = false, allowRerun: Bool = false, supersede: Bool = false
+        overrides: RunOverrides = RunOverrides(), dryRun: Bool = false, allowRerun: Bool = false,
+        supersede: Bool = false
     ) {
         self.job = job
         self.inputPath = inputPath

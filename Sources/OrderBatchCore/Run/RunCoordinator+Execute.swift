@@ -46,10 +46,12 @@ extension RunCoordinator {
             store: store, runID: runID, client: client, policy: provider.policy(job), stopFlag: observer.stop,
             onProgress: { c, t in
                 observer.sent(c, elapsedSeconds: t)
-                observer.progress(ProgressSnapshot(
-                    done: settledBefore + c.succeeded + c.failed + c.skipped, total: total, succeeded: c.succeeded,
-                    failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight, retries: c.retries,
-                    elapsedSeconds: t))
+                observer.progress(
+                    ProgressSnapshot(
+                        done: settledBefore + c.succeeded + c.failed + c.skipped, total: total, succeeded: c.succeeded,
+                        failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight,
+                        retries: c.retries,
+                        elapsedSeconds: t))
             },
             lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
         let result: RunDriver.Result
@@ -64,10 +66,11 @@ extension RunCoordinator {
         await transport.shutdown()
         await endpoint.shutdown()
         let counts = try store.counts(runID: runID)
-        observer.progressFinished(ProgressSnapshot(
-            done: counts.succeeded + counts.failed + counts.skipped + counts.invalid, total: counts.total,
-            succeeded: counts.succeeded, failed: counts.failed, skipped: counts.skipped, unknown: counts.unknown,
-            inFlight: 0, retries: result.counters.retries, elapsedSeconds: result.elapsedSeconds))
+        observer.progressFinished(
+            ProgressSnapshot(
+                done: counts.succeeded + counts.failed + counts.skipped + counts.invalid, total: counts.total,
+                succeeded: counts.succeeded, failed: counts.failed, skipped: counts.skipped, unknown: counts.unknown,
+                inFlight: 0, retries: result.counters.retries, elapsedSeconds: result.elapsedSeconds))
 
         let status: ExitStatus
         let reason: String?
@@ -77,7 +80,8 @@ extension RunCoordinator {
             try store.setRunState(id: runID, .stopped, reason: reason)
         } else if counts.pending + counts.inFlight + counts.unknown > 0 {
             status = .stoppedEarly
-            reason = "\(counts.unknown) rows of unknown fate and \(counts.pending + counts.inFlight) pending; resume reconciles them"
+            reason =
+                "\(counts.unknown) rows of unknown fate and \(counts.pending + counts.inFlight) pending; resume reconciles them"
             try store.setRunState(id: runID, .stopped, reason: reason)
         } else {
             status = counts.failed + counts.skipped + counts.invalid > 0 ? .rowsFailed : .success
@@ -87,11 +91,13 @@ extension RunCoordinator {
         observer.enter(.finishing(status))
         var signalNote: String?
         if result.stopReason == .signal, let name = observer.signalReceived {
-            signalNote = "orderbatch: \(name): run \(runID) stopped with \(counts.remaining) rows left (\(counts.settled) of "
+            signalNote =
+                "orderbatch: \(name): run \(runID) stopped with \(counts.remaining) rows left (\(counts.settled) of "
                 + "\(counts.total) done); continue it: \(resume)"
         }
-        return .executed(RunSummary(
-            runID: runID, job: job, counts: counts, result: result, status: status, reason: reason,
-            signalNote: signalNote))
+        return .executed(
+            RunSummary(
+                runID: runID, job: job, counts: counts, result: result, status: status, reason: reason,
+                signalNote: signalNote))
     }
 }

@@ -29,7 +29,8 @@ extension RunCoordinator {
         if recovered > 0 {
             inform("orderbatch: \(recovered) rows were in flight when the run stopped; they will be reconciled first")
         }
-        return try await execute(store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
+        return try await execute(
+            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
     }
 
     /// `retry`: sends again the rows that failed (with `includeSkipped`, the skipped ones too) as a new attempt
@@ -56,7 +57,8 @@ extension RunCoordinator {
         _ = try store.recoverInterrupted(runID: run.id)
         let n = try store.startRetryGeneration(runID: run.id, states: includeSkipped ? [.failed, .skipped] : [.failed])
         inform("orderbatch: run \(run.id): \(n) rows to send again")
-        return try await execute(store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
+        return try await execute(
+            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
     }
 
     /// A run still `ingesting` whose process is gone was interrupted while recording its input, before
@@ -68,11 +70,13 @@ extension RunCoordinator {
         func refuse(_ message: String, _ status: ExitStatus = .usage) -> RunError {
             try? store.releaseLease(jobName: job.name, runID: run.id, owner: owner)
             return RunError(
-                status, "orderbatch: run \(run.id) was interrupted while recording its input; nothing was sent. " + message)
+                status,
+                "orderbatch: run \(run.id) was interrupted while recording its input; nothing was sent. " + message)
         }
         if let later = try store.previousRun(jobName: run.jobName, inputSHA256: run.inputSHA256), later.id != run.id {
             try store.setRunState(
-                id: run.id, .failedIngest, reason: "interrupted while recording its input; superseded by run \(later.id)")
+                id: run.id, .failedIngest,
+                reason: "interrupted while recording its input; superseded by run \(later.id)")
             throw refuse(
                 "Run \(later.id) took the same input since: look at that one (orderbatch status \(ShellWord.quote(later.id)))",
                 .invalidInput)

@@ -63,10 +63,12 @@ extension RunCoordinator {
         let options = try JSONEncoder().encode(request.overrides)
         recording.stop = observer.stop
         do {
-            try store.createRun(NewRun(
-                id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
-                inputPath: request.inputPath, inputSHA256: sha, optionsJSON: String(decoding: options, as: UTF8.self),
-                createdAt: Date()))
+            try store.createRun(
+                NewRun(
+                    id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
+                    inputPath: request.inputPath, inputSHA256: sha,
+                    optionsJSON: String(decoding: options, as: UTF8.self),
+                    createdAt: Date()))
             observer.concern(runID: runID, store: store)
             try recording.record(store: store, runID: runID, report: report)
         } catch is StoppableRecordSource.Stopped {
@@ -89,10 +91,12 @@ extension RunCoordinator {
     /// A finished run: say so and return (exit 0: a cron line that fires twice has nothing left to do). A run
     /// that can still go on: exit 75 if a process is executing it, else point at `resume` and exit 3 (stopped
     /// early, resumable): starting afresh would send again the rows it already applied.
-    private func refuseRerun(of previous: RunRecord, job: Job, store: some RunStore, dbPath: String, sha: String) throws {
+    private func refuseRerun(of previous: RunRecord, job: Job, store: some RunStore, dbPath: String, sha: String) throws
+    {
         let input = "job \(job.name) already ran this input (SHA-256 \(sha.prefix(12))…) as run \(previous.id)"
         guard previous.state != .finished else {
-            observer.note("orderbatch: \(input), which finished; nothing was sent. Pass --allow-rerun to send it again.")
+            observer.note(
+                "orderbatch: \(input), which finished; nothing was sent. Pass --allow-rerun to send it again.")
             return
         }
         let owner = try acquireLease(store: store, job: job, runID: previous.id)

@@ -58,7 +58,9 @@ public struct RunCoordinator: Sendable {
     public init(
         provider: Provider,
         resolveEndpoint: @escaping @Sendable (Job) async throws -> RunEndpoint = { RunEndpoint.named(by: $0) },
-        makeTransport: @escaping @Sendable (Job, LeaseFence) -> RunTransport = { RunTransport.curl(job: $0, fence: $1) },
+        makeTransport: @escaping @Sendable (Job, LeaseFence) -> RunTransport = {
+            RunTransport.curl(job: $0, fence: $1)
+        },
         observer: any RunObserver,
         quiet: Bool
     ) {
@@ -90,7 +92,8 @@ public struct RunCoordinator: Sendable {
         case .acquired: return owner
         case .heldBy(let holder):
             throw RunError.busy(
-                "orderbatch: job \(job.name) is already being executed by \(holder); not starting a second process (exit 75)")
+                "orderbatch: job \(job.name) is already being executed by \(holder); not starting a second process (exit 75)"
+            )
         }
     }
 
@@ -110,7 +113,8 @@ public struct RunCoordinator: Sendable {
             what = "stopped before anything was recorded or sent; run the same command again"
         case .ingesting?:
             let recorded = (try? store.counts(runID: runID))?.total ?? 0
-            what = "run \(runID) is left recording its input (\(recorded) rows recorded so far, state ingesting); "
+            what =
+                "run \(runID) is left recording its input (\(recorded) rows recorded so far, state ingesting); "
                 + "nothing was sent. Record it again and send it: \(resume)"
         case .ready?:
             let recorded = (try? store.counts(runID: runID))?.total ?? 0

@@ -35,7 +35,8 @@ public struct RunOverrides: Codable, Sendable, Equatable {
                 var windows: [RateWindow] = []
                 for part in r.split(separator: ",") {
                     guard let w = RateWindow.parse(String(part)) else {
-                        throw .usage("orderbatch: --rate \(r): give requests per second (5) or windows such as 200/1m,1000/5m")
+                        throw .usage(
+                            "orderbatch: --rate \(r): give requests per second (5) or windows such as 200/1m,1000/5m")
                     }
                     windows.append(w)
                 }

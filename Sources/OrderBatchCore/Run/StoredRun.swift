@@ -30,7 +30,8 @@ public struct StoredRun {
         }
         try DatabaseCheck.requireSound(store, path: path)
         guard let run = try store.run(id: runID) else {
-            throw RunError.usage("orderbatch: no run \(runID) in \(path); `orderbatch status --db \(path)` lists the runs")
+            throw RunError.usage(
+                "orderbatch: no run \(runID) in \(path); `orderbatch status --db \(path)` lists the runs")
         }
         var job: Job
         do {
@@ -53,10 +54,12 @@ public struct StoredRun {
             throw .invalidInput(
                 "orderbatch: run \(run.id) was canceled (\(run.stateReason ?? "closed for good")) and sends nothing more; "
                     + "nothing to \(doing). To send its rows left, start a new run with them "
-                    + "(orderbatch report \(ShellWord.quote(run.id)) --db \(ShellWord.quote(db)) --state pending,unknown lists them)")
+                    + "(orderbatch report \(ShellWord.quote(run.id)) --db \(ShellWord.quote(db)) --state pending,unknown lists them)"
+            )
         }
         guard run.state == .failedIngest else { return }
         throw .invalidInput(
-            "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to \(doing)")
+            "orderbatch: run \(run.id) never started (\(run.stateReason ?? "its input was invalid")); nothing to \(doing)"
+        )
     }
 }

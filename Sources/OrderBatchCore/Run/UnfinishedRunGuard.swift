@@ -45,7 +45,8 @@ struct UnfinishedRunGuard {
     /// The refusal: which runs, why it matters, and the commands to choose from.
     func refusal(_ runs: [UnfinishedRunCheck.Blocker]) -> String {
         let named = runs.map { "\($0.run.id) (\($0.summary))" }
-        let subject = runs.count == 1 ? "an unfinished run \(named[0])" : "unfinished runs " + named.joined(separator: "; ")
+        let subject =
+            runs.count == 1 ? "an unfinished run \(named[0])" : "unfinished runs " + named.joined(separator: "; ")
         let them = runs.count == 1 ? "it" : "them"
         let db = "--db " + ShellWord.quote(dbPath)
         var lines = [
@@ -56,7 +57,9 @@ struct UnfinishedRunGuard {
             lines.append("  orderbatch resume \(ShellWord.quote(blocker.run.id)) \(db)    # finish it first")
         }
         for blocker in runs {
-            lines.append("  orderbatch cancel \(ShellWord.quote(blocker.run.id)) \(db)    # close it; its rows left are never sent")
+            lines.append(
+                "  orderbatch cancel \(ShellWord.quote(blocker.run.id)) \(db)    # close it; its rows left are never sent"
+            )
         }
         lines.append(
             "  orderbatch run \(ShellWord.quote(job.path)) --input \(ShellWord.quote(inputPath))"

@@ -20,18 +20,21 @@ public enum Ingest {
         var batch: [NewItem] = []
         batch.reserveCapacity(batchSize)
         let duplicateIssue = Dictionary(duplicates.map { ($0.seq, $0.issue) }, uniquingKeysWith: { a, _ in a })
-        var skipping = FileValidation(validator: validation.validator, columnsPerRecord: validation.columnsPerRecord, maxKeptIssues: 0)
+        var skipping = FileValidation(
+            validator: validation.validator, columnsPerRecord: validation.columnsPerRecord, maxKeptIssues: 0)
         skipping.maxKeptIssues = 0
         _ = try skipping.run(source: source, sourcePath: sourcePath, findDuplicates: false) { v in
             let input = v.record.map(inputJSON) ?? "{}"
             summary.total += 1
             if let row = v.row, duplicateIssue[v.seq] == nil {
                 let payload = row.update.storedJSON
-                batch.append(.pending(seq: Int64(v.seq), line: v.line, orderID: row.orderID, payload: payload, inputJSON: input))
+                batch.append(
+                    .pending(seq: Int64(v.seq), line: v.line, orderID: row.orderID, payload: payload, inputJSON: input))
                 summary.pending += 1
             } else {
                 let issues = v.issues.isEmpty ? (duplicateIssue[v.seq].map { [$0] } ?? []) : v.issues
-                let message = issues.isEmpty
+                let message =
+                    issues.isEmpty
                     ? "the file's columns are not usable (see the header errors)"
                     : issues.map { ($0.column.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
                 batch.append(.invalid(seq: Int64(v.seq), line: v.line, inputJSON: input, errorMessage: message))

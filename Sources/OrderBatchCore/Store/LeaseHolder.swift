@@ -38,7 +38,9 @@ public struct LeaseHolder: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether a process may still be executing under this lease: its heartbeat is younger than
     /// `ttlSeconds`, and, when it was taken on `host` (this machine), its pid still exists.
-    public func isLive(now: Date, ttlSeconds: Double = defaultTTLSeconds, host: String = LeaseOwner.currentHost()) -> Bool {
+    public func isLive(
+        now: Date, ttlSeconds: Double = defaultTTLSeconds, host: String = LeaseOwner.currentHost()
+    ) -> Bool {
         let expired = now.timeIntervalSince(heartbeatAt) > ttlSeconds
         let orphaned = self.host == host && LeaseOwner.isDead(pid: pid)
         return !expired && !orphaned

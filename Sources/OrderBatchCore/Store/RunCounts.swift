@@ -38,7 +38,9 @@ public struct RunCounts: Sendable, Equatable {
     }
 
     /// The states in the order reports list them: the settled ones, then those still to do.
-    public static let listedStates: [ItemState] = [.succeeded, .failed, .skipped, .invalid, .pending, .inFlight, .unknown]
+    public static let listedStates: [ItemState] = [
+        .succeeded, .failed, .skipped, .invalid, .pending, .inFlight, .unknown,
+    ]
 
     /// Each state's count under its stored name (`in_flight`), in ``listedStates`` order.
     public var byState: [(state: String, count: Int)] { Self.listedStates.map { ($0.rawValue, self[$0]) } }

@@ -137,7 +137,8 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "the state database \(path) is damaged (\(shown)\(more)); its counts "
                 + "cannot be trusted. Keep a copy, then try `sqlite3 \(path) .recover` into a new file"
         case let .notOpen(runID, state):
-            return "run \(runID) is \(state); only a run that may still send (ingesting, ready, running, stopped) can be canceled"
+            return
+                "run \(runID) is \(state); only a run that may still send (ingesting, ready, running, stopped) can be canceled"
         }
     }
 }

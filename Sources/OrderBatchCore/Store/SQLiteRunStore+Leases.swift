@@ -3,7 +3,9 @@ import Foundation
 // MARK: - Leases: one process per job and per run
 
 extension SQLiteRunStore {
-    public func acquireLease(jobName: String, runID: String, owner: LeaseOwner, ttlSeconds: Double) throws
+    public func acquireLease(
+        jobName: String, runID: String, owner: LeaseOwner, ttlSeconds: Double
+    ) throws
         -> LeaseResult
     {
         let now = clock()
@@ -89,7 +91,9 @@ extension SQLiteRunStore {
     }
 
     /// The stored lease on `scope`/`name` and its owner's token, or nil.
-    static func readLease(_ db: SQLiteConnection, scope: LeaseHolder.Scope, name: String) throws
+    static func readLease(
+        _ db: SQLiteConnection, scope: LeaseHolder.Scope, name: String
+    ) throws
         -> (LeaseHolder, String)?
     {
         let select = try db.cachedStatement(

@@ -1,5 +1,5 @@
-import Foundation
 internal import CSQLite
+import Foundation
 
 /// The ``RunStore`` on one SQLite file in WAL mode.
 ///

@@ -110,11 +110,19 @@ final class CurlEasy {
         case .post:
             // POSTFIELDSIZE first, so COPYPOSTFIELDS copies exactly that many bytes (NULs included).
             steps.append(
-                ("POSTFIELDSIZE_LARGE", ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))))
+                (
+                    "POSTFIELDSIZE_LARGE",
+                    ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+                ))
             var body = request.body
             body.append(0)  // a valid pointer even for an empty body; the size excludes it
             steps.append(
-                ("COPYPOSTFIELDS", body.withUnsafeMutableBytes { ccurl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }))
+                (
+                    "COPYPOSTFIELDS",
+                    body.withUnsafeMutableBytes {
+                        ccurl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress)
+                    }
+                ))
         }
         if let (option, code) = steps.first(where: { $0.1 != CURLE_OK }) {
             curl_easy_reset(handle)
@@ -216,7 +224,8 @@ final class CurlEasy {
         }
         let kind = TransportError.Kind(curlCode: code)
         return TransportError(
-            kind: kind, detail: detail, requestMayHaveBeenSent: kind != .couldNotConnect && kind != .dnsFailure && requestStarted(),
+            kind: kind, detail: detail,
+            requestMayHaveBeenSent: kind != .couldNotConnect && kind != .dnsFailure && requestStarted(),
             latencyMilliseconds: latency())
     }
 

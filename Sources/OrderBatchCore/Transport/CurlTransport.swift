@@ -116,7 +116,8 @@ public final class CurlTransport: HTTPTransport {
         let mailbox = self.mailbox
         let id = mailbox.makeID()
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) in
                 let submission = CurlSubmission(id: id, request: request, continuation: continuation)
                 guard mailbox.submit(submission) else {
                     continuation.resume(

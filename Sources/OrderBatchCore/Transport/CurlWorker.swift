@@ -191,9 +191,12 @@ final class CurlWorker: @unchecked Sendable {
     private func failAll(detail: String) {
         for easy in Array(active.values) {
             let error = easy.abandoned(detail)
-            end(easy, with: .failure(TransportError(
-                kind: .other, detail: detail, requestMayHaveBeenSent: error.requestMayHaveBeenSent,
-                latencyMilliseconds: error.latencyMilliseconds)))
+            end(
+                easy,
+                with: .failure(
+                    TransportError(
+                        kind: .other, detail: detail, requestMayHaveBeenSent: error.requestMayHaveBeenSent,
+                        latencyMilliseconds: error.latencyMilliseconds)))
         }
     }
 

@@ -15,9 +15,10 @@ enum CellText {
         case .json(.null): return .success(nil)
         case .json(.number(let n)) where allowNumber: return .success(n.literal)
         case .json(let other):
-            return .failure(InputIssue(
-                line: line, column: column,
-                message: "must be \(allowNumber ? "a number or a string" : "a string"), not \(other.typeName)"))
+            return .failure(
+                InputIssue(
+                    line: line, column: column,
+                    message: "must be \(allowNumber ? "a number or a string" : "a string"), not \(other.typeName)"))
         }
     }
 

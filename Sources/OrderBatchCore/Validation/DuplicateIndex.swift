@@ -39,7 +39,9 @@ struct DuplicateIndex {
             if table.count < size {
                 table = Array(repeating: 0, count: size)
             } else {
-                table.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[..<size]).update(repeating: 0) }
+                table.withUnsafeMutableBufferPointer {
+                    UnsafeMutableBufferPointer(rebasing: $0[..<size]).update(repeating: 0)
+                }
             }
             let mask = size - 1
             var anySeenTwice = false

@@ -19,7 +19,8 @@ public struct FileValidation {
     ///
     /// - Throws: ``InputError`` when the file cannot be read on; errors from `onRecord`.
     public func run(
-        source: any RecordSource, sourcePath: String, findDuplicates: Bool = true, onRecord: ((ValidatedRecord) throws -> Void)? = nil
+        source: any RecordSource, sourcePath: String, findDuplicates: Bool = true,
+        onRecord: ((ValidatedRecord) throws -> Void)? = nil
     ) throws -> ValidationReport {
         var report = ValidationReport()
         var index = DuplicateIndex()
@@ -55,7 +56,9 @@ public struct FileValidation {
                         lastColumnsBad = !issues.isEmpty
                         if !issues.isEmpty {
                             report.columnIssueCount += issues.count
-                            if columnsPerRecord { keep(issues) } else {
+                            if columnsPerRecord {
+                                keep(issues)
+                            } else {
                                 report.issueCount += issues.count
                                 headerIssues.append(contentsOf: issues)
                             }
@@ -74,7 +77,8 @@ public struct FileValidation {
                 case .invalid(let issues):
                     report.invalid += 1
                     keep(issues)
-                    try onRecord?(ValidatedRecord(seq: seq, line: record.line, record: record, row: nil, issues: issues))
+                    try onRecord?(
+                        ValidatedRecord(seq: seq, line: record.line, record: record, row: nil, issues: issues))
                 }
             }
         }
@@ -111,13 +115,19 @@ public struct FileValidation {
         var out: [DuplicateRow] = []
         for (_, rows) in byKey where rows.count > 1 {
             let lines = rows.map { String($0.line) }
-            let shown = lines.count > 6 ? lines.prefix(6).joined(separator: ", ") + " and \(lines.count - 6) more" : lines.joined(separator: ", ")
+            let shown =
+                lines.count > 6
+                ? lines.prefix(6).joined(separator: ", ") + " and \(lines.count - 6) more"
+                : lines.joined(separator: ", ")
             for r in rows {
-                out.append(DuplicateRow(
-                    seq: r.seq,
-                    issue: InputIssue(
-                        line: r.line, column: "order_id",
-                        message: "order \(r.orderID) appears more than once in the file (lines \(shown)); keep one row per order")))
+                out.append(
+                    DuplicateRow(
+                        seq: r.seq,
+                        issue: InputIssue(
+                            line: r.line, column: "order_id",
+                            message:
+                                "order \(r.orderID) appears more than once in the file (lines \(shown)); keep one row per order"
+                        )))
             }
         }
         return out.sorted { $0.seq < $1.seq }

@@ -14,7 +14,8 @@ import Testing
 
     /// The raw-digest variant (Base64 of the 32 MAC bytes) is the classic mistake; it must differ.
     @Test func rawDigestVariantDoesNotMatch() {
-        let message = "post/v1/orders/order_123abcdefgh123456781700000000rak_TESTrsk_TEST"
+        let message =
+            "post/v1/orders/order_123abcdefgh123456781700000000rak_TESTrsk_TEST"
             + #"{"metadata":{"batch":"b1"},"status":"paid"}"#
         let raw = Data(HMACSHA256.digest(key: Array("rsk_TEST".utf8), message: Array(message.utf8)))
             .base64EncodedString()
@@ -37,7 +38,8 @@ import Testing
         let script =
             #"printf %s "$MSG" | openssl dgst -sha256 -hmac "$KEY" | sed 's/^.*= //' | tr -d '\n' | openssl base64 -A"#
         let expected = try runTool(
-            "/bin/sh", ["-c", script], environment: ["MSG": message, "KEY": "rsk_other secret", "PATH": "/usr/bin:/bin"])
+            "/bin/sh", ["-c", script],
+            environment: ["MSG": message, "KEY": "rsk_other secret", "PATH": "/usr/bin:/bin"])
         #expect(expected.count == 88)
         let signature = RapydSignature.compute(
             method: "GET", urlPath: path, salt: salt, timestamp: timestamp, accessKey: Secret("rak_other"),

@@ -63,7 +63,8 @@ import Testing
         #expect(simulation.completed)
         // About one row in a thousand runs out of its 7 requests (see ShippedDefaultsFailureRateTests).
         #expect(simulation.count(.succeeded) >= 1990)
-        #expect(simulation.count(.failed) + simulation.count(.unknown) <= 10, "\(simulation.reasons(.failed).prefix(5))")
+        #expect(
+            simulation.count(.failed) + simulation.count(.unknown) <= 10, "\(simulation.reasons(.failed).prefix(5))")
         // No row applied twice, although the provider has no idempotency; every success applied once.
         #expect(simulation.applications.values.allSatisfy { $0 == 1 })
         #expect(

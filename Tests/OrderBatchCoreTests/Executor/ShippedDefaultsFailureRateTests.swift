@@ -45,7 +45,9 @@ import Testing
     }
 
     /// Runs the scenario and returns (failed, unknown) rows per million.
-    static func perMillion(_ failure: Failure) throws -> (failed: Double, unknown: Double, simulation: ExecutorSimulation) {
+    static func perMillion(
+        _ failure: Failure
+    ) throws -> (failed: Double, unknown: Double, simulation: ExecutorSimulation) {
         let policy = try ShippedPolicies.juspay
         var simulation = ExecutorSimulation(
             policy: policy, count: rows, provider: provider(failure, seed: 7, timeout: policy.requestTimeout), seed: 7)

@@ -18,7 +18,8 @@ import Testing
                 case let .record(record):
                     let cells = record.values.map { cell -> String in
                         guard case let .text(text) = cell else { return "<json>" }
-                        return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+                        return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(
+                            of: "\n", with: "\\n")
                     }
                     lines.append("\(record.line): " + cells.joined(separator: "|"))
                 case let .malformed(issue):
@@ -31,7 +32,9 @@ import Testing
     }
 
     /// Every chunk size from 1 to 24, and the default, give `expected`.
-    private func expectLines(_ text: String, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectLines(
+        _ text: String, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let sizes = Array(1...24) + [CSVReader.defaultChunkSize]
         for (size, lines) in try transcripts(text, chunkSizes: sizes).sorted(by: { $0.key < $1.key }) {
             #expect(lines == expected, "chunk size \(size)", sourceLocation: sourceLocation)

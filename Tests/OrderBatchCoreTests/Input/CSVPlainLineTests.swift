@@ -42,11 +42,14 @@ import Testing
     private func expectSameBothWays(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
         let path = try tempFile(bytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for (maxFieldBytes, chunkSize) in [(CSVReader.defaultMaxFieldBytes, CSVReader.defaultChunkSize), (8, 16), (5, 37)] {
+        for (maxFieldBytes, chunkSize) in [
+            (CSVReader.defaultMaxFieldBytes, CSVReader.defaultChunkSize), (8, 16), (5, 37),
+        ] {
             let direct = transcript(path, splitting: true, maxFieldBytes: maxFieldBytes, chunkSize: chunkSize)
             let libcsv = transcript(path, splitting: false, maxFieldBytes: maxFieldBytes, chunkSize: chunkSize)
             #expect(
-                direct == libcsv, "max \(maxFieldBytes), chunk \(chunkSize): \(String(decoding: bytes, as: UTF8.self).debugDescription)",
+                direct == libcsv,
+                "max \(maxFieldBytes), chunk \(chunkSize): \(String(decoding: bytes, as: UTF8.self).debugDescription)",
                 sourceLocation: sourceLocation)
         }
     }
@@ -87,7 +90,8 @@ import Testing
             ",\n1,2\n",
         ]
         for text in cases { try expectSameBothWays(Array(text.utf8)) }
-        try expectSameBothWays(Array("id,name\n1,".utf8) + [0x00] + Array("x\n2,".utf8) + [0xFF, 0x0A, 0x33, 0x2C, 0x62, 0x0A])
+        try expectSameBothWays(
+            Array("id,name\n1,".utf8) + [0x00] + Array("x\n2,".utf8) + [0xFF, 0x0A, 0x33, 0x2C, 0x62, 0x0A])
         let long = String(repeating: "z", count: 70_000)
         try expectSameBothWays(Array("id,name\n1,\(long)\n2,b\n3,\(long) \n".utf8))
     }

@@ -135,10 +135,11 @@ import Testing
 
     @Test func wrongColumnCountIsMalformedAndReadingGoesOn() throws {
         let path = try tempFile("a,b,c\n1,2\n3,4,5\n6,7,8,9\n10,11,12\n")
-        #expect(try summary(path) == [
-            "!2: expected 3 fields as in the header, found 2", "3: 3|4|5",
-            "!4: expected 3 fields as in the header, found 4", "5: 10|11|12",
-        ])
+        #expect(
+            try summary(path) == [
+                "!2: expected 3 fields as in the header, found 2", "3: 3|4|5",
+                "!4: expected 3 fields as in the header, found 4", "5: 10|11|12",
+            ])
     }
 
     @Test func strayQuoteIsMalformedWithItsLine() throws {
@@ -162,21 +163,25 @@ import Testing
         let error = inputError(path)
         #expect(error?.kind == .malformedQuoting)
         #expect(error?.line == 3)
-        #expect(error?.description.hasPrefix("\(path):3: column \"name\": a quote (\") inside an unquoted field") == true)
+        #expect(
+            error?.description.hasPrefix("\(path):3: column \"name\": a quote (\") inside an unquoted field") == true)
     }
 
     @Test func invalidUTF8IsMalformedWithLineAndColumn() throws {
         let path = try tempFile(Array("id,name\n1,ok\n2,".utf8) + [0x41, 0xFF, 0x42] + Array("\n3,é\n".utf8))
-        #expect(try summary(path) == [
-            "2: 1|ok", "!3 name: field is not valid UTF-8 (byte 0xFF at byte offset 1); save the file as UTF-8", "4: 3|é",
-        ])
+        #expect(
+            try summary(path) == [
+                "2: 1|ok", "!3 name: field is not valid UTF-8 (byte 0xFF at byte offset 1); save the file as UTF-8",
+                "4: 3|é",
+            ])
     }
 
     @Test func nulByteIsMalformedWithLineAndColumn() throws {
         let path = try tempFile(Array("id,name\n1,a".utf8) + [0x00] + Array("b\n2,c\n".utf8))
-        #expect(try summary(path) == [
-            "!2 name: field contains a NUL byte; the file may be binary or UTF-16 encoded", "3: 2|c",
-        ])
+        #expect(
+            try summary(path) == [
+                "!2 name: field contains a NUL byte; the file may be binary or UTF-16 encoded", "3: 2|c",
+            ])
     }
 
     @Test func tenMegabyteFieldIsMalformedNotFatal() throws {
@@ -185,11 +190,12 @@ import Testing
         bytes += Array(",z\n2,\"".utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 10 << 20)
         bytes += Array("\n\",z\n3,small,z\n".utf8)
         let out = try summary(tempFile(bytes))
-        #expect(out == [
-            "!2 blob: field is longer than the limit of 1048576 bytes",
-            "!3 blob: field is longer than the limit of 1048576 bytes",
-            "5: 3|small|z",
-        ])
+        #expect(
+            out == [
+                "!2 blob: field is longer than the limit of 1048576 bytes",
+                "!3 blob: field is longer than the limit of 1048576 bytes",
+                "5: 3|small|z",
+            ])
     }
 
     @Test func fieldCapIsExactAndHoldsAcrossPiecesAndChunks() throws {
@@ -232,8 +238,9 @@ import Testing
         let duplicate = inputError(try tempFile("order_id,amount,status,amount\n1,2,3,4\n"))
         #expect(duplicate?.kind == .invalidHeader)
         #expect(duplicate?.line == 1)
-        #expect(duplicate?.message == "invalid header row: column name \"amount\" appears twice (columns 2 and 4); "
-            + "rename or remove one")
+        #expect(
+            duplicate?.message == "invalid header row: column name \"amount\" appears twice (columns 2 and 4); "
+                + "rename or remove one")
         let empty = inputError(try tempFile("\norder_id,,status\n1,2,3\n"))
         #expect(empty?.kind == .invalidHeader)
         #expect(empty?.line == 2)

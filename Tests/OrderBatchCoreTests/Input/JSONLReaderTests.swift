@@ -6,7 +6,8 @@ import Testing
     // MARK: - Helpers
 
     private func tempFile(_ bytes: [UInt8]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("jsonlreader-\(UUID().uuidString).jsonl")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jsonlreader-\(UUID().uuidString).jsonl")
         try Data(bytes).write(to: url)
         return url.path
     }
@@ -36,7 +37,8 @@ import Testing
     // MARK: - Tests
 
     @Test func readsObjectsWithKeysInOrder() throws {
-        let path = try tempFile(#"{"order_id":"ORD1","amount":13.50,"metadata":{"b":1}}"# + "\n" + #"{"z":null,"a":[true]}"# + "\n")
+        let path = try tempFile(
+            #"{"order_id":"ORD1","amount":13.50,"metadata":{"b":1}}"# + "\n" + #"{"z":null,"a":[true]}"# + "\n")
         var records: [InputRecord] = []
         try JSONLReader(path: path).forEachRecord { if case let .record(r) = $0 { records.append(r) } }
         #expect(records.count == 2)
@@ -58,7 +60,9 @@ import Testing
         #expect(try summary(path) == [#"1: {"a":1}"#, #"2: {"b":"x\r"}"#])
         // A byte-order mark is only skipped on line 1.
         let later = try tempFile(Array("{\"a\":1}\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("{\"a\":2}\n".utf8))
-        #expect(try summary(later).last == "!2: invalid JSON at column 1: unexpected byte-order mark (U+FEFF); expected a value")
+        #expect(
+            try summary(later).last
+                == "!2: invalid JSON at column 1: unexpected byte-order mark (U+FEFF); expected a value")
     }
 
     @Test func lastLineWithoutNewlineIsRead() throws {
@@ -77,17 +81,18 @@ import Testing
             #"{"a":1} {"b":2}"#,
             #"{"ok":true}"#,
         ]
-        #expect(try summary(tempFile(lines.joined(separator: "\n") + "\n")) == [
-            #"1: {"a":1}"#,
-            "!2: invalid JSON at column 8: trailing comma in object",
-            #"!3: invalid JSON at column 9: duplicate key "é" in object"#,
-            "!4: expected a JSON object, found an array",
-            "!5: invalid JSON at column 6: NaN is not valid JSON",
-            "!6: invalid JSON at column 6: leading zeros are not allowed in numbers",
-            #"!7: invalid JSON at column 7: lone surrogate \uD800 in string"#,
-            "!8: invalid JSON at column 9: unexpected '{' after the JSON value",
-            #"9: {"ok":true}"#,
-        ])
+        #expect(
+            try summary(tempFile(lines.joined(separator: "\n") + "\n")) == [
+                #"1: {"a":1}"#,
+                "!2: invalid JSON at column 8: trailing comma in object",
+                #"!3: invalid JSON at column 9: duplicate key "é" in object"#,
+                "!4: expected a JSON object, found an array",
+                "!5: invalid JSON at column 6: NaN is not valid JSON",
+                "!6: invalid JSON at column 6: leading zeros are not allowed in numbers",
+                #"!7: invalid JSON at column 7: lone surrogate \uD800 in string"#,
+                "!8: invalid JSON at column 9: unexpected '{' after the JSON value",
+                #"9: {"ok":true}"#,
+            ])
     }
 
     @Test func invalidUTF8IsMalformed() throws {

@@ -21,7 +21,8 @@ import Testing
         let nightly = try JobParser.parse(
             text: Self.base + "endpoint: sandbox\nunfinished_runs: supersede\n", path: "jobs/j.yaml")
         #expect(nightly.unfinishedRuns == .supersede)
-        let parts = try JobParser.parse(text: Self.base + "endpoint: sandbox\nunfinished_runs: refuse\n", path: "jobs/j.yaml")
+        let parts = try JobParser.parse(
+            text: Self.base + "endpoint: sandbox\nunfinished_runs: refuse\n", path: "jobs/j.yaml")
         #expect(parts.unfinishedRuns == .refuse)
         #expect(
             error(Self.base + "endpoint: sandbox\nunfinished_runs: replace\n")

@@ -107,10 +107,15 @@ import Testing
 
     @Test func endpointsRefusePlainHTTPOffLoopbackAndCredentialsInURLs() {
         #expect(error("name: j\nprovider: rapyd\nendpoint: http://example.com\n")?.message.contains("loopback") == true)
-        #expect(error("name: j\nprovider: rapyd\nendpoint: https://u:p@example.com\n")?.message.contains("credentials") == true)
+        #expect(
+            error("name: j\nprovider: rapyd\nendpoint: https://u:p@example.com\n")?.message.contains("credentials")
+                == true)
         #expect(error("name: j\nprovider: rapyd\nendpoint: ftp://x\n")?.key == "endpoint")
-        #expect((try? parse("name: j\nprovider: rapyd\nendpoint: http://[::1]:9/\n"))?.endpoint == .url("http://[::1]:9"))
-        #expect((try? parse("name: j\nprovider: rapyd\nendpoint: https://eu.example.com/base\n"))?.endpoint == .url("https://eu.example.com/base"))
+        #expect(
+            (try? parse("name: j\nprovider: rapyd\nendpoint: http://[::1]:9/\n"))?.endpoint == .url("http://[::1]:9"))
+        #expect(
+            (try? parse("name: j\nprovider: rapyd\nendpoint: https://eu.example.com/base\n"))?.endpoint
+                == .url("https://eu.example.com/base"))
     }
 
     @Test func secretsAreRefusedNotIgnored() {
@@ -192,7 +197,9 @@ import Testing
         #expect(rate?.line == 5)
         let fault = error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  fail_with: 500\n")
         #expect(fault?.message.contains("503, 429, reset, hang") == true)
-        #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  latncy: juspay\n")?.key == "emulator.latncy")
+        #expect(
+            error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  latncy: juspay\n")?.key
+                == "emulator.latncy")
     }
 
     @Test func theEmulatorSectionSetsAccountAndPathFaults() throws {
@@ -215,7 +222,9 @@ import Testing
         let garble = error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  garble: all\n")
         #expect(garble?.key == "emulator.garble")
         #expect(garble?.message.contains("none, updates, reads, both") == true)
-        #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  pad_mb: 2000\n")?.key == "emulator.pad_mb")
+        #expect(
+            error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  pad_mb: 2000\n")?.key == "emulator.pad_mb"
+        )
         #expect(error("name: d\nprovider: rapyd\nendpoint: emulator\nemulator:\n  revoke_after: -1\n")?.line == 5)
     }
 }

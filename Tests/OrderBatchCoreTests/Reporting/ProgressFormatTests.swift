@@ -24,7 +24,8 @@ import Testing
         s.elapsedSeconds = 243
         #expect(
             ProgressFormat.logLine(s, rate: 0.05)
-                == "progress 1234/5000 (24.6%), 0.1 rows/s, ETA 20h55m, in flight 8, retries 3, failed 1, elapsed 4m03s")
+                == "progress 1234/5000 (24.6%), 0.1 rows/s, ETA 20h55m, in flight 8, retries 3, failed 1, elapsed 4m03s"
+        )
     }
 
     @Test func percentRoundsDownSoOnlyAFinishedRunShows100() {
@@ -42,8 +43,10 @@ import Testing
         #expect(ProgressFormat.rateText(.infinity) == "--")
     }
 
-    @Test(arguments: [(0.2, "1s"), (59, "59s"), (59.5, "1m00s"), (185, "3m05s"), (3600, "1h00m"), (7380, "2h03m"),
-                      (176_400, "49h00m"), (-1, "0s"), (Double.nan, "0s")])
+    @Test(arguments: [
+        (0.2, "1s"), (59, "59s"), (59.5, "1m00s"), (185, "3m05s"), (3600, "1h00m"), (7380, "2h03m"),
+        (176_400, "49h00m"), (-1, "0s"), (Double.nan, "0s"),
+    ])
     func durations(seconds: Double, text: String) {
         #expect(ProgressFormat.duration(seconds) == text)
     }

@@ -49,7 +49,10 @@ import Testing
     @Test func aPipeIsNotATerminal() throws {
         var fds: [Int32] = [0, 0]
         try #require(pipe(&fds) == 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         #expect(ProgressReporter(fileDescriptor: fds[1]).mode == .log)
     }
 }

@@ -103,7 +103,10 @@ import Testing
         for line in PrometheusMetrics.render(odd).split(separator: "\n") where !line.hasPrefix("#") {
             let value = line.split(separator: " ").last.map(String.init) ?? ""
             #expect(Double(value) != nil, "\(line)")
-            #expect(line.range(of: #"^[a-z_]+\{([a-z_]+="[^"\\\n]*(\\.[^"\\\n]*)*",?)+\} \S+$"#, options: .regularExpression) != nil)
+            #expect(
+                line.range(
+                    of: #"^[a-z_]+\{([a-z_]+="[^"\\\n]*(\\.[^"\\\n]*)*",?)+\} \S+$"#, options: .regularExpression)
+                    != nil)
         }
     }
 }

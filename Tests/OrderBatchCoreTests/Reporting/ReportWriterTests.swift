@@ -34,7 +34,8 @@ import Testing
         ]
         let text = try withTemporaryDirectory { try write(rows, format: .csv, in: $0).text }
         #expect(
-            text == "order_id,amount,udf1,ob_input_line,ob_state,ob_http_status,ob_error_code,ob_error_message,ob_attempts\r\n"
+            text
+                == "order_id,amount,udf1,ob_input_line,ob_state,ob_http_status,ob_error_code,ob_error_message,ob_attempts\r\n"
                 + "ORD-1,-5,\"'=HYPERLINK(\"\"x\"\")\",2,failed,400,NOT_FOUND,\"order, \"\"ORD-1\"\" not found\",1\r\n"
                 + "ORD-2,+1,\"two\nlines\",4,unknown,,,,3\r\n")
     }
@@ -110,9 +111,11 @@ import Testing
             line: 2, columns: text(["order_id": "ORD-1", "ob_state": "failed", "ob_attempts": "3"]),
             state: "succeeded", httpStatus: 200, attempts: 1)
         try withTemporaryDirectory { directory in
-            let csv = try write([row], format: .csv, inputColumns: ["order_id", "ob_state", "ob_attempts"], in: directory)
+            let csv = try write(
+                [row], format: .csv, inputColumns: ["order_id", "ob_state", "ob_attempts"], in: directory)
             #expect(
-                csv.text == "order_id,ob_input_line,ob_state,ob_http_status,ob_error_code,ob_error_message,ob_attempts\r\n"
+                csv.text
+                    == "order_id,ob_input_line,ob_state,ob_http_status,ob_error_code,ob_error_message,ob_attempts\r\n"
                     + "ORD-1,2,succeeded,200,,,1\r\n")
             let jsonl = try write([row], format: .jsonl, in: directory)
             #expect(

@@ -38,7 +38,9 @@ final class FakeJuspayTransport: HTTPTransport, @unchecked Sendable {
         let orderID = request.url.split(separator: "/").last.map(String.init) ?? ""
         return lock.withLock {
             requestCount += 1
-            if case .unavailable = mode { return Self.response(503, #"{"status":"error","error_message":"unavailable"}"#) }
+            if case .unavailable = mode {
+                return Self.response(503, #"{"status":"error","error_message":"unavailable"}"#)
+            }
             if request.method == .post {
                 guard !refused.contains(orderID) else {
                     return Self.response(
@@ -55,6 +57,8 @@ final class FakeJuspayTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private static func response(_ status: Int, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8), latencyMilliseconds: 1)
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8),
+            latencyMilliseconds: 1)
     }
 }

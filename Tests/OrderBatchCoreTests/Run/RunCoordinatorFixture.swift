@@ -49,7 +49,9 @@ struct RunCoordinatorFixture {
     }
 
     /// A `run` request for `input`.
-    func request(_ input: String, runID: String, overrides: RunOverrides = RunOverrides(), dryRun: Bool = false)
+    func request(
+        _ input: String, runID: String, overrides: RunOverrides = RunOverrides(), dryRun: Bool = false
+    )
         -> NewRunRequest
     {
         var overrides = overrides
@@ -59,7 +61,9 @@ struct RunCoordinatorFixture {
     }
 
     /// A coordinator sending through `transport`, reporting to `observer`.
-    func coordinator(_ transport: FakeJuspayTransport, observer: RecordingRunObserver = RecordingRunObserver())
+    func coordinator(
+        _ transport: FakeJuspayTransport, observer: RecordingRunObserver = RecordingRunObserver()
+    )
         -> RunCoordinator
     {
         let provider = RunCoordinator.Provider(

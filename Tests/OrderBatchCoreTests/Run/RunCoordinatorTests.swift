@@ -37,7 +37,8 @@ import Testing
     @Test func someRowsFailedExitsOne() async throws {
         let f = try RunCoordinatorFixture()
         let input = try f.input(orders: ["ORD1", "ORD2", "ORD3"])
-        let outcome = try await f.coordinator(FakeJuspayTransport(refusing: ["ORD2"])).run(f.request(input, runID: "r1"))
+        let outcome = try await f.coordinator(FakeJuspayTransport(refusing: ["ORD2"])).run(
+            f.request(input, runID: "r1"))
         let s = try #require(summary(outcome))
         #expect(outcome.status == .rowsFailed)
         #expect(s.counts.failed == 1 && s.counts.succeeded == 2)
@@ -59,7 +60,10 @@ import Testing
         let f = try RunCoordinatorFixture()
         let input = try f.input(orders: ["ORD1"])
         let outcome = try await f.coordinator(FakeJuspayTransport()).run(f.request(input, runID: "r1", dryRun: true))
-        guard case .dryRun(let plan) = outcome else { Issue.record("not a dry run: \(outcome)"); return }
+        guard case .dryRun(let plan) = outcome else {
+            Issue.record("not a dry run: \(outcome)")
+            return
+        }
         #expect(plan.report.rows == 1)
         #expect(!FileManager.default.fileExists(atPath: f.db))
     }
@@ -112,7 +116,9 @@ import Testing
         transport.set(.answer)
         let error = await runError { _ = try await f.coordinator(transport).run(f.request(input, runID: "r2")) }
         #expect(error?.status == .stoppedEarly)
-        #expect(error?.message.contains("which is stopped with rows left; nothing was sent. Continue it: orderbatch resume r1") == true)
+        #expect(
+            error?.message.contains(
+                "which is stopped with rows left; nothing was sent. Continue it: orderbatch resume r1") == true)
         #expect(try f.coordinatorStore().run(id: "r2") == nil)
     }
 
@@ -124,7 +130,10 @@ import Testing
         let sent = transport.requests
         let observer = RecordingRunObserver()
         let outcome = try await f.coordinator(transport, observer: observer).run(f.request(input, runID: "r2"))
-        guard case .alreadyFinished = outcome else { Issue.record("ran again: \(outcome)"); return }
+        guard case .alreadyFinished = outcome else {
+            Issue.record("ran again: \(outcome)")
+            return
+        }
         #expect(outcome.status == .success)
         #expect(observer.notes.contains { $0.contains("as run r1, which finished; nothing was sent") })
         #expect(transport.requests == sent)
@@ -149,7 +158,9 @@ import Testing
         let store = try SQLiteRunStore(path: f.db)
         let other = LeaseOwner(pid: getpid(), host: LeaseOwner.currentHost(), token: "another-process")
         _ = try store.acquireLease(jobName: f.job.name, runID: "elsewhere", owner: other, ttlSeconds: 60)
-        let error = await runError { _ = try await f.coordinator(FakeJuspayTransport()).run(f.request(input, runID: "r1")) }
+        let error = await runError {
+            _ = try await f.coordinator(FakeJuspayTransport()).run(f.request(input, runID: "r1"))
+        }
         #expect(error?.status == .busy)
         #expect(error?.message.contains("is already being executed by") == true)
     }
@@ -188,8 +199,12 @@ import Testing
         let sent = transport.requests
         let resumed = await runError { _ = try await f.coordinator(transport).resume(f.storedRun("r1")) }
         #expect(resumed?.status == .invalidInput)
-        #expect(resumed?.message.contains("was canceled (by orderbatch cancel) and sends nothing more; nothing to resume") == true)
-        let retried = await runError { _ = try await f.coordinator(transport).retry(f.storedRun("r1"), includeSkipped: true) }
+        #expect(
+            resumed?.message.contains("was canceled (by orderbatch cancel) and sends nothing more; nothing to resume")
+                == true)
+        let retried = await runError {
+            _ = try await f.coordinator(transport).retry(f.storedRun("r1"), includeSkipped: true)
+        }
         #expect(retried?.status == .invalidInput)
         #expect(retried?.message.contains("nothing to retry") == true)
         #expect(transport.requests == sent)

@@ -15,7 +15,10 @@ import Testing
             for _ in 0..<8 {
                 group.addTask {
                     try await db.perform { store in
-                        running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                        running.withLock {
+                            $0.now += 1
+                            $0.most = max($0.most, $0.now)
+                        }
                         defer { running.withLock { $0.now -= 1 } }
                         _ = try store.counts(runID: "r1")
                         Thread.sleep(forTimeInterval: 0.01)

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 @testable import OrderBatchCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A writer killed with SIGKILL loses nothing it committed: WAL with `synchronous=NORMAL` (the store's settings)
 /// has a commit in the WAL file when COMMIT returns, and the next open recovers it from the hot WAL.

@@ -34,7 +34,10 @@ import Testing
         try store.createRun(StoreFixtures.newRun(id: "g", sha: "bb22"))
         try store.insertItems(runID: "g", StoreFixtures.items(1...50) + StoreFixtures.items(52...100))
         let problems = try store.consistencyProblems(runID: "g")
-        #expect(problems == ["run g counts 99 rows by state but its rows are numbered 1…100: an index of the items table is damaged"])
+        #expect(
+            problems == [
+                "run g counts 99 rows by state but its rows are numbered 1…100: an index of the items table is damaged"
+            ])
         #expect(try store.consistencyProblems(runID: "nothing-recorded") == [])
     }
 }

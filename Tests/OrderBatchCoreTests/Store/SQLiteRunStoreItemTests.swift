@@ -7,7 +7,9 @@ import Testing
     let directory = StoreTestDirectory()
 
     /// A store with run `r` holding rows `1...count`, rows in `invalid` invalid.
-    private func store(rows count: Int64, invalid: Set<Int64> = [], clock: TestClock = TestClock()) throws
+    private func store(
+        rows count: Int64, invalid: Set<Int64> = [], clock: TestClock = TestClock()
+    ) throws
         -> SQLiteRunStore
     {
         let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Testing
 
 @testable import OrderBatchCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct SQLiteRunStoreLeaseTests {
     let directory = StoreTestDirectory()

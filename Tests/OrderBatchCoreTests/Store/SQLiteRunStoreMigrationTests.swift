@@ -45,7 +45,9 @@ import Testing
         #expect(try store.attempts(runID: "old", seq: 1).count == 1)
         #expect(try store.withConnection { try $0.scalarInt("PRAGMA foreign_keys") } == 1)
         let indexes = try store.withConnection { db -> [String] in
-            let statement = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL ORDER BY name")
+            let statement = try db.prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL ORDER BY name"
+            )
             var names: [String] = []
             while try statement.step() { names.append(statement.string(at: 0) ?? "") }
             return names

@@ -16,7 +16,9 @@ import Testing
             try store.createRun(StoreFixtures.newRun(id: id, jobName: job, sha: id, createdAt: time))
             if rows > 0 { try store.insertItems(runID: id, StoreFixtures.items(1...rows)) }
             if claim > 0 { _ = try store.claimPending(runID: id, limit: claim) }
-            if state != .ingesting { try store.setRunState(id: id, state, reason: state == .stopped ? "deadline" : nil) }
+            if state != .ingesting {
+                try store.setRunState(id: id, state, reason: state == .stopped ? "deadline" : nil)
+            }
         }
         try add("ingesting-empty", .ingesting, rows: 0)
         try add("ready", .ready, rows: 3)
@@ -35,17 +37,22 @@ import Testing
         defer { try? store.close() }
         let blockers = try UnfinishedRunCheck.blockers(in: store, jobName: "reprice", excluding: "new")
         #expect(blockers.map(\.run.id) == ["stopped", "crashed", "ready", "ingesting-empty"])
-        #expect(try UnfinishedRunCheck.blockers(in: store, jobName: "reprice", excluding: "stopped").map(\.run.id)
-            == ["crashed", "ready", "ingesting-empty"])
-        #expect(try UnfinishedRunCheck.blockers(in: store, jobName: "migrate", excluding: "new").map(\.run.id) == ["other-job"])
+        #expect(
+            try UnfinishedRunCheck.blockers(in: store, jobName: "reprice", excluding: "stopped").map(\.run.id)
+                == ["crashed", "ready", "ingesting-empty"])
+        #expect(
+            try UnfinishedRunCheck.blockers(in: store, jobName: "migrate", excluding: "new").map(\.run.id) == [
+                "other-job"
+            ])
         #expect(try UnfinishedRunCheck.blockers(in: store, jobName: "nightly", excluding: "new").isEmpty)
 
-        #expect(blockers.map(\.summary) == [
-            "stopped (deadline), 5 of 5 rows left: 4 pending, 1 in flight",
-            "running with no live process (killed or crashed), 4 of 4 rows left: 2 pending, 2 in flight",
-            "ready, never started, 3 of 3 rows left: 3 pending",
-            "interrupted while recording its input, 0 rows recorded, nothing sent",
-        ])
+        #expect(
+            blockers.map(\.summary) == [
+                "stopped (deadline), 5 of 5 rows left: 4 pending, 1 in flight",
+                "running with no live process (killed or crashed), 4 of 4 rows left: 2 pending, 2 in flight",
+                "ready, never started, 3 of 3 rows left: 3 pending",
+                "interrupted while recording its input, 0 rows recorded, nothing sent",
+            ])
     }
 
     @Test func theDecisionFollowsThePolicy() throws {
@@ -67,7 +74,8 @@ import Testing
         let run = try #require(try store.run(id: "crashed"))
         #expect(run.state == .canceled && run.stateReason == "superseded by run new")
         #expect(run.finishedAt != nil)
-        #expect(try store.openRuns(jobName: "reprice").map(\.id) == ["stopped-done", "stopped", "ready", "ingesting-empty"])
+        #expect(
+            try store.openRuns(jobName: "reprice").map(\.id) == ["stopped-done", "stopped", "ready", "ingesting-empty"])
         #expect(try store.claimPending(runID: "stopped", limit: 1).count == 1)  // other runs untouched
 
         for closed in ["finished", "failed-ingest", "crashed"] {
@@ -76,7 +84,8 @@ import Testing
         #expect(throws: RunStoreError.unknownRun("nope")) { _ = try store.cancelRun(id: "nope", reason: "x") }
         #expect(
             RunStoreError.notOpen(runID: "f", state: .finished).description
-                == "run f is finished; only a run that may still send (ingesting, ready, running, stopped) can be canceled")
+                == "run f is finished; only a run that may still send (ingesting, ready, running, stopped) can be canceled"
+        )
     }
 
     @Test func onlyIngestingReadyRunningAndStoppedAreOpen() {

@@ -24,13 +24,16 @@ import Testing
             #expect(echo.path == "/__emulator/echo/orders/o1")
             #expect(echo.body == body)
             // The request's headers arrive in order, byte for byte…
-            let own = echo.headers.filter { ["x-first", "content-type", "x-empty", "authorization"].contains($0.name.lowercased()) }
+            let own = echo.headers.filter {
+                ["x-first", "content-type", "x-empty", "authorization"].contains($0.name.lowercased())
+            }
             #expect(own.map(\.name) == ["X-First", "Content-Type", "x-empty", "Authorization"])
             #expect(own.map(\.value) == ["1", "application/json", "", "Basic c2VjcmV0Og=="])
             // …plus only Host, User-Agent and Content-Length; no Accept, Expect or form Content-Type.
-            #expect(Set(echo.headers.map { $0.name.lowercased() }) == [
-                "host", "user-agent", "content-length", "x-first", "content-type", "x-empty", "authorization",
-            ])
+            #expect(
+                Set(echo.headers.map { $0.name.lowercased() }) == [
+                    "host", "user-agent", "content-length", "x-first", "content-type", "x-empty", "authorization",
+                ])
             #expect(echo.values("User-Agent") == ["orderbatch-test/1"])
             #expect(echo.values("Content-Length") == [String(body.count)])
         }
@@ -163,7 +166,8 @@ import Testing
     @Test func droppedConnectionIsConnectionReset() async throws {
         try await TransportFixture.run { server, transport in
             let error = await TransportFixture.failure(
-                transport, HTTPRequest(method: .get, url: server.baseURL + "/__emulator/drop", timeoutMilliseconds: 5_000))
+                transport,
+                HTTPRequest(method: .get, url: server.baseURL + "/__emulator/drop", timeoutMilliseconds: 5_000))
             #expect(error?.kind == .connectionReset)
             #expect(error?.requestMayHaveBeenSent == true)
             #expect(error?.detail.contains("curl error 52") == true)
@@ -248,7 +252,8 @@ import Testing
             let task = Task { () async -> TransportError? in
                 await TransportFixture.failure(
                     transport,
-                    HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/10000", timeoutMilliseconds: 20_000))
+                    HTTPRequest(
+                        method: .get, url: server.baseURL + "/__emulator/delay/10000", timeoutMilliseconds: 20_000))
             }
             try await TransportFixture.waitForDelayRequests(server, 1)
             let cancelledAt = ContinuousClock.now
@@ -272,7 +277,8 @@ import Testing
             // cannot start however slowly this test is scheduled.
             let blocker = Task {
                 try await transport.send(
-                    HTTPRequest(method: .get, url: server.baseURL + "/__emulator/delay/10000", timeoutMilliseconds: 20_000))
+                    HTTPRequest(
+                        method: .get, url: server.baseURL + "/__emulator/delay/10000", timeoutMilliseconds: 20_000))
             }
             try await TransportFixture.waitForDelayRequests(server, 1)
             let waiter = Task { () async -> TransportError? in
@@ -319,7 +325,8 @@ import Testing
         #expect(error?.kind == .cancelled)
         #expect(error?.detail.contains("shut down") == true)
         let late = await TransportFixture.failure(
-            transport, HTTPRequest(method: .get, url: server.baseURL + "/__emulator/echo/x", timeoutMilliseconds: 1_000))
+            transport, HTTPRequest(method: .get, url: server.baseURL + "/__emulator/echo/x", timeoutMilliseconds: 1_000)
+        )
         #expect(late?.kind == .other)
         #expect(late?.requestMayHaveBeenSent == false)
         await transport.shutdown()  // a second call returns at once

@@ -53,8 +53,9 @@ import Testing
             let error = try #require(
                 await TransportFixture.failure(
                     transport,
-                    HTTPRequest(method: .get, url: server.baseURL + "/orders/CAP-1", headers: headers,
-                                timeoutMilliseconds: 10_000)))
+                    HTTPRequest(
+                        method: .get, url: server.baseURL + "/orders/CAP-1", headers: headers,
+                        timeoutMilliseconds: 10_000)))
             #expect(error.kind == .responseTooLarge)
             #expect(error.detail.contains("Content-Length"), "\(error.detail)")
             // What the emulator managed to write is bounded by the socket buffers, not the 24 MiB.
@@ -68,7 +69,8 @@ import Testing
                 for index in 0..<16 {
                     group.addTask {
                         do {
-                            _ = try await transport.send(get(server, "/__emulator/big/\(24 << 20)?chunked=\(index % 2)"))
+                            _ = try await transport.send(
+                                get(server, "/__emulator/big/\(24 << 20)?chunked=\(index % 2)"))
                             return nil
                         } catch {
                             return (error as? TransportError)?.kind

@@ -68,7 +68,8 @@ struct EchoedRequest {
 
     init(_ response: HTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], sourceLocation: sourceLocation)
+            try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            sourceLocation: sourceLocation)
         method = object["method"] as? String ?? ""
         path = object["path"] as? String ?? ""
         headers = (object["headers"] as? [[String]] ?? []).compactMap { pair in

@@ -9,10 +9,13 @@ import Testing
         return url.path
     }
 
-    private func validate(_ path: String, provider: ProviderKind = .juspay, max: Int = 1000) throws -> ValidationReport {
+    private func validate(_ path: String, provider: ProviderKind = .juspay, max: Int = 1000) throws -> ValidationReport
+    {
         let format = InputFormat.fromExtension(path: path)!
-        return try FileValidation(validator: provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: max)
-            .run(source: format.makeSource(path: path), sourcePath: path)
+        return try FileValidation(
+            validator: provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: max
+        )
+        .run(source: format.makeSource(path: path), sourcePath: path)
     }
 
     @Test func duplicatesNameEveryLineAndIgnoreCaseForJuspay() throws {
@@ -25,7 +28,9 @@ import Testing
     }
 
     @Test func rapydIdsAreCaseSensitive() throws {
-        let path = try temp(#"{"order_id":"order_a1","status":"paid"}"# + "\n" + #"{"order_id":"order_A1","status":"paid"}"# + "\n", ext: "jsonl")
+        let path = try temp(
+            #"{"order_id":"order_a1","status":"paid"}"# + "\n" + #"{"order_id":"order_A1","status":"paid"}"# + "\n",
+            ext: "jsonl")
         #expect(try validate(path, provider: .rapyd).isClean)
     }
 
@@ -44,7 +49,9 @@ import Testing
     }
 
     @Test func jsonlColumnsAreCheckedPerLine() throws {
-        let text = #"{"order_id":"order_a1","status":"paid"}"# + "\n" + #"{"order_id":"order_a2","colour":"red","status":"paid"}"# + "\n\n"
+        let text =
+            #"{"order_id":"order_a1","status":"paid"}"# + "\n"
+            + #"{"order_id":"order_a2","colour":"red","status":"paid"}"# + "\n\n"
             + #"{"order_id":"order_a3","metadata":{"k":[1,2]}}"# + "\n" + "{not json}\n"
         let r = try validate(try temp(text, ext: "jsonl"), provider: .rapyd)
         #expect(r.rows == 4 && r.valid == 2 && r.invalid == 2)
@@ -62,7 +69,8 @@ import Testing
 
     @Test func hostileInputGivesClearErrorsNotCrashes() throws {
         // A 10 MB field, a NUL byte, invalid UTF-8, a truncated quoted field.
-        let big = try temp("order_id,routing_id,amount\nA1,c," + String(repeating: "9", count: 10_000_000) + "\nB1,c,1\n")
+        let big = try temp(
+            "order_id,routing_id,amount\nA1,c," + String(repeating: "9", count: 10_000_000) + "\nB1,c,1\n")
         let r1 = try validate(big)
         #expect(r1.invalid == 1 && r1.valid == 1)
         let nulURL = FileManager.default.temporaryDirectory.appendingPathComponent("fv-\(UUID().uuidString).csv")

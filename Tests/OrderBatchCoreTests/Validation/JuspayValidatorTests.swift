@@ -19,14 +19,19 @@ import Testing
     }
 
     @Test func aValidRowBecomesATypedUpdate() throws {
-        guard case .valid(let row) = v.validate(base([("udf1", "spring sale"), ("shipping_address_city", "Delhi, NCR")])) else {
+        guard
+            case .valid(let row) = v.validate(base([("udf1", "spring sale"), ("shipping_address_city", "Delhi, NCR")]))
+        else {
             Issue.record("expected valid")
             return
         }
         let update = try #require(row.update as? JuspayUpdate)
         #expect(update.amount == Decimal(string: "90"))
         #expect(update.routingID == "cust1")
-        #expect(update.fields == [.init(name: "udf1", value: "spring sale"), .init(name: "shipping_address_city", value: "Delhi, NCR")])
+        #expect(
+            update.fields == [
+                .init(name: "udf1", value: "spring sale"), .init(name: "shipping_address_city", value: "Delhi, NCR"),
+            ])
         #expect(row.duplicateKey == "ord1")
     }
 
@@ -34,7 +39,10 @@ import Testing
         for good in ["90", "90.5", "90.50", "100.15", "0.01", "100.1500"] {
             #expect(issues(base(amount: good)).isEmpty, "\(good)")
         }
-        for bad in ["100.1532", "-5", "+5", "0", "0.00", "1e400", "1e2", "NaN", "Infinity", "1,000", " 5", "5 ", ".5", "5.", "", "٥", "-0", "1234567890123456"] {
+        for bad in [
+            "100.1532", "-5", "+5", "0", "0.00", "1e400", "1e2", "NaN", "Infinity", "1,000", " 5", "5 ", ".5", "5.", "",
+            "٥", "-0", "1234567890123456",
+        ] {
             let i = issues(base(amount: bad))
             #expect(i.count == 1 && i[0].column == "amount" && i[0].line == 2, "\(bad): \(i)")
         }
@@ -62,7 +70,9 @@ import Testing
         #expect(issues(base([("udf7", "50% off! ünïcode")])).isEmpty)
         #expect(issues(base([("udf8", "tab\there")]))[0].message.contains("control"))
         #expect(issues(base([("udf8", "nul\u{0}")]))[0].message.contains("U+0000"))
-        #expect(issues(base([("billing_address_country_code_iso", "india")]))[0].column == "billing_address_country_code_iso")
+        #expect(
+            issues(base([("billing_address_country_code_iso", "india")]))[0].column
+                == "billing_address_country_code_iso")
         #expect(issues(base([("shipping_address_phone", "+91 (80) 1234-5678")])).isEmpty)
         #expect(!issues(base([("shipping_address_phone", "call me")])).isEmpty)
     }
@@ -88,7 +98,11 @@ import Testing
 
 /// Every column Juspay accepts, spelled out independently of the validator.
 private func JuspayFields_all() -> [String] {
-    let suffixes = ["first_name", "last_name", "line1", "line2", "line3", "city", "state", "country", "postal_code", "phone", "country_code_iso"]
-    return ["order_id", "routing_id", "amount"] + suffixes.map { "billing_address_" + $0 } + suffixes.map { "shipping_address_" + $0 }
+    let suffixes = [
+        "first_name", "last_name", "line1", "line2", "line3", "city", "state", "country", "postal_code", "phone",
+        "country_code_iso",
+    ]
+    return ["order_id", "routing_id", "amount"] + suffixes.map { "billing_address_" + $0 }
+        + suffixes.map { "shipping_address_" + $0 }
         + (1...10).map { "udf\($0)" }
 }

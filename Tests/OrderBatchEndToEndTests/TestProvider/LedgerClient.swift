@@ -27,8 +27,10 @@ struct LedgerClient: ProviderClient {
             let latency = response.latencyMilliseconds
             switch response.status {
             case 200: return Outcome(kind: .succeeded, httpStatus: 200, latencyMilliseconds: latency)
-            case 500...: return Outcome(kind: .retryable(retryAfterSeconds: nil), httpStatus: response.status,
-                latencyMilliseconds: latency, mayHaveBeenApplied: true)
+            case 500...:
+                return Outcome(
+                    kind: .retryable(retryAfterSeconds: nil), httpStatus: response.status,
+                    latencyMilliseconds: latency, mayHaveBeenApplied: true)
             default:
                 return Outcome(
                     kind: .permanent, httpStatus: response.status, errorCode: "REFUSED",

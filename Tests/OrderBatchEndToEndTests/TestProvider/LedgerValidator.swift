@@ -36,9 +36,13 @@ struct LedgerValidator: RowValidator {
 
     func validate(_ record: InputRecord) -> RowVerdict {
         guard case .text(let id)? = record.value("order_id"), !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber })
-        else { return .invalid([InputIssue(line: record.line, column: "order_id", message: "letters and digits only")]) }
+        else {
+            return .invalid([InputIssue(line: record.line, column: "order_id", message: "letters and digits only")])
+        }
         guard case .text(let text)? = record.value("amount"), let amount = Int(text), amount > 0 else {
-            return .invalid([InputIssue(line: record.line, column: "amount", message: "must be a positive whole number")])
+            return .invalid([
+                InputIssue(line: record.line, column: "amount", message: "must be a positive whole number")
+            ])
         }
         return .valid(ValidatedRow(orderID: id, duplicateKey: id, update: LedgerUpdate(orderID: id, amount: amount)))
     }

@@ -42,24 +42,34 @@ import Testing
     }
 
     @Test func messagesNameTheRegisteredProviders() {
-        #expect(parseError("name: l\nprovider: acme\nendpoint: sandbox\n")?.hasSuffix(
-            #"provider: must be juspay, rapyd or ledger (got "acme")"#) == true)
-        #expect(parseError("name: l\nprovider: ledger\nendpoint: sandbox\n", registry: .standard)?.hasSuffix(
-            #"provider: must be juspay or rapyd (got "ledger")"#) == true)
-        #expect(parseError("name: l\nprovider: ledger\nendpoint: sandbox\n")?.hasSuffix(
-            "ledger_book: is required for ledger") == true)
-        #expect(parseError("name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: main\nmerchant_id: m\n")?
-            .hasSuffix("merchant_id: is a Juspay setting; ledger jobs do not use it") == true)
-        #expect(parseError("name: j\nprovider: juspay\nendpoint: sandbox\nmerchant_id: m\nledger_book: main\n")?
-            .hasSuffix("ledger_book: is a setting of Ledger; juspay jobs do not use it") == true)
-        #expect(parseError("name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: main\ncredentials:\n  api_key_env: X\n")?
-            .contains("unknown key; known keys here: token_env") == true)
-        #expect(parseError("name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: main\nbogus: 1\n")?
-            .contains("known keys here: name, provider, endpoint, input, format, state, merchant_id, ledger_book,") == true)
+        #expect(
+            parseError("name: l\nprovider: acme\nendpoint: sandbox\n")?.hasSuffix(
+                #"provider: must be juspay, rapyd or ledger (got "acme")"#) == true)
+        #expect(
+            parseError("name: l\nprovider: ledger\nendpoint: sandbox\n", registry: .standard)?.hasSuffix(
+                #"provider: must be juspay or rapyd (got "ledger")"#) == true)
+        #expect(
+            parseError("name: l\nprovider: ledger\nendpoint: sandbox\n")?.hasSuffix(
+                "ledger_book: is required for ledger") == true)
+        #expect(
+            parseError("name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: main\nmerchant_id: m\n")?
+                .hasSuffix("merchant_id: is a Juspay setting; ledger jobs do not use it") == true)
+        #expect(
+            parseError("name: j\nprovider: juspay\nendpoint: sandbox\nmerchant_id: m\nledger_book: main\n")?
+                .hasSuffix("ledger_book: is a setting of Ledger; juspay jobs do not use it") == true)
+        #expect(
+            parseError(
+                "name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: main\ncredentials:\n  api_key_env: X\n")?
+                .contains("unknown key; known keys here: token_env") == true)
+        #expect(
+            parseError("name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: main\nbogus: 1\n")?
+                .contains("known keys here: name, provider, endpoint, input, format, state, merchant_id, ledger_book,")
+                == true)
     }
 
     @Test func credentialsComeFromTheModulesVariables() throws {
-        let job = try parse("name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: b\ncredentials:\n  token_env: MY_TOKEN\n")
+        let job = try parse(
+            "name: l\nprovider: ledger\nendpoint: sandbox\nledger_book: b\ncredentials:\n  token_env: MY_TOKEN\n")
         #expect(throws: MissingCredential(name: "MY_TOKEN")) {
             try ProviderCredentials.read(for: job, environment: ["LEDGER_TOKEN": "t"])
         }
@@ -67,7 +77,10 @@ import Testing
         let emulated = try parse("name: l\nprovider: ledger\nendpoint: emulator\nledger_book: b\n")
         let demo = try ProviderCredentials.read(for: emulated, environment: [:])
         #expect(demo["token_env"].reveal() == "ledger_demo")
-        #expect(emulated.provider.module.emulatorEnvironment(job: emulated, credentials: demo) == ["LEDGER_TOKEN": "ledger_demo"])
+        #expect(
+            emulated.provider.module.emulatorEnvironment(job: emulated, credentials: demo) == [
+                "LEDGER_TOKEN": "ledger_demo"
+            ])
     }
 
     // MARK: - run, resume, retry
@@ -86,15 +99,15 @@ import Testing
         try input.write(toFile: folder + "/rows.csv", atomically: true, encoding: .utf8)
         let jobPath = folder + "/ledger.yaml"
         try """
-            name: ledger-proof
-            provider: ledger
-            endpoint: \(server.baseURL)
-            ledger_book: main
-            input: rows.csv
-            retry:
-              backoff_base: 10ms
-              backoff_max: 20ms
-            """.write(toFile: jobPath, atomically: true, encoding: .utf8)
+        name: ledger-proof
+        provider: ledger
+        endpoint: \(server.baseURL)
+        ledger_book: main
+        input: rows.csv
+        retry:
+          backoff_base: 10ms
+          backoff_max: 20ms
+        """.write(toFile: jobPath, atomically: true, encoding: .utf8)
 
         // `run`: validate, ingest, execute until the stop.
         let job = try JobParser.load(path: jobPath, registry: registry)
@@ -106,10 +119,11 @@ import Testing
 
         let store = try SQLiteRunStore(path: job.state)
         defer { try? store.close() }
-        try store.createRun(NewRun(
-            id: "run-1", jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
-            inputPath: inputPath, inputSHA256: try SHA256Hasher.hexDigest(ofFileAt: inputPath), optionsJSON: "{}",
-            createdAt: Date()))
+        try store.createRun(
+            NewRun(
+                id: "run-1", jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
+                inputPath: inputPath, inputSHA256: try SHA256Hasher.hexDigest(ofFileAt: inputPath), optionsJSON: "{}",
+                createdAt: Date()))
         _ = try Ingest.run(
             store: store, runID: "run-1", source: InputFormat.csv.makeSource(path: inputPath), sourcePath: inputPath,
             validation: validation, duplicates: report.duplicates)

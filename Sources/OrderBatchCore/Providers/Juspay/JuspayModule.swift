@@ -43,7 +43,8 @@ public struct JuspayModule: ProviderModule {
 
     public func refuseKeys(_ job: inout ProviderJobSection, inJobOf provider: String) throws(JobError) {
         if try Self.merchantID(&job) != nil {
-            throw JobError(path: job.path, key: "merchant_id", message: "is a Juspay setting; \(provider) jobs do not use it")
+            throw JobError(
+                path: job.path, key: "merchant_id", message: "is a Juspay setting; \(provider) jobs do not use it")
         }
         if job.contains("juspay") { throw job.error("juspay", nil, "is a section for juspay jobs only") }
     }

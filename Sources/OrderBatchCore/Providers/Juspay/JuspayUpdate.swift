@@ -28,7 +28,11 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
         self.fields = fields
     }
 
-    private enum CodingKeys: String, CodingKey { case orderID = "order_id", routingID = "routing_id", amount, fields }
+    private enum CodingKeys: String, CodingKey {
+        case orderID = "order_id"
+        case routingID = "routing_id"
+        case amount, fields
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -66,7 +70,9 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
 
     /// What ``encode(to:)`` gives with sorted keys, written directly.
     public var storedJSON: String {
-        let fieldValues: [JSONValue] = fields.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) }
+        let fieldValues: [JSONValue] = fields.map {
+            .object([("name", .string($0.name)), ("value", .string($0.value))])
+        }
         return JSONValue.object([
             ("amount", .string(amount.plainText)), ("fields", .array(fieldValues)), ("order_id", .string(orderID)),
             ("routing_id", .string(routingID)),

@@ -73,7 +73,8 @@ public struct JuspayValidator: RowValidator {
             switch self {
             case .countryCode: b &- 0x41 < 26
             case .phone: b &- 0x30 < 10 || b == 0x2B || b == 0x2D || b == 0x20 || b == 0x28 || b == 0x29
-            case .plainUDF: b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
+            case .plainUDF:
+                b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == 0x20 || b == 0x2D || b == 0x5F || b == 0x2E
             case .none: true
             }
         }
@@ -100,10 +101,11 @@ public struct JuspayValidator: RowValidator {
     public func columnIssues(_ columns: [String], line: Int) -> [InputIssue] {
         var issues: [InputIssue] = []
         for c in columns where !Self.accepted.contains(c) && !c.hasPrefix(reportColumnPrefix) {
-            issues.append(InputIssue(
-                line: line, column: c,
-                message: "unknown column; Juspay Update Order accepts order_id, routing_id, amount, "
-                    + "billing_address_*/shipping_address_* (22 names) and udf1…udf10"))
+            issues.append(
+                InputIssue(
+                    line: line, column: c,
+                    message: "unknown column; Juspay Update Order accepts order_id, routing_id, amount, "
+                        + "billing_address_*/shipping_address_* (22 names) and udf1…udf10"))
         }
         for r in Self.required where !columns.contains(r) {
             issues.append(InputIssue(line: line, column: r, message: "required column is missing"))
@@ -141,10 +143,16 @@ public struct JuspayValidator: RowValidator {
             func problem(_ message: String) { issues.append(InputIssue(line: line, column: column, message: message)) }
             switch kind {
             case .orderID:
-                guard let t = text else { problem("is required"); continue }
+                guard let t = text else {
+                    problem("is required")
+                    continue
+                }
                 if let m = Self.orderIDProblem(t) { problem(m) } else { orderID = t }
             case .routingID:
-                guard let t = text else { problem("is required (sent as x-routing-id; Juspay recommends the customer id)"); continue }
+                guard let t = text else {
+                    problem("is required (sent as x-routing-id; Juspay recommends the customer id)")
+                    continue
+                }
                 // Printable ASCII has no control character: the first and third checks pass.
                 let printable = CellText.isPrintableASCII(t)
                 if !printable, let c = CellText.firstControlCharacter(t) {
@@ -159,7 +167,10 @@ public struct JuspayValidator: RowValidator {
                     routingID = t
                 }
             case .amount:
-                guard let t = text else { problem("is required: the new amount, e.g. 90.00"); continue }
+                guard let t = text else {
+                    problem("is required: the new amount, e.g. 90.00")
+                    continue
+                }
                 switch DecimalText.parse(t, maxFractionDigits: 2) {
                 case .success(let d):
                     if d.isZero { problem("must be greater than zero (got \"\(t)\")") } else { amount = d }
@@ -168,28 +179,37 @@ public struct JuspayValidator: RowValidator {
                 case .failure(.tooLarge):
                     problem("is too large (got \"\(t)\"); at most 15 digits before the point")
                 case .failure(.notANumber):
-                    problem("must be a positive decimal number such as 90 or 90.50, no sign, exponent or separators (got \"\(Self.quoted(t))\")")
+                    problem(
+                        "must be a positive decimal number such as 90 or 90.50, no sign, exponent or separators (got \"\(Self.quoted(t))\")"
+                    )
                 }
             case .ignored:
                 continue
             case .field(let rule):
                 guard let t = text else { continue }
-                if let m = Self.fieldProblem(column, t, rule: rule) { problem(m) } else { fields.append(.init(name: column, value: t)) }
+                if let m = Self.fieldProblem(column, t, rule: rule) {
+                    problem(m)
+                } else {
+                    fields.append(.init(name: column, value: t))
+                }
             }
         }
         guard issues.isEmpty, let orderID, let routingID, let amount else {
             return .invalid(issues)
         }
         // Order ids passed `orderIDProblem`, so they are ASCII: this equals `lowercased()`.
-        return .valid(ValidatedRow(
-            orderID: orderID, duplicateKey: CellText.asciiLowercased(orderID),
-            update: JuspayUpdate(orderID: orderID, routingID: routingID, amount: amount, fields: fields)))
+        return .valid(
+            ValidatedRow(
+                orderID: orderID, duplicateKey: CellText.asciiLowercased(orderID),
+                update: JuspayUpdate(orderID: orderID, routingID: routingID, amount: amount, fields: fields)))
     }
 
     static func orderIDProblem(_ t: String) -> String? {
         if t.utf8.count > maxOrderIDLength || !CellText.isAlphanumericASCII(t) {
-            let why = t.utf8.count > maxOrderIDLength ? "is \(t.count) characters long" : "contains \(describeFirstBad(t))"
-            return "\(why); Juspay order ids are letters and digits only, at most \(maxOrderIDLength) characters (got \"\(quoted(t))\")"
+            let why =
+                t.utf8.count > maxOrderIDLength ? "is \(t.count) characters long" : "contains \(describeFirstBad(t))"
+            return
+                "\(why); Juspay order ids are letters and digits only, at most \(maxOrderIDLength) characters (got \"\(quoted(t))\")"
         }
         return nil
     }
@@ -225,7 +245,8 @@ public struct JuspayValidator: RowValidator {
         case .plainUDF:
             // Juspay: values with special characters go in udf6–udf10 only.
             if !followsRule {
-                return "\(column) takes letters, digits, spaces, '-', '_' and '.' only; Juspay wants values with special characters in udf6…udf10"
+                return
+                    "\(column) takes letters, digits, spaces, '-', '_' and '.' only; Juspay wants values with special characters in udf6…udf10"
             }
         case .none:
             break
@@ -244,7 +265,8 @@ public struct JuspayValidator: RowValidator {
             case "\r": return "a carriage return"
             case "\n": return "a line feed"
             default:
-                return v < 0x20 || v == 0x7F ? String(format: "control character U+%04X", v)
+                return v < 0x20 || v == 0x7F
+                    ? String(format: "control character U+%04X", v)
                     : v < 0x80 ? "'\(u)'" : String(format: "non-ASCII character U+%04X", v)
             }
         }
@@ -261,7 +283,11 @@ public struct JuspayValidator: RowValidator {
             case "\t": out += "\\t"
             case "\"": out += "\\\""
             default:
-                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\u%04X", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 || u.value == 0x7F {
+                    out += String(format: "\\u%04X", u.value)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return t.unicodeScalars.count > 40 ? out + "…" : out

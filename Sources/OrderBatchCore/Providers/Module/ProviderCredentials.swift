@@ -30,8 +30,9 @@ public struct ProviderCredentials: Sendable {
 
     /// The same placeholder for every credential of the job's provider (a dry run's, never sent).
     public static func placeholder(_ text: String, for job: Job) -> Self {
-        ProviderCredentials(Dictionary(
-            job.provider.module.credentials.map { ($0.key, Secret(text)) }, uniquingKeysWith: { a, _ in a }))
+        ProviderCredentials(
+            Dictionary(
+                job.provider.module.credentials.map { ($0.key, Secret(text)) }, uniquingKeysWith: { a, _ in a }))
     }
 }
 

@@ -7,7 +7,8 @@ public struct RapydModule: ProviderModule {
 
     public let name = "rapyd"
     public let displayName = "Rapyd"
-    public let endpoints = ProviderEndpoints(sandbox: "https://sandboxapi.rapyd.net", production: "https://api.rapyd.net")
+    public let endpoints = ProviderEndpoints(
+        sandbox: "https://sandboxapi.rapyd.net", production: "https://api.rapyd.net")
     /// Rapyd's WAF: 200 per minute and 1000 per 5 minutes (FACTS §2.6), the second blocking for 5 minutes.
     /// Rapyd counts on its own clock, where network jitter can bunch our evenly paced requests, so the
     /// default stays 5% below both ("a client-side limit below", FACTS §3.5). Rapyd publishes no timeout

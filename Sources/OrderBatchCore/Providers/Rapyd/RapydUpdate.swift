@@ -36,7 +36,10 @@ public struct RapydUpdate: Sendable, Equatable, UpdatePayload {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case orderID = "order_id", coupon, metadata, taxPercent = "tax_percent", status
+        case orderID = "order_id"
+        case coupon, metadata
+        case taxPercent = "tax_percent"
+        case status
     }
 
     public init(from decoder: Decoder) throws {

@@ -18,9 +18,11 @@ public struct RapydValidator: RowValidator {
     public func columnIssues(_ columns: [String], line: Int) -> [InputIssue] {
         var issues: [InputIssue] = []
         for c in columns where !Self.accepted.contains(c) && !c.hasPrefix(reportColumnPrefix) {
-            issues.append(InputIssue(
-                line: line, column: c,
-                message: "unknown column; Rapyd Update Order accepts order_id, coupon, metadata, tax_percent, status"))
+            issues.append(
+                InputIssue(
+                    line: line, column: c,
+                    message:
+                        "unknown column; Rapyd Update Order accepts order_id, coupon, metadata, tax_percent, status"))
         }
         if !columns.contains("order_id") {
             issues.append(InputIssue(line: line, column: "order_id", message: "required column is missing"))
@@ -58,7 +60,9 @@ public struct RapydValidator: RowValidator {
             }
             switch column {
             case "order_id":
-                if let m = Self.idProblem(t, prefix: "order_") { problem(m) } else {
+                if let m = Self.idProblem(t, prefix: "order_") {
+                    problem(m)
+                } else {
                     update.orderID = t
                     haveOrderID = true
                 }
@@ -74,12 +78,15 @@ public struct RapydValidator: RowValidator {
                 case .failure(.tooManyFractionDigits):
                     problem("has more than 6 decimal places (got \"\(JuspayValidator.quoted(t))\")")
                 case .failure(.notANumber):
-                    problem("must be a number from 0 to 100 such as 13.5, no sign or exponent (got \"\(JuspayValidator.quoted(t))\")")
+                    problem(
+                        "must be a number from 0 to 100 such as 13.5, no sign or exponent (got \"\(JuspayValidator.quoted(t))\")"
+                    )
                 }
             case "status":
                 guard let s = RapydOrderStatus(rawValue: t) else {
-                    problem("\"\(JuspayValidator.quoted(t))\" is not a Rapyd order status; one of "
-                        + RapydOrderStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                    problem(
+                        "\"\(JuspayValidator.quoted(t))\" is not a Rapyd order status; one of "
+                            + RapydOrderStatus.allCases.map(\.rawValue).joined(separator: ", "))
                     continue
                 }
                 if s == .created {
@@ -95,15 +102,20 @@ public struct RapydValidator: RowValidator {
                 let clash = [update.coupon != nil ? "coupon" : nil, update.taxPercent != nil ? "tax_percent" : nil]
                     .compactMap { $0 }
                 if !clash.isEmpty {
-                    issues.append(InputIssue(
-                        line: line, column: "status",
-                        message: "cannot be combined with \(clash.joined(separator: " and ")): no order status allows both "
-                            + "(created allows coupon, metadata, tax_percent; pending, paid, fulfilled allow metadata, status)"))
+                    issues.append(
+                        InputIssue(
+                            line: line, column: "status",
+                            message:
+                                "cannot be combined with \(clash.joined(separator: " and ")): no order status allows both "
+                                + "(created allows coupon, metadata, tax_percent; pending, paid, fulfilled allow metadata, status)"
+                        ))
                 }
             }
             if update.fieldNames.isEmpty && haveOrderID {
-                issues.append(InputIssue(
-                    line: line, message: "nothing to update: set at least one of coupon, metadata, tax_percent, status"))
+                issues.append(
+                    InputIssue(
+                        line: line,
+                        message: "nothing to update: set at least one of coupon, metadata, tax_percent, status"))
             }
         }
         guard issues.isEmpty, haveOrderID else { return .invalid(issues) }
@@ -114,7 +126,8 @@ public struct RapydValidator: RowValidator {
         let body = t.utf8.starts(with: prefix.utf8) ? Substring(t).utf8.dropFirst(prefix.utf8.count) : nil
         guard let body, !body.isEmpty, body.count <= maxIDLength, CellText.isAlphanumericASCII(body)
         else {
-            return "must be \(prefix) followed by 1–\(maxIDLength) letters or digits (got \"\(JuspayValidator.quoted(t))\")"
+            return
+                "must be \(prefix) followed by 1–\(maxIDLength) letters or digits (got \"\(JuspayValidator.quoted(t))\")"
         }
         return nil
     }
@@ -130,8 +143,10 @@ public struct RapydValidator: RowValidator {
             do {
                 parsed = try JSONValue.parse(s, maxDepth: maxMetadataDepth)
             } catch {
-                return .failure(.init("is not valid JSON (\(error.message), at character \(error.column)); "
-                    + "write a JSON object such as {\"batch\":\"b1\"}, quoted as one CSV cell"))
+                return .failure(
+                    .init(
+                        "is not valid JSON (\(error.message), at character \(error.column)); "
+                            + "write a JSON object such as {\"batch\":\"b1\"}, quoted as one CSV cell"))
             }
         case .json(.null): return .success(nil)
         case .json(let v): parsed = v
