@@ -67,7 +67,4 @@ enum CommandSupport {
     static func format(_ issue: InputIssue, path: String) -> String {
         issue.formatted(path: path)
     }
-
-    /// JSON text of a string (quotes and escapes), for hand-written JSON reports.
-    static func jsonString(_ s: String) -> String { JSONValue.string(s).compactText }
 }

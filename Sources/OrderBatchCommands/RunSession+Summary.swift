@@ -20,9 +20,28 @@ extension RunSession {
         )
         if json {
             let c = counts
-            CommandSupport.output(
-                #"{"run_id":\#(CommandSupport.jsonString(runID)),"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","state":"\#(status == .stoppedEarly ? "stopped" : "finished")","reason":\#(reason.map(CommandSupport.jsonString) ?? "null"),"exit_code":\#(status.rawValue),"elapsed_seconds":\#(String(format: "%.3f", result.elapsedSeconds)),"attempts":\#(result.counters.sends),"preflights":\#(result.counters.preflights),"reconciles":\#(result.counters.reconciles),"retries":\#(result.counters.retries),"rate_limited":\#(result.counters.rateLimited),"counts":{"total":\#(c.total),"succeeded":\#(c.succeeded),"failed":\#(c.failed),"skipped":\#(c.skipped),"invalid":\#(c.invalid),"unknown":\#(c.unknown),"pending":\#(c.pending + c.inFlight)}}"#
-            )
+            let k = result.counters
+            let elapsed =
+                JSONNumber(literal: String(format: "%.3f", result.elapsedSeconds)).map(JSONValue.number) ?? .null
+            let object: JSONValue = .object([
+                ("run_id", .string(runID)), ("job", .string(job.name)), ("provider", .string(job.provider.rawValue)),
+                ("state", .string(status == .stoppedEarly ? "stopped" : "finished")),
+                ("reason", reason.map { .string($0) } ?? .null), ("exit_code", .integer(Int(status.rawValue))),
+                ("elapsed_seconds", elapsed), ("attempts", .integer(k.sends)), ("preflights", .integer(k.preflights)),
+                ("reconciles", .integer(k.reconciles)), ("retries", .integer(k.retries)),
+                ("rate_limited", .integer(k.rateLimited)),
+                (
+                    "counts",
+                    .object([
+                        ("total", .integer(c.total)), ("succeeded", .integer(c.succeeded)),
+                        ("failed", .integer(c.failed)),
+                        ("skipped", .integer(c.skipped)), ("invalid", .integer(c.invalid)),
+                        ("unknown", .integer(c.unknown)),
+                        ("pending", .integer(c.pending + c.inFlight)),
+                    ])
+                ),
+            ])
+            CommandSupport.output(object.compactText)
             return
         }
         let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"

@@ -74,17 +74,30 @@ extension OrderBatch {
         /// `{"job","provider","input","valid":false,"fatal":{"line","message"}}` for a problem that stops the read
         /// (an unterminated quote, a bad header, an unreadable file); `line` is null when the problem has none.
         private func fatalReport(_ error: InputError, job: Job, path: String) -> String {
-            let line = error.line.map(String.init) ?? "null"
-            return
-                #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":false,"fatal":{"line":\#(line),"message":\#(CommandSupport.jsonString(error.message))}}"#
+            JSONValue.object([
+                ("job", .string(job.name)), ("provider", .string(job.provider.rawValue)), ("input", .string(path)),
+                ("valid", .bool(false)),
+                (
+                    "fatal",
+                    .object([("line", error.line.map(JSONValue.integer) ?? .null), ("message", .string(error.message))])
+                ),
+            ]).compactText
         }
 
         private func jsonReport(_ r: ValidationReport, job: Job, path: String) -> String {
-            let issues = r.issues.map { i in
-                #"{"line":\#(i.line),"column":\#(i.column.map(CommandSupport.jsonString) ?? "null"),"message":\#(CommandSupport.jsonString(i.message))}"#
+            let issues = r.issues.map { i -> JSONValue in
+                .object([
+                    ("line", .integer(i.line)), ("column", i.column.map { .string($0) } ?? .null),
+                    ("message", .string(i.message)),
+                ])
             }
-            return
-                #"{"job":\#(CommandSupport.jsonString(job.name)),"provider":"\#(job.provider.rawValue)","input":\#(CommandSupport.jsonString(path)),"valid":\#(r.isClean),"rows":\#(r.rows),"valid_rows":\#(r.valid),"invalid_rows":\#(r.invalid),"column_problems":\#(r.columnIssueCount),"issue_count":\#(r.issueCount),"issues_truncated":\#(r.issueCount > r.issues.count),"issues":[\#(issues.joined(separator: ","))]}"#
+            return JSONValue.object([
+                ("job", .string(job.name)), ("provider", .string(job.provider.rawValue)), ("input", .string(path)),
+                ("valid", .bool(r.isClean)), ("rows", .integer(r.rows)), ("valid_rows", .integer(r.valid)),
+                ("invalid_rows", .integer(r.invalid)), ("column_problems", .integer(r.columnIssueCount)),
+                ("issue_count", .integer(r.issueCount)), ("issues_truncated", .bool(r.issueCount > r.issues.count)),
+                ("issues", .array(issues)),
+            ]).compactText
         }
     }
 }
