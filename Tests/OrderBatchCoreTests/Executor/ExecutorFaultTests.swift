@@ -16,8 +16,8 @@ import Testing
         return counts
     }
 
-    @Test func unreadableAnswersCostEachRowAtMostMaxAttemptsPlusTwoRequests() {
-        // Every update lands but is answered 200 with an unreadable body; every status read too.
+    /// Every update lands but is answered 200 with an unreadable body; every status read is too.
+    static func behindAMunglingProxy() -> SimulatedProvider {
         var provider = SimulatedProvider()
         provider.send = { _, _, _ in
             var send = SimulatedSend(outcome: Self.unreadable, applied: true, latency: 0.01)
@@ -25,6 +25,11 @@ import Testing
             return send
         }
         provider.reconcileFailure = { _, _, _ in Self.unreadable }
+        return provider
+    }
+
+    @Test func unreadableAnswersCostEachRowAtMostMaxAttemptsPlusTwoRequests() {
+        var provider = Self.behindAMunglingProxy()
         provider.preflight = { _, _, _ in .failed(Self.unreadable) }
         // The breaker is out of the way here: the per-row cap alone must bound the requests.
         let policy = ExecutorPolicy(
@@ -44,13 +49,7 @@ import Testing
     }
 
     @Test func unreadableAnswersTripTheBreakerNamingTheLastOne() {
-        var provider = SimulatedProvider()
-        provider.send = { _, _, _ in
-            var send = SimulatedSend(outcome: Self.unreadable, applied: true, latency: 0.01)
-            send.outcome.mayHaveBeenApplied = true
-            return send
-        }
-        provider.reconcileFailure = { _, _, _ in Self.unreadable }
+        let provider = Self.behindAMunglingProxy()
         let policy = ExecutorPolicy(concurrency: 8, maxAttempts: 5, preflight: false)
         var simulation = ExecutorSimulation(policy: policy, count: 200, provider: provider)
         simulation.run()
