@@ -40,7 +40,7 @@ demo: build
 clean:
 	rm -rf .build
 
-# swift format lint --strict against .swift-format (toolchain's swift format; not yet part of `make test`).
+# swift format lint --strict against .swift-format (toolchain's swift format); .ci/run runs it before `make test`.
 .PHONY: lint
 lint:
 	./scripts/format-lint.sh

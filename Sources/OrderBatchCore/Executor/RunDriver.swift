@@ -228,7 +228,7 @@ public struct RunDriver: Sendable {
                                 log: c.log))
                         if pendingResults.count >= flushCount { try await flush() }
                     case .wake(let at):
-                        if scheduledWake == nil || at < scheduledWake! {
+                        if scheduledWake.map({ at < $0 }) ?? true {
                             scheduledWake = at
                             let delay = max(0, at - now())
                             group.addTask {

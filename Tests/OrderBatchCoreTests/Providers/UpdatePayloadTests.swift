@@ -12,10 +12,21 @@ import Testing
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A decimal from its text; the fixtures below are valid, so a bad one is a typo here.
+    static func decimal(_ text: String) -> Decimal {
+        guard let value = Decimal(string: text) else { preconditionFailure("not a decimal: \(text)") }
+        return value
+    }
+
+    /// A JSON value from its text; the fixtures below are valid, so a bad one is a typo here.
+    static func json(_ text: String) -> JSONValue {
+        do { return try JSONValue.parse(text) } catch { preconditionFailure("not JSON: \(text): \(error)") }
+    }
+
     static let juspayUpdates: [JuspayUpdate] = [
-        JuspayUpdate(orderID: "ORD1", routingID: "cust1", amount: Decimal(string: "90.5")!),
+        JuspayUpdate(orderID: "ORD1", routingID: "cust1", amount: Self.decimal("90.5")),
         JuspayUpdate(
-            orderID: "ORD2", routingID: #"c "q" \ / é"#, amount: Decimal(string: "1234567.89")!,
+            orderID: "ORD2", routingID: #"c "q" \ / é"#, amount: Self.decimal("1234567.89"),
             fields: [
                 .init(name: "udf7", value: #"50% off! "quoted" \back\slash/ ünï 😀"#),
                 .init(name: "shipping_address_city", value: "Delhi, NCR"),
@@ -23,9 +34,9 @@ import Testing
     ]
 
     static let rapydUpdates: [RapydUpdate] = [
-        RapydUpdate(orderID: "order_1", metadata: try! JSONValue.parse(#"{"b":[1,2.50,"x\"y"],"a":{"é":null}}"#)),
-        RapydUpdate(orderID: "order_2", coupon: "coupon_9", taxPercent: Decimal(string: "13.500")!),
-        RapydUpdate(orderID: "order_3", metadata: try! JSONValue.parse(#"{"k":"\u2028 / 😀"}"#), status: .paid),
+        RapydUpdate(orderID: "order_1", metadata: Self.json(#"{"b":[1,2.50,"x\"y"],"a":{"é":null}}"#)),
+        RapydUpdate(orderID: "order_2", coupon: "coupon_9", taxPercent: Self.decimal("13.500")),
+        RapydUpdate(orderID: "order_3", metadata: Self.json(#"{"k":"\u2028 / 😀"}"#), status: .paid),
     ]
 
     @Test(arguments: juspayUpdates) func juspayMatchesTheEncoderAndReadsBack(_ update: JuspayUpdate) throws {

@@ -11,7 +11,7 @@ import Testing
 
     private func validate(_ path: String, provider: ProviderKind = .juspay, max: Int = 1000) throws -> ValidationReport
     {
-        let format = InputFormat.fromExtension(path: path)!
+        let format = try #require(InputFormat.fromExtension(path: path))
         return try FileValidation(
             validator: provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: max
         )

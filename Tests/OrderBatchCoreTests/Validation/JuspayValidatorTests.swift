@@ -81,7 +81,7 @@ import Testing
         let i = v.columnIssues(["order_id", "routing_id", "amount", "currency", "ob_state"], line: 1)
         #expect(i.map(\.column) == ["currency"])
         #expect(i[0].message.contains("unknown column"))
-        #expect(JuspayValidator().columnIssues(JuspayFields_all(), line: 1).isEmpty)
+        #expect(JuspayValidator().columnIssues(allJuspayFields(), line: 1).isEmpty)
     }
 
     @Test func jsonlNumbersAndTypes() {
@@ -97,7 +97,7 @@ import Testing
 }
 
 /// Every column Juspay accepts, spelled out independently of the validator.
-private func JuspayFields_all() -> [String] {
+private func allJuspayFields() -> [String] {
     let suffixes = [
         "first_name", "last_name", "line1", "line2", "line3", "city", "state", "country", "postal_code", "phone",
         "country_code_iso",

@@ -91,7 +91,7 @@ final class LedgerServer: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         var headerEnd: Int?
         var contentLength = 0
-        while headerEnd == nil || data.count < headerEnd! + contentLength {
+        while data.count < (headerEnd ?? Int.max - contentLength) + contentLength {
             let n = read(connection, &buffer, buffer.count)
             if n <= 0 { return }
             data += buffer[0..<n]
@@ -104,7 +104,8 @@ final class LedgerServer: @unchecked Sendable {
                 }
             }
         }
-        let head = String(decoding: data[0..<headerEnd!], as: UTF8.self)
+        guard let headerEnd else { return }
+        let head = String(decoding: data[0..<headerEnd], as: UTF8.self)
         let (status, body) = answer(head)
         let text =
             "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
