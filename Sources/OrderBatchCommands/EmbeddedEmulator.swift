@@ -32,6 +32,8 @@ public final class EmbeddedEmulator: Sendable {
     /// orders created on first use.
     ///
     /// - Parameter environment: Where the credentials are read from.
+    /// - Returns: A configuration that binds `127.0.0.1` on a free port (port 0), accepts the credentials
+    ///   found in `environment` and creates unknown orders; no faults, no latency.
     public static func defaultConfiguration(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> EmulatorConfiguration {

@@ -3,7 +3,13 @@
 extension MappingReader {
     /// The `emulator:` section, allowed only with `endpoint: emulator`.
     ///
-    /// - Parameter latencyModels: The `latency` values: `none` and the registered providers' models.
+    /// - Parameters:
+    ///   - endpoint: The job's `endpoint:`; the section is refused unless it is `emulator`.
+    ///   - latencyModels: The `latency` values: `none` and the registered providers' models.
+    /// - Returns: The settings the section gives, the defaults for the keys it leaves out (all of them when
+    ///   there is no section).
+    /// - Throws: ``JobError`` naming the key and line: the section without `endpoint: emulator`, a value out of
+    ///   its range or choices, or an unknown key.
     mutating func emulatorSettings(endpoint: Endpoint, latencyModels: [String]) throws(JobError) -> Job.EmulatorSettings
     {
         var settings = Job.EmulatorSettings()

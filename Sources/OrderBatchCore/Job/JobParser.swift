@@ -6,7 +6,12 @@ import Yams
 public enum JobParser {
     /// Reads and checks the job file at `path`.
     ///
-    /// - Parameter registry: The providers a job may name; ``ProviderRegistry/standard`` in the binary.
+    /// - Parameters:
+    ///   - path: The job file; it also locates the job's relative paths.
+    ///   - registry: The providers a job may name; ``ProviderRegistry/standard`` in the binary.
+    /// - Returns: The job as ``parse(text:path:registry:)`` reads the file's text.
+    /// - Throws: ``JobError`` naming the file when it is missing, unreadable or not UTF-8 text, and
+    ///   whatever ``parse(text:path:registry:)`` throws for its content.
     public static func load(path: String, registry: ProviderRegistry = .standard) throws(JobError) -> Job {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)

@@ -21,7 +21,10 @@ public protocol UpdatePayload: Codable, Sendable {
 extension UpdatePayload {
     /// The update stored with `item`, checked to be for the item's order.
     ///
-    /// - Parameter provider: The provider's name, for the message (`Juspay`, `Rapyd`).
+    /// - Parameters:
+    ///   - item: The row on its way to the provider, its payload the stored update.
+    ///   - provider: The provider's name, for the message (`Juspay`, `Rapyd`).
+    /// - Returns: The update decoded from the item's payload, for the item's order.
     /// - Throws: A permanent `CORRUPT_PAYLOAD` outcome when the payload does not decode or names
     ///   another order.
     static func decoded(from item: OutboundItem, provider: String) throws(EarlyOutcome) -> Self {

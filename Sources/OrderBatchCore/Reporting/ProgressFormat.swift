@@ -8,6 +8,7 @@ public enum ProgressFormat {
     /// - Parameters:
     ///   - snapshot: The counts.
     ///   - rate: Rows per second (``RateEstimator/rowsPerSecond``), or `nil` while unknown.
+    /// - Returns: The line's fields joined by two spaces, without a line break.
     public static func liveLine(_ snapshot: ProgressSnapshot, rate: Double?) -> String {
         fields(snapshot, rate: rate).joined(separator: "  ")
     }
@@ -18,6 +19,8 @@ public enum ProgressFormat {
     /// - Parameters:
     ///   - snapshot: The counts.
     ///   - rate: Rows per second, or `nil` while unknown.
+    /// - Returns: `progress ` and the live line's fields plus the elapsed time, joined by `, `, without a
+    ///   line break.
     public static func logLine(_ snapshot: ProgressSnapshot, rate: Double?) -> String {
         let parts = fields(snapshot, rate: rate) + ["elapsed \(duration(snapshot.elapsedSeconds))"]
         return "progress " + parts.joined(separator: ", ")

@@ -5,8 +5,14 @@ extension RunCoordinator {
     /// to ``RunPhase/executing(resume:)``, then ``RunPhase/finishing(_:)``, and follows the requests sent.
     ///
     /// - Parameters:
+    ///   - store: The run's state database.
+    ///   - runID: The run to execute.
     ///   - owner: The lease taken for the run; released when this returns or throws.
-    ///   - job: The job as recorded, `state` the database's path; `overrides` are applied to it here.
+    ///   - recorded: The job as recorded, `state` the database's path; `overrides` are applied to it here.
+    ///   - overrides: This invocation's options, applied to `recorded`.
+    /// - Returns: ``RunOutcome/executed(_:)`` with the run's summary: its final counts, the driver's result and
+    ///   the exit status (``ExitStatus/success``, ``ExitStatus/rowsFailed`` when rows failed, were skipped or
+    ///   invalid, ``ExitStatus/stoppedEarly`` when the driver stopped or rows are left), with the reason.
     /// - Throws: ``RunError``: 3 for a signal before anything was sent, and ``RunFailure``'s mapping of what
     ///   stopped the driver (3, 74, 75).
     public func execute(

@@ -102,7 +102,15 @@ public struct RunCoordinator: Sendable {
     /// keeps its state: none yet (nothing recorded: run the same command again), `ingesting` (rows partly
     /// recorded; `resume` records them all again), or any other (`resume` goes on with it).
     ///
-    /// - Parameter lease: Releases the lease, so that `resume` can start at once.
+    /// Returns at once, doing nothing, when no signal was received.
+    ///
+    /// - Parameters:
+    ///   - runID: The run, for the message and the `resume` line.
+    ///   - store: Where the run's state and counts are read from, for the message.
+    ///   - db: The database's path, for the `resume` line.
+    ///   - lease: Releases the lease, so that `resume` can start at once; called only when a signal was received.
+    /// - Throws: ``RunError/stoppedEarly(_:)`` (exit 3), saying what is left and what to type, when a signal
+    ///   was received.
     func stopIfSignalled(runID: String, store: some RunStore, db: String, releasing lease: () -> Void) throws {
         guard let name = observer.signalReceived else { return }
         lease()

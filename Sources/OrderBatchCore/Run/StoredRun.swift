@@ -17,7 +17,12 @@ public struct StoredRun {
 
     /// Opens the database at `path` (it must exist), checks it, and loads run `runID`, its job and its options.
     ///
-    /// - Parameter deadline: `--deadline`, replacing the recorded deadline for this invocation.
+    /// - Parameters:
+    ///   - path: The state database (`--db`).
+    ///   - runID: The run to load.
+    ///   - deadline: `--deadline`, replacing the recorded deadline for this invocation.
+    /// - Returns: The open store, the run as recorded, its job with `state` set to `path`, and its options
+    ///   with `deadline` applied.
     /// - Throws: ``RunError``: 64 for a missing database, an unknown run, a recorded job that no longer parses or
     ///   recorded options that cannot be read; 74 for a damaged database.
     public static func open(path: String, runID: String, deadline: String? = nil) throws -> StoredRun {

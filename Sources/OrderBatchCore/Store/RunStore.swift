@@ -72,8 +72,17 @@ public protocol RunStore: AnyObject, Sendable {
     /// once: a row it hands back `unknown` (its fate could not be read) waits for the next `resume` instead
     /// of being reconciled again at once, without pause or cap.
     ///
-    /// - Parameter fence: When given, the claim happens only if `fence` still holds the run's lease, checked
-    ///   in the same transaction; otherwise ``RunStoreError/leaseLost(runID:)`` and nothing is claimed.
+    /// - Parameters:
+    ///   - runID: The run whose rows are claimed.
+    ///   - limit: The most rows to claim; none when it is 0 or less.
+    ///   - afterSeq: Only rows with a higher seq are claimed (0 for every row).
+    ///   - fence: When given, the claim happens only if `fence` still holds the run's lease, checked
+    ///     in the same transaction; otherwise ``RunStoreError/leaseLost(runID:)`` and nothing is claimed.
+    /// - Returns: The claimed rows, now ``ItemState/inFlight``, lowest seq first; empty when none is left
+    ///   to claim.
+    /// - Throws: ``RunStoreError/leaseLost(runID:)`` when `fence` no longer holds the lease,
+    ///   ``RunStoreError/corruptRow(runID:seq:detail:)`` for a row that lacks its order id, payload or key, or
+    ///   ``SQLiteError``; nothing is claimed then.
     func claimPending(runID: String, limit: Int, afterSeq: Int64, fence: LeaseOwner?) throws -> [ClaimedItem]
 
     /// On resume: rows a dead process left ``ItemState/inFlight`` become ``ItemState/unknown`` (their request may
@@ -82,12 +91,15 @@ public protocol RunStore: AnyObject, Sendable {
 
     /// Records a group of results in ONE transaction: each row's new state and last outcome, and each attempt
     /// appended to the attempts log.
-    /// - Throws: ``RunStoreError/staleResult(runID:seq:generation:)`` when a result names no row of that
-    ///   generation, ``RunStoreError/invalidResultState(_:)``; nothing of the group is recorded then.
     ///
-    /// - Parameter fence: When given, the group is recorded only if `fence` still holds the run's lease,
-    ///   checked in the same transaction; otherwise ``RunStoreError/leaseLost(runID:)`` and nothing is
-    ///   recorded (the rows stay claimed: the lease's new holder reconciles them).
+    /// - Parameters:
+    ///   - results: The group, each result with its attempts; an empty group records nothing.
+    ///   - fence: When given, the group is recorded only if `fence` still holds the run's lease,
+    ///     checked in the same transaction; otherwise ``RunStoreError/leaseLost(runID:)`` and nothing is
+    ///     recorded (the rows stay claimed: the lease's new holder reconciles them).
+    /// - Throws: ``RunStoreError/staleResult(runID:seq:generation:)`` when a result names no row of that
+    ///   generation, ``RunStoreError/invalidResultState(_:)``, ``RunStoreError/leaseLost(runID:)``; nothing of
+    ///   the group is recorded then.
     func record(_ results: [ItemResult], fence: LeaseOwner?) throws
 
     /// Starts a new attempt generation: rows in `states` (``ItemState/failed`` and optionally

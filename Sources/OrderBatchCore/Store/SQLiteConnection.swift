@@ -198,6 +198,7 @@ final class SQLiteConnection {
     /// - Parameters:
     ///   - kind: `.immediate` (the default) takes the write lock at once, waiting up to the busy timeout.
     ///   - body: the work; its return value is returned.
+    /// - Returns: What `body` returned, once the transaction is committed.
     /// - Throws: what `body` throws, or ``SQLiteError`` from `BEGIN`/`COMMIT`.
     func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         try runCached("BEGIN \(kind.rawValue) TRANSACTION")

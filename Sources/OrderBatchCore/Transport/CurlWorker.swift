@@ -47,6 +47,8 @@ final class CurlWorker: @unchecked Sendable {
     /// - Parameters:
     ///   - maxActive: The most transfers in flight; also the per-host and cached connection limits.
     ///   - userAgent: The default `User-Agent`.
+    ///   - startGate: Asked just before each transfer starts; `false` fails it as
+    ///     ``TransportError/Kind/fenced``, never sent. `nil` starts every transfer.
     init(maxActive: Int, userAgent: String, startGate: (@Sendable () -> Bool)? = nil) {
         let owner = CurlMulti(maxConnections: maxActive)
         multiOwner = owner

@@ -10,6 +10,7 @@ struct RunCoordinatorFixture {
     /// Generous time budgets: a test machine under load must not fail rows by time.
     ///
     /// - Parameter settings: Extra job-file lines (YAML).
+    /// - Throws: What writing the job file or ``JobParser/load(path:registry:)`` throws.
     init(settings: String = "") throws {
         let text = """
             name: coordinator-test

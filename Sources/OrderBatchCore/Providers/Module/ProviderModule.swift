@@ -45,7 +45,9 @@ public protocol ProviderModule: Sendable {
 
     /// Refuses this provider's own keys in a job of another provider.
     ///
-    /// - Parameter provider: The job's provider, for the message.
+    /// - Parameters:
+    ///   - job: The job file of the other provider's job, where this provider's keys are looked for.
+    ///   - provider: The job's provider, for the message.
     /// - Throws: ``JobError`` naming the key.
     func refuseKeys(_ job: inout ProviderJobSection, inJobOf provider: String) throws(JobError)
 
@@ -59,6 +61,7 @@ public protocol ProviderModule: Sendable {
     ///   - credentials: The secrets, by ``CredentialSpec/key``.
     ///   - baseURL: Where requests go (an ``Endpoint``'s host, or the built-in emulator's).
     ///   - transport: What sends them.
+    /// - Returns: The client that sends this provider's requests for the run's rows.
     func makeClient(
         job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport
     ) -> any ProviderClient
