@@ -3,9 +3,6 @@
 #   scripts/format-lint.sh            lint Sources, Tests and Package.swift; exit 1 on any finding
 #   scripts/format-lint.sh --summary  the same, then the number of findings per rule
 # To fix what can be fixed mechanically: swift format --in-place --recursive Sources Tests Package.swift
-# ValidateDocumentationComments is off in .swift-format for now: 26 doc comments describe their parameters,
-# result and errors in prose rather than in `- Parameters:`/`- Returns:`/`- Throws:` sections; turn it on
-# once they are rewritten.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
