@@ -28,31 +28,4 @@ import Testing
         #expect(running.withLock { $0.most } == 1)
         #expect(try await db.perform { try $0.run(id: "r1")?.id } == "r1")
     }
-
-    /// More blocking store calls than the cooperative pool has threads (each as long as a busy wait)
-    /// leave the pool free: a task started meanwhile finishes at once. Were the calls made on the pool,
-    /// it would wait for the first of them to end.
-    @Test func aBlockedStoreCallBlocksNoCooperativeThread() async throws {
-        let store = try SQLiteRunStore(path: directory.path())
-        defer { try? store.close() }
-        let db = RunStoreActor(store)
-        let blocking = ProcessInfo.processInfo.activeProcessorCount + 1
-        let entered = Locked(false)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<blocking {
-                group.addTask {
-                    try await db.perform { _ in
-                        entered.withLock { $0 = true }
-                        Thread.sleep(forTimeInterval: 1.5)
-                    }
-                }
-            }
-            while !entered.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-            let started = ContinuousClock.now
-            let probe = Task.detached { 6 * 7 }
-            #expect(await probe.value == 42)
-            #expect(ContinuousClock.now - started < .seconds(1))
-            try await group.waitForAll()
-        }
-    }
 }
