@@ -11,7 +11,8 @@ import Testing
 /// - **plain 5xx**: a 503, nothing applied;
 /// - **timeouts**: no answer within the request timeout; a timed-out update landed half the time,
 ///   so it is reconciled (a read) before it is sent again.
-/// `ROWS` in the environment sets the number of rows (default 100,000). The README's figures were
+/// `ROWS` in the environment sets the number of rows (default 50,000). Each simulation runs on a thread
+/// of its own: tens of seconds of CPU on the cooperative pool would starve the suite's timing tests. The README's figures were
 /// measured with `ROWS=1000000` (seed 7): plain 5xx 591 failed, 0 unknown; timeouts 2,203 failed and
 /// 2,227 unknown. The bounds below are per million rows, with room for the smaller sample.
 @Suite struct ShippedDefaultsFailureRateTests {
@@ -20,7 +21,7 @@ import Testing
         case timeouts
     }
 
-    static let rows = ProcessInfo.processInfo.environment["ROWS"].flatMap(Int.init) ?? 100_000
+    static let rows = ProcessInfo.processInfo.environment["ROWS"].flatMap(Int.init) ?? 50_000
 
     static func provider(_ failure: Failure, seed: UInt64, timeout: Double) -> SimulatedProvider {
         let refusal: Outcome
@@ -44,14 +45,25 @@ import Testing
         return provider
     }
 
-    /// Runs the scenario and returns (failed, unknown) rows per million.
+    /// Runs the scenario on a thread of its own and returns (failed, unknown) rows per million.
     static func perMillion(
         _ failure: Failure
-    ) throws -> (failed: Double, unknown: Double, simulation: ExecutorSimulation) {
+    ) async throws -> (
+        failed: Double, unknown: Double, simulation: ExecutorSimulation
+    ) {
         let policy = try ShippedPolicies.juspay
-        var simulation = ExecutorSimulation(
-            policy: policy, count: rows, provider: provider(failure, seed: 7, timeout: policy.requestTimeout), seed: 7)
-        simulation.run(until: 1e9)
+        let rows = self.rows
+        let simulation = await withCheckedContinuation { (done: CheckedContinuation<ExecutorSimulation, Never>) in
+            let thread = Thread {
+                var simulation = ExecutorSimulation(
+                    policy: policy, count: rows, provider: provider(failure, seed: 7, timeout: policy.requestTimeout),
+                    seed: 7)
+                simulation.run(until: 1e9)
+                done.resume(returning: simulation)
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
         let scale = 1_000_000 / Double(rows)
         let result = (Double(simulation.count(.failed)) * scale, Double(simulation.count(.unknown)) * scale, simulation)
         print(
@@ -62,19 +74,19 @@ import Testing
         return result
     }
 
-    @Test func plain5xxFailures() throws {
-        let (failed, unknown, simulation) = try Self.perMillion(.plain5xx)
+    @Test func plain5xxFailures() async throws {
+        let (failed, unknown, simulation) = try await Self.perMillion(.plain5xx)
         #expect(simulation.violations.isEmpty)
         #expect(simulation.completed)
         #expect(simulation.machine.counters.breakerTrips == 0)
-        // README: about 600 of a million rows end failed (at most 900 here); none unknown.
-        #expect(failed <= 900)
+        // README: about 600 of a million rows end failed (at most 1,000 here); none unknown.
+        #expect(failed <= 1_000)
         #expect(unknown == 0)
         #expect(simulation.applications.values.allSatisfy { $0 == 1 })
     }
 
-    @Test func timeouts() throws {
-        let (failed, unknown, simulation) = try Self.perMillion(.timeouts)
+    @Test func timeouts() async throws {
+        let (failed, unknown, simulation) = try await Self.perMillion(.timeouts)
         #expect(simulation.violations.isEmpty)
         #expect(simulation.completed)
         // README: about 4,400 of a million rows end failed or unknown, half each (resume reconciles the
