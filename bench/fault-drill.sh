@@ -115,15 +115,28 @@ result() { # NAME OK DETAIL
   else FAILED=$((FAILED + 1)); printf 'FAIL  %-14s %s\n' "$1" "$3"; fi
 }
 figure() { FIGURES+=("$1"); }
+# A run slowed down by the emulator's Juspay latency model, caught mid-way: starts the emulator and
+# `run --run-id RUN` on ROWS rows in the background (its pid in RUN_PID, output in DIR/out and DIR/err)
+# and returns once 10 rows succeeded. Prints the FAIL line and returns 1 when it cannot.
+slow_run() { # DRILL DIR RUN ROWS EXTRA-JOB-LINES
+  local drill=$1 d=$2 run=$3
+  emulator "$d" "$PORT" --latency juspay || { result "$drill" 0 "emulator did not start"; return 1; }
+  juspay_csv "$d/in.csv" "$4"
+  job "$d/job.yaml" "$drill" "$EMU_URL" "$d/in.csv" "$d/state.sqlite" "$5"
+  "$BIN" run "$d/job.yaml" --run-id "$run" >"$d/out" 2>"$d/err" &
+  RUN_PID=$!
+  wait_succeeded "$d/state.sqlite" "$run" 10 && return 0
+  kill -9 "$RUN_PID" 2>/dev/null
+  result "$drill" 0 "the run did not start"
+  stop_emulator
+  return 1
+}
 
 # ---- drills ------------------------------------------------------------------------------------------------
 drill_freeze() {
   local d=$WORK/freeze; mkdir -p "$d"
-  emulator "$d" "$PORT" --latency juspay || { result freeze 0 "emulator did not start"; return; }
-  juspay_csv "$d/in.csv" 400
-  job "$d/job.yaml" freeze "$EMU_URL" "$d/in.csv" "$d/state.sqlite" $'concurrency: 4\nlease_ttl: 3s\n'
-  "$BIN" run "$d/job.yaml" --run-id fz >"$d/a.out" 2>"$d/a.err" & local a=$!
-  wait_succeeded "$d/state.sqlite" fz 10 || { result freeze 0 "the run did not start"; stop_emulator; return; }
+  slow_run freeze "$d" fz 400 $'concurrency: 4\nlease_ttl: 3s\n' || return
+  local a=$RUN_PID
   kill -STOP "$a"
   local b="" t0=$SECONDS
   while [[ -z $b ]] && ((SECONDS - t0 < 60)); do
@@ -140,7 +153,7 @@ drill_freeze() {
   local twice orders; twice=$(applied_twice); orders=$(applied_orders)
   figure "freeze: orders applied twice $twice of $orders; takeover ${took}s after SIGSTOP; woken process exit $rc_a"
   local ok=0
-  [[ $rc_a == 75 && $rc_b == 0 && $twice == 0 && $orders == 400 ]] && grep -q 'no longer holds the lease' "$d/a.err" && ok=1
+  [[ $rc_a == 75 && $rc_b == 0 && $twice == 0 && $orders == 400 ]] && grep -q 'no longer holds the lease' "$d/err" && ok=1
   result freeze $ok "woken process exit $rc_a (75), new holder exit $rc_b (0), applied twice $twice (0), orders $orders/400"
   stop_emulator
 }
@@ -176,11 +189,8 @@ drill_refused() {
 
 drill_db_deleted() {
   local d=$WORK/db-deleted; mkdir -p "$d"
-  emulator "$d" "$PORT" --latency juspay || { result db-deleted 0 "emulator did not start"; return; }
-  juspay_csv "$d/in.csv" 600
-  job "$d/job.yaml" deleted "$EMU_URL" "$d/in.csv" "$d/state.sqlite" $'concurrency: 4\nlease_ttl: 6s\n'
-  "$BIN" run "$d/job.yaml" --run-id del >"$d/out" 2>"$d/err" & local a=$!
-  wait_succeeded "$d/state.sqlite" del 10 || { result db-deleted 0 "the run did not start"; stop_emulator; return; }
+  slow_run db-deleted "$d" del 600 $'concurrency: 4\nlease_ttl: 6s\n' || return
+  local a=$RUN_PID
   rm -f "$d/state.sqlite" "$d/state.sqlite-wal" "$d/state.sqlite-shm"
   local t0=$SECONDS
   wait_exit "$a" 30; local rc=$RC took=$((SECONDS - t0))
@@ -271,11 +281,8 @@ drill_pipe_head() { output_drill pipe-head '$RUN 2>&1 | head -1 >/dev/null; echo
 
 drill_sighup() {
   local d=$WORK/sighup; mkdir -p "$d"
-  emulator "$d" "$PORT" --latency juspay || { result sighup 0 "emulator did not start"; return; }
-  juspay_csv "$d/in.csv" 400
-  job "$d/job.yaml" hup "$EMU_URL" "$d/in.csv" "$d/state.sqlite" $'concurrency: 4\n'
-  "$BIN" run "$d/job.yaml" --run-id hup >"$d/out" 2>"$d/err" & local a=$!
-  wait_succeeded "$d/state.sqlite" hup 10 || { result sighup 0 "the run did not start"; stop_emulator; return; }
+  slow_run sighup "$d" hup 400 $'concurrency: 4\n' || return
+  local a=$RUN_PID
   kill -HUP "$a"
   wait_exit "$a" 30; local rc=$RC
   post /__emulator/latency/none >/dev/null

@@ -62,8 +62,6 @@ extension ExecutorStateMachine {
         case runLevel(RunLevelCondition, last: String)
         /// `failed` rows went past `--max-failures`.
         case maxFailures(failed: Int, limit: ExecutorPolicy.FailureLimit)
-        /// The driver stopped for a reason of its own (e.g. the store failed).
-        case aborted(String)
 
         public var description: String {
             switch self {
@@ -78,8 +76,6 @@ extension ExecutorStateMachine {
                 return "\(condition.summary) (\(last)); \(condition.remedy), then resume the run"
             case .maxFailures(let failed, let limit):
                 return "\(failed) rows failed, past --max-failures \(limit)"
-            case .aborted(let why):
-                return why
             }
         }
     }

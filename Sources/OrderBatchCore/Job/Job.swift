@@ -106,7 +106,7 @@ public struct Job: Sendable, Equatable {
     public var leaseTTLSeconds: Double { Double(leaseTTL) / 1000 }
 
     /// The default `lease_ttl`: 60 s.
-    public static let defaultLeaseTTL: Int64 = 60_000
+    public static let defaultLeaseTTL = Int64(LeaseHolder.defaultTTLSeconds * 1000)
 
     /// What `run` does while an older run of the job is unfinished (`unfinished_runs`, default refuse).
     public var unfinishedRuns = UnfinishedRunsPolicy.refuse
