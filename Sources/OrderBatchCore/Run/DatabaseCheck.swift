@@ -6,41 +6,55 @@ import Foundation
 public enum DatabaseCheck {
     /// Returns when the database is sound.
     ///
+    /// - Parameters:
+    ///   - store: The open state database.
+    ///   - path: Its file, for the message.
     /// - Throws: ``RunError/stateLost(_:)`` saying what is wrong (exit 74).
     public static func requireSound(_ store: some RunStore, path: String) throws {
-        let problems: [String]
-        do {
-            problems = try store.quickCheck()
-        } catch let error as SQLiteError where error.isCorruption {
-            problems = [error.message]
-        }
-        guard !problems.isEmpty else { return }
-        let named = ["PRAGMA quick_check: " + problems[0]] + problems.dropFirst()
-        throw RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: named))")
+        try requireNone(
+            readingDamage(path: path, by: "PRAGMA quick_check") { try store.quickCheck() },
+            by: "PRAGMA quick_check", path: path)
     }
 
     /// Returns when run `runID`'s counts can be trusted (``RunStore/consistencyProblems(runID:)``): the
     /// check `status` and `report` make, instead of `PRAGMA quick_check`'s read of the whole file.
     ///
+    /// - Parameters:
+    ///   - store: The open state database.
+    ///   - runID: The run whose counts are about to be shown.
+    ///   - path: The database file, for the message.
     /// - Throws: ``RunError/stateLost(_:)`` saying what is wrong (exit 74).
     public static func requireConsistent(_ store: some RunStore, runID: String, path: String) throws {
-        let problems: [String]
-        do {
-            problems = try store.consistencyProblems(runID: runID)
-        } catch let error as SQLiteError where error.isCorruption {
-            problems = [error.message]
-        }
-        guard !problems.isEmpty else { return }
-        throw RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: problems))")
+        try requireNone(
+            readingDamage(path: path) { try store.consistencyProblems(runID: runID) }, by: nil, path: path)
     }
 
     /// Runs `body`, turning a corruption SQLite meets on the way (`SQLITE_CORRUPT`, `SQLITE_NOTADB`) into
     /// ``RunError/stateLost(_:)``.
-    public static func readingDamage<T>(path: String, _ body: () throws -> T) throws -> T {
+    ///
+    /// - Parameters:
+    ///   - path: The database file, for the message.
+    ///   - check: The check being run, named in the message, or nil.
+    ///   - body: The reads.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``RunError/stateLost(_:)`` for a corruption; anything else `body` throws, unchanged.
+    public static func readingDamage<T>(path: String, by check: String? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SQLiteError where error.isCorruption {
-            throw RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: [error.message]))")
+            throw damage([error.message], by: check, path: path)
         }
+    }
+
+    /// Throws ``damage(_:by:path:)`` unless `problems` is empty.
+    private static func requireNone(_ problems: [String], by check: String?, path: String) throws {
+        if !problems.isEmpty { throw damage(problems, by: check, path: path) }
+    }
+
+    /// ``RunError/stateLost(_:)`` naming `problems`, the first prefixed with the check that found it.
+    private static func damage(_ problems: [String], by check: String?, path: String) -> RunError {
+        let first = problems.first.map { first in check.map { "\($0): \(first)" } ?? first }
+        let named = (first.map { [$0] } ?? []) + problems.dropFirst()
+        return RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: named))")
     }
 }
