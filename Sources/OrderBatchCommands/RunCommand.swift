@@ -29,7 +29,11 @@ extension OrderBatch {
 
         @Argument(help: "The job file (YAML).") var job: String
         @Option(help: "Use this input file instead of the job's `input`.") var input: String?
-        @Option(help: "SQLite state file (default: the job's `state`).") var db: String?
+        @Option(
+            help: ArgumentHelp(
+                "The state database (default: the job's `state`): a SQLite file, or postgresql://USER@HOST:PORT/DB "
+                    + "(no password: PGPASSWORD or ~/.pgpass).", valueName: "file|url"))
+        var db: String?
         @Option(help: "Run id (default: generated, e.g. 20261123-020000-4f2a).") var runID: String?
         @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
         @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.")

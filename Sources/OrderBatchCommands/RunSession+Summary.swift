@@ -55,7 +55,7 @@ extension RunSession {
         CommandSupport.output(
             "  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited"
         )
-        let dbArg = "--db \(db)"
+        let dbArg = "--db \(ShellWord.quote(db))"
         if status == .stoppedEarly { CommandSupport.output("  continue: orderbatch resume \(runID) \(dbArg)") }
         if counts.failed > 0 {
             CommandSupport.output(

@@ -119,17 +119,11 @@ extension RunCoordinator {
                 + "starting run \(runID)")
     }
 
-    /// Opens (creating it and its folder if needed) the state database.
+    /// Opens the state database, creating it (a SQLite file and its folder, or PostgreSQL tables) if needed.
     ///
-    /// - Throws: ``RunError/usage(_:)`` when it cannot be opened.
-    static func openStore(_ path: String) throws(RunError) -> SQLiteRunStore {
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        do {
-            return try SQLiteRunStore(path: path)
-        } catch {
-            throw .usage("orderbatch: cannot open the state database \(path): \(error)")
-        }
+    /// - Throws: ``RunError`` (64 when it cannot be opened, 3 when a PostgreSQL server does not answer).
+    static func openStore(_ path: String) throws(RunError) -> any RunStore {
+        try StateDatabase.open(path, purpose: .create)
     }
 
     /// A new run id: `yyyyMMdd-HHmmss-xxxx` in UTC, with 4 random hex digits.

@@ -1,5 +1,6 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchTestSupport
 import Testing
 
 @Suite struct RunStoreActorTests {

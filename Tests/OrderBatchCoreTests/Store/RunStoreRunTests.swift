@@ -1,4 +1,5 @@
 import Foundation
+import OrderBatchTestSupport
 import Testing
 
 @testable import OrderBatchCore

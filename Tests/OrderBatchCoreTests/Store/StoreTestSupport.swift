@@ -68,12 +68,8 @@ enum StoreFixtures {
     }
 }
 
-/// The stores every store test runs against.
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    var testDescription: String { rawValue }
+extension StoreKind: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
 }
 
 /// One test's database: a SQLite file in a fresh directory, or a fresh schema on the test server; every

@@ -46,7 +46,8 @@ final class PostgresConnection {
         guard PQstatus(raw) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(raw))
             PQfinish(raw)
-            throw PostgresError(sqlState: nil, message: message, context: "connecting to \(url)")
+            throw PostgresError(
+                sqlState: Self.startupSQLState(message), message: message, context: "connecting to \(url)")
         }
         clibpq_silence_notices(raw)
         handle = raw
@@ -147,6 +148,22 @@ final class PostgresConnection {
                 context: context)
         }
         return result
+    }
+
+    /// The SQLSTATE of a refused startup, which libpq reports as text only (`FATAL:  database "x" does not
+    /// exist`): the server did answer, so this is no connection failure, and the hint must say so. Nil when
+    /// the text is not one of these (then the server was not reached).
+    private static func startupSQLState(_ message: String) -> String? {
+        guard message.contains("FATAL:") else { return nil }
+        if message.contains("password authentication failed") || message.contains("no password supplied") {
+            return "28P01"
+        }
+        if message.contains("role \"") && message.contains("does not exist") { return "28000" }
+        if message.contains("database \"") && message.contains("does not exist") { return "3D000" }
+        if message.contains("no pg_hba.conf entry") { return "28000" }
+        if message.contains("too many") && message.contains("connections") { return "53300" }
+        if message.contains("the database system is") { return "57P03" }
+        return nil
     }
 
     // MARK: - C strings

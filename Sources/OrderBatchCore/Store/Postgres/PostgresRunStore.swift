@@ -38,16 +38,24 @@ public final class PostgresRunStore: RunStore, Sendable {
     ///
     /// - Parameters:
     ///   - url: The server and database (the user must be allowed to create tables in its schema the first time).
+    ///   - createTables: Whether to create orderbatch's tables in a database that has none (`run` does;
+    ///     `status`, `report` and `cancel` refuse such a database instead).
     ///   - clock: For tests: the store's "now" becomes the server's `now()` shifted by this clock's distance
     ///     from the real time, so a test can age a lease without waiting. Leave nil otherwise.
     /// - Throws: ``PostgresError`` when the server cannot be reached or refuses the login;
-    ///   ``RunStoreError/schemaTooNew(path:found:supported:)`` when a newer orderbatch wrote it.
-    public init(url: PostgresURL, clock: (@Sendable () -> Date)? = nil) throws {
+    ///   ``RunStoreError/schemaTooNew(path:found:supported:)`` when a newer orderbatch wrote it;
+    ///   ``RunStoreError/noTables(location:)`` when `createTables` is false and the database has none.
+    public init(url: PostgresURL, createTables: Bool = true, clock: (@Sendable () -> Date)? = nil) throws {
         self.url = url
         self.clock = clock ?? { Date() }
         self.clockIsShifted = clock != nil
         let db = try PostgresConnection(url: url)
         do {
+            if !createTables,
+                try db.query("SELECT to_regclass('schema_version') IS NULL").bool(0, 0) == true
+            {
+                throw RunStoreError.noTables(location: url.text)
+            }
             try Self.migrate(db, url: url)
         } catch {
             db.close()
