@@ -71,7 +71,9 @@ final class EmulatorRouter: Sendable {
     }
 
     /// The action for an injected fault. Nothing has been applied when this is called.
-    private func faultAction(_ fault: EmulatorFault, module: any EmulatorProviderModule, delay: Double)
+    private func faultAction(
+        _ fault: EmulatorFault, module: any EmulatorProviderModule, delay: Double
+    )
         -> EmulatorAction
     {
         switch fault {

@@ -11,7 +11,9 @@ import Testing
                 + "\n")
         defer { try? FileManager.default.removeItem(at: file) }
         let loaded = try OrderSeed.load(path: file.path, now: 1_700_000_000)
-        let book = (juspay: loaded.state(JuspayEmulatorState.self).orders, rapyd: loaded.state(RapydEmulatorState.self).orders)
+        let book = (
+            juspay: loaded.state(JuspayEmulatorState.self).orders, rapyd: loaded.state(RapydEmulatorState.self).orders
+        )
         #expect(book.juspay["ORD123"]?.amount == "100")
         #expect(book.juspay["ORD123"]?.fields == ["udf3": "u"])
         #expect(book.juspay["ORD123"]?.dateCreated == "2023-11-14T22:13:20Z")

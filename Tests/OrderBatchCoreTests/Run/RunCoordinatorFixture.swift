@@ -73,7 +73,8 @@ struct RunCoordinatorFixture {
         -> RunCoordinator
     {
         RunCoordinator(
-            registry: registry, environment: environment, resolveEndpoint: { _, _ in RunEndpoint(baseURL: "http://juspay.test") },
+            registry: registry, environment: environment,
+            resolveEndpoint: { _, _ in RunEndpoint(baseURL: "http://juspay.test") },
             makeTransport: { _, _ in RunTransport(transport: transport) }, observer: observer, quiet: false)
     }
 

@@ -37,7 +37,9 @@ struct JuspayRoutes {
         let unknownOrders = router.configuration.unknownOrders
         let (response, tookInFlight) = router.state.withLock { state -> (EmulatorResponse, Bool) in
             // Checked again here, where updates are counted, so "revoke after N" lets exactly N through.
-            if let refusal = EmulatorRouter.revokedUpdateRefusal(JuspayEmulator(), in: &state) { return (refusal, false) }
+            if let refusal = EmulatorRouter.revokedUpdateRefusal(JuspayEmulator(), in: &state) {
+                return (refusal, false)
+            }
             let juspay = state.orders.state(JuspayEmulatorState.self)
             guard var order = Self.order(orderID, in: &state, unknownOrders: unknownOrders, now: now) else {
                 return (Self.notFound(orderID), false)
@@ -64,7 +66,10 @@ struct JuspayRoutes {
         }
         guard tookInFlight else { return (response, nil) }
         let router = self.router
-        return (response, { router.state.withLock { _ = $0.orders.state(JuspayEmulatorState.self).inFlight.remove(orderID) } })
+        return (
+            response,
+            { router.state.withLock { _ = $0.orders.state(JuspayEmulatorState.self).inFlight.remove(orderID) } }
+        )
     }
 
     /// Order Status.

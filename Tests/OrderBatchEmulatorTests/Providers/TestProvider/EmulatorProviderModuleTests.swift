@@ -9,7 +9,9 @@ import Testing
 @Suite struct EmulatorProviderModuleTests {
     private let modules: [any EmulatorProviderModule] = EmulatorProviders.modules + [LedgerEmulator()]
 
-    private func router(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }, orders: OrderBook? = nil)
+    private func router(
+        _ configure: (inout EmulatorConfiguration) -> Void = { _ in }, orders: OrderBook? = nil
+    )
         -> EmulatorRouter
     {
         var configuration = EmulatorConfiguration()
