@@ -4,13 +4,16 @@ import ProviderRules
 /// Basic auth with `JUSPAY_API_KEY`, its error bodies, its orders (``JuspayEmulatorState``) and its published
 /// latency percentiles (`--latency juspay`).
 struct JuspayEmulator: EmulatorProviderModule {
-    let info = EmulatorProviderInfo(
+    /// Built once: routes construct a module value per request.
+    private static let about = EmulatorProviderInfo(
         name: "juspay", displayName: "Juspay", orderRoute: "/orders/{id}",
         credentials: [(JuspayCredentialRules.apiKeyVariable, JuspayCredentialRules.demoAPIKey)],
         optionalCredentials: [JuspayCredentialRules.merchantIDVariable],
         credentialNote: "\(JuspayCredentialRules.merchantIDVariable), when set, is the only x-merchantid accepted.")
 
-    let latencyModels: [EmulatorLatency] = [.juspay]
+    var info: EmulatorProviderInfo { Self.about }
+
+    var latencyModels: [EmulatorLatency] { [.juspay] }
 
     /// `POST /orders/{order_id}` (Update Order) and `GET /orders/{order_id}` (Order Status).
     func route(_ request: EmulatorRequest) -> EmulatorRoute? {

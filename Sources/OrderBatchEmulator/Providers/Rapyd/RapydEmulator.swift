@@ -5,12 +5,15 @@ import ProviderRules
 /// signed headers with `RAPYD_ACCESS_KEY` and `RAPYD_SECRET_KEY`, its envelope, its idempotency cache and WAF
 /// windows, and its orders (``RapydEmulatorState``).
 struct RapydEmulator: EmulatorProviderModule {
-    let info = EmulatorProviderInfo(
+    /// Built once: routes construct a module value per request.
+    private static let about = EmulatorProviderInfo(
         name: "rapyd", displayName: "Rapyd", orderRoute: "/v1/orders/{id}",
         credentials: [
             (RapydCredentialRules.accessKeyVariable, RapydCredentialRules.demoAccessKey),
             (RapydCredentialRules.secretKeyVariable, RapydCredentialRules.demoSecretKey),
         ])
+
+    var info: EmulatorProviderInfo { Self.about }
 
     /// `POST /v1/orders/{order}` (Update an Order) and `GET /v1/orders/{order}` (Retrieve an Order).
     func route(_ request: EmulatorRequest) -> EmulatorRoute? {
