@@ -136,6 +136,14 @@ extension ExecutorStateMachine {
             if let retryAfter, retryAfter > 0 {
                 limiter.pause(until: now + min(retryAfter, policy.retryAfterCap))
             }
+            if var tokens = shared {
+                let pause = retryAfter.flatMap { $0 > 0 ? min($0, policy.retryAfterCap) : nil } ?? tokens.pauseSeconds
+                let started = item.operationStartedAt
+                if tokens.rateLimited(requestStartedAt: started, now: now, pausedUntil: now + pause) {
+                    actions.append(.reportRateLimited(ageSeconds: max(0, now - started), pauseSeconds: pause))
+                }
+                shared = tokens
+            }
         }
         item.lastFailureCountsForBreaker = Self.countsForBreaker(outcome)
         if item.lastFailureCountsForBreaker {

@@ -192,7 +192,7 @@ struct MappingReader {
         let topKeys =
             ["name", "provider", "endpoint", "input", "format", "state"] + registry.jobKeys
             + [
-                "concurrency", "rate_limit", "timeouts", "retry", "breaker", "max_failures", "preflight",
+                "concurrency", "rate_limit", "rate_limit_scope", "rate_limit_pause", "timeouts", "retry", "breaker", "max_failures", "preflight",
                 "credentials",
             ] + registry.jobSections + ["emulator", "lease_ttl", "unfinished_runs"]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
@@ -338,6 +338,7 @@ struct MappingReader {
             throw error(
                 e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
         }
+        let sharing = try rateLimitSharing()
         try finish(known: topKeys)
         var job = Job(
             path: path, directory: (path as NSString).deletingLastPathComponent, text: text, name: name,
@@ -346,6 +347,7 @@ struct MappingReader {
             maxFailures: maxFailures, preflight: preflight, providerSettings: providerSettings,
             credentials: credentials, emulator: emulator, leaseTTL: leaseTTL)
         job.unfinishedRuns = unfinishedRuns
+        (job.rateLimitScope, job.rateLimitPause) = sharing
         return job
     }
 }

@@ -38,6 +38,17 @@ extension RunCoordinator {
         let client = module.makeClient(
             job: job, credentials: credentials, baseURL: endpoint.baseURL, transport: transport.transport)
 
+        let sharedRate: RunDriver.SharedRate?
+        do {
+            sharedRate = try self.sharedRate(
+                store: store, job: job, runID: runID, credentials: credentials, baseURL: endpoint.baseURL)
+        } catch {
+            await transport.shutdown()
+            await endpoint.shutdown()
+            throw RunFailure(error: error, runID: runID, job: job).report(store: store)
+        }
+        defer { sharedRate?.source.close() }
+
         try store.setRunState(id: runID, .running, reason: nil)
         let before = try store.counts(runID: runID)
         let settledBefore = before.succeeded + before.failed + before.skipped + before.invalid
@@ -54,7 +65,8 @@ extension RunCoordinator {
                         retries: c.retries,
                         elapsedSeconds: t))
             },
-            lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
+            lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence),
+            sharedRate: sharedRate)
         let result: RunDriver.Result
         do {
             result = try await driver.execute(totalItems: total, failedSoFar: before.failed)

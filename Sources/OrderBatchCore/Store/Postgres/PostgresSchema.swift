@@ -19,7 +19,10 @@ enum PostgresSchema {
     /// Every migration, in order; `migrations[i].version == i + 1`.
     static let migrations: [Migration] = [
         Migration(
-            version: 1, description: "runs, items (claimed by a worker), attempts, leases", sql: version1)
+            version: 1, description: "runs, items (claimed by a worker), attempts, leases", sql: version1),
+        Migration(
+            version: 2, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
+            sql: rateLimitSQL),
     ]
 
     /// The version this build writes.
