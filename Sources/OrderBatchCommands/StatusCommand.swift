@@ -20,7 +20,9 @@ extension OrderBatch {
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
-                "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
+                With a PostgreSQL database the object also has "workers": every process working on the run \
+                ({"pid", "host", "heartbeat_age_seconds", "rows_claimed", "live"}, the age by the database's \
+                clock), and the text lists the live ones. "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist.
@@ -59,7 +61,12 @@ extension OrderBatch {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
-                print(json ? Self.json(run, counts, process) : Self.detail(run, counts, process, databasePath: path))
+                // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
+                let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
+                print(
+                    json
+                        ? Self.json(run, counts, process, workers: workers)
+                        : Self.detail(run, counts, process, workers: workers, databasePath: path))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -116,7 +123,10 @@ extension OrderBatch {
         }
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
-        static func detail(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String) -> String {
+        static func detail(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, workers: [RunWorker]? = nil,
+            databasePath: String
+        ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
                 ("job", "\(run.jobName) (\(run.jobPath))"),
@@ -130,6 +140,18 @@ extension OrderBatch {
                 ("rows", "\(counts.total) total"),
             ]
             lines += counts.byState.map { ("  " + $0.state.replacingOccurrences(of: "_", with: " "), String($0.count)) }
+            if let workers {
+                let live = workers.filter(\.isLive)
+                lines.append(("workers", live.isEmpty ? "none live" : "\(live.count) live"))
+                for worker in live {
+                    lines.append(
+                        (
+                            "",
+                            "pid \(worker.pid) on host \(worker.host), heartbeat \(Int(worker.heartbeatAgeSeconds.rounded())) s "
+                                + "ago, \(worker.rowsClaimed) rows claimed"
+                        ))
+                }
+            }
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
@@ -188,7 +210,9 @@ extension OrderBatch {
         // MARK: - JSON
 
         /// The run as the documented JSON object.
-        static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?) -> String {
+        static func json(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, workers: [RunWorker]? = nil
+        ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
             let object: JSONValue = .object([
@@ -216,7 +240,23 @@ extension OrderBatch {
                     .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                 ),
             ])
-            return object.compactText
+            guard let workers, case .object(var members) = object else { return object.compactText }
+            let age = { (seconds: Double) -> JSONValue in
+                JSONNumber(literal: String(format: "%.1f", seconds)).map(JSONValue.number) ?? .null
+            }
+            members.append(
+                (
+                    "workers",
+                    .array(
+                        workers.map {
+                            .object([
+                                ("pid", number(Int($0.pid))), ("host", .string($0.host)),
+                                ("heartbeat_age_seconds", age($0.heartbeatAgeSeconds)),
+                                ("rows_claimed", number($0.rowsClaimed)), ("live", .bool($0.isLive)),
+                            ])
+                        })
+                ))
+            return JSONValue.object(members).compactText
         }
     }
 }

@@ -67,9 +67,12 @@ extension RunCoordinator {
             },
             lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence),
             sharedRate: sharedRate)
-        let result: RunDriver.Result
+        var result: RunDriver.Result
         do {
             result = try await driver.execute(totalItems: total, failedSoFar: before.failed)
+            if store.supportsWorkers, result.stopReason == nil {
+                result = try await finishBesideOtherWorkers(driver: driver, first: result, total: total)
+            }
         } catch {
             await transport.shutdown()
             await endpoint.shutdown()
@@ -87,10 +90,16 @@ extension RunCoordinator {
 
         let status: ExitStatus
         let reason: String?
+        // Other live workers go on with the run: it stays `running`, whichever way this one ends.
+        let othersLive =
+            try store.supportsWorkers && store.workers(runID: runID).contains { $0.isLive && $0.id != owner.token }
         if let stopReason = result.stopReason {
             status = .stoppedEarly
             reason = Self.explain(stopReason, job: job, module: module, runID: runID)
-            try store.setRunState(id: runID, .stopped, reason: reason)
+            if !othersLive { try store.setRunState(id: runID, .stopped, reason: reason) }
+        } else if othersLive && counts.remaining > 0 {
+            status = .stoppedEarly
+            reason = "\(counts.remaining) rows left to the other workers of the run"
         } else if counts.pending + counts.inFlight + counts.unknown > 0 {
             status = .stoppedEarly
             reason =

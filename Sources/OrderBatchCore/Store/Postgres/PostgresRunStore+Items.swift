@@ -65,7 +65,7 @@ extension PostgresRunStore {
         let now = self.now
         return try withConnection { db in
             try db.inTransaction {
-                if let fence { try Self.requireLease(db, runID: runID, owner: fence) }
+                if let fence { try Self.requireLease(db, runID: runID, owner: fence, now: now) }
                 // One statement: pick the lowest rows nobody else has locked, mark them, return them. Rows another
                 // transaction is claiming are skipped, not waited for (river's and Oban's fetch).
                 let rows = try db.query(
@@ -82,6 +82,11 @@ extension PostgresRunStore {
                     RETURNING i.seq, i.line, i.order_id, i.payload, i.idempotency_key, i.generation, i.attempts,
                               picked.state
                     """, [runID, afterSeq, limit, fence?.token])
+                if let fence, rows.rowCount > 0 {
+                    try db.query(
+                        "UPDATE workers SET rows_claimed = rows_claimed + $2 WHERE worker_id = $1",
+                        [fence.token, rows.rowCount] as [any PostgresBindable])
+                }
                 var claimed: [ClaimedItem] = []
                 claimed.reserveCapacity(rows.rowCount)
                 for row in 0..<rows.rowCount {
@@ -105,11 +110,19 @@ extension PostgresRunStore {
         }
     }
 
+    /// Rows left in flight by a process that is gone become unknown; rows claimed by a live worker (another
+    /// process working on the run beside the caller, its heartbeat within its TTL) are left to it.
     public func recoverInterrupted(runID: String) throws -> Int {
-        try withConnection { db in
+        let now = self.now
+        return try withConnection { db in
             try db.query(
-                "UPDATE items SET state = 'unknown', updated_at = \(now) WHERE run_id = $1 AND state = 'in_flight'",
-                [runID]
+                """
+                UPDATE items SET state = 'unknown', updated_at = \(now)
+                WHERE run_id = $1 AND state = 'in_flight'
+                  AND (claimed_by IS NULL OR claimed_by NOT IN (
+                      SELECT worker_id FROM workers
+                      WHERE run_id = $1 AND heartbeat_at >= \(now) - ttl_seconds * interval '1 second'))
+                """, [runID]
             ).affectedRows
         }
     }
@@ -123,20 +136,31 @@ extension PostgresRunStore {
         try withConnection { db in
             try db.inTransaction {
                 if let fence, let runID = results.first?.runID {
-                    try Self.requireLease(db, runID: runID, owner: fence)
+                    try Self.requireLease(db, runID: runID, owner: fence, now: now)
                 }
                 for result in results {
+                    // Fenced: the row must still be this worker's (not rescued and claimed by another since).
                     let changed = try db.query(
                         """
                         UPDATE items SET state = $4, attempts = $5, last_http_status = $6, error_code = $7,
                                          error_message = $8, latency_ms = $9, updated_at = \(now)
                         WHERE run_id = $1 AND seq = $2 AND generation = $3 AND state <> 'invalid'
+                          AND ($10::text IS NULL OR claimed_by = $10)
                         """,
                         [
                             result.runID, result.seq, result.generation, result.state.rawValue, result.attempts,
                             result.httpStatus, result.errorCode, result.message, result.latencyMilliseconds,
+                            fence?.token,
                         ] as [any PostgresBindable]
                     ).affectedRows
+                    if changed != 1, let fence {
+                        let owner = try db.query(
+                            "SELECT claimed_by FROM items WHERE run_id = $1 AND seq = $2 AND generation = $3",
+                            [result.runID, result.seq, result.generation] as [any PostgresBindable])
+                        if owner.rowCount == 1, owner.string(0, 0) != fence.token {
+                            throw RunStoreError.leaseLost(runID: result.runID)
+                        }
+                    }
                     guard changed == 1 else {
                         throw RunStoreError.staleResult(
                             runID: result.runID, seq: result.seq, generation: result.generation)

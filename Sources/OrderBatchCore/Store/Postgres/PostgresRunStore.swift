@@ -24,6 +24,9 @@ public final class PostgresRunStore: RunStore, Sendable {
     /// The schema version this build writes and understands.
     public static var schemaVersion: Int { PostgresSchema.currentVersion }
 
+    /// Several workers may share a run.
+    public var supportsWorkers: Bool { true }
+
     /// The database.
     public let url: PostgresURL
     /// The one connection; nil once closed.

@@ -20,8 +20,9 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(
             version: 1, description: "runs, items (claimed by a worker), attempts, leases", sql: version1),
+        Migration(version: 2, description: "workers: one lease row per worker of a run", sql: version2),
         Migration(
-            version: 2, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
+            version: 3, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
             sql: rateLimitSQL),
     ]
 
@@ -117,5 +118,24 @@ enum PostgresSchema {
             heartbeat_at  timestamptz NOT NULL,
             PRIMARY KEY (scope, name)
         );
+        """
+
+    /// Several workers per run: each holds a row of its own (its heartbeat in the server's time, the rows it
+    /// claimed), and the job's and run's leases are read from these rows rather than from `leases`.
+    private static let version2 = """
+        CREATE TABLE workers (
+            worker_id     text PRIMARY KEY,
+            run_id        text NOT NULL,
+            job_name      text NOT NULL,
+            host          text NOT NULL,
+            pid           integer NOT NULL,
+            ttl_seconds   double precision NOT NULL,
+            started_at    timestamptz NOT NULL,
+            heartbeat_at  timestamptz NOT NULL,
+            rows_claimed  bigint NOT NULL DEFAULT 0
+        );
+        CREATE INDEX workers_by_job ON workers (job_name);
+        CREATE INDEX workers_by_run ON workers (run_id);
+        DROP TABLE leases;
         """
 }
