@@ -71,7 +71,8 @@ import Testing
             extra: "preflight: false\nrate_limit_scope: account\n")
         let run = try await OrderBatchCLI.run(["run", job])
         #expect(run.exit.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("rate_limit_scope: account has no effect with a SQLite state file"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("rate_limit_scope: account has no effect with a SQLite state file"), "\(run.stderr)")
         #expect(try await emulator.stats().requests == 3)
         try await emulator.stop()
     }

@@ -61,12 +61,14 @@ public struct SharedTokens: Sendable, Equatable {
         return true
     }
 
-    /// The batch to ask for when tokens run low, or nil (one is outstanding, the source said to wait, or
-    /// half a batch is still held).
+    /// The batch to ask for when tokens run low: what this process starts in one lifetime at its pace.
     ///
     /// - Parameters:
+    ///   - now: The driver's time.
     ///   - rate: The requests per second this process may start (the local allowed rate).
     ///   - concurrency: The most requests in flight.
+    /// - Returns: How many tokens to ask for, or nil: a request is outstanding, the source said to wait, or
+    ///   half a batch is still held.
     mutating func wanted(now: Double, rate: Double?, concurrency: Int) -> Int? {
         expire(now: now)
         guard requestedAt == nil, now >= retryAt else { return nil }

@@ -192,7 +192,8 @@ struct MappingReader {
         let topKeys =
             ["name", "provider", "endpoint", "input", "format", "state"] + registry.jobKeys
             + [
-                "concurrency", "rate_limit", "rate_limit_scope", "rate_limit_pause", "timeouts", "retry", "breaker", "max_failures", "preflight",
+                "concurrency", "rate_limit", "rate_limit_scope", "rate_limit_pause", "timeouts", "retry", "breaker",
+                "max_failures", "preflight",
                 "credentials",
             ] + registry.jobSections + ["emulator", "lease_ttl", "unfinished_runs"]
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")

@@ -24,15 +24,17 @@ public enum RateLimitScope: String, Sendable, Equatable, CaseIterable {
     ///   - runID: The run.
     ///   - credentials: The run's secrets, for an identity that is a hash of a key.
     ///   - baseURL: Where the requests go.
+    /// - Returns: The scope's key.
     public func key(job: Job, runID: String, credentials: ProviderCredentials, baseURL: String) -> String {
         switch self {
         case .run:
             return "run/\(runID)"
         case .account:
             let module = job.provider.module
-            let host = URLComponents(string: baseURL).map { c in
-                (c.host ?? "") + (c.port.map { ":\($0)" } ?? "")
-            } ?? baseURL
+            let host =
+                URLComponents(string: baseURL).map { c in
+                    (c.host ?? "") + (c.port.map { ":\($0)" } ?? "")
+                } ?? baseURL
             return "account/\(module.name)/\(module.accountIdentity(job: job, credentials: credentials))@\(host)"
         }
     }

@@ -25,7 +25,9 @@ import Testing
         actions.compactMap { if case .takeTokens(let n, let r) = $0 { return (n, r) } else { return nil } }
     }
 
-    static func grant(_ count: Int, id: Int64 = 1000, lifetime: Double = 0.5, retryAfter: Double = 0.2)
+    static func grant(
+        _ count: Int, id: Int64 = 1000, lifetime: Double = 0.5, retryAfter: Double = 0.2
+    )
         -> RateTokenGrant
     {
         RateTokenGrant(count: count, grantID: id, lifetime: lifetime, retryAfter: retryAfter, factor: 1)
@@ -96,7 +98,8 @@ import Testing
     }
 
     @Test func withoutASharedLimitNoTokenIsAskedFor() {
-        let policy = ExecutorPolicy(concurrency: 4, rateWindows: [RateWindow(limit: 600, seconds: 60)], preflight: false)
+        let policy = ExecutorPolicy(
+            concurrency: 4, rateWindows: [RateWindow(limit: 600, seconds: 60)], preflight: false)
         var machine = Machine(policy: policy, totalItems: 1, seed: 1)
         _ = machine.start(now: 0)
         let actions = machine.itemsOffered([WorkItem(seq: 1)], now: 0)

@@ -44,13 +44,23 @@ import Testing
         #expect(!key.contains(secret) && !key.contains("rsk_x"))
         // Two jobs with the same key share the scope; another key, or the sandbox, is another account.
         let other = ProviderCredentials(["access_key_env": Secret(secret + "2"), "secret_key_env": Secret("rsk_x")])
-        #expect(key == RateLimitScope.account.key(job: rapyd, runID: "run2", credentials: credentials, baseURL: "https://api.rapyd.net"))
-        #expect(key != RateLimitScope.account.key(job: rapyd, runID: "run1", credentials: other, baseURL: "https://api.rapyd.net"))
-        #expect(key != RateLimitScope.account.key(job: rapyd, runID: "run1", credentials: credentials, baseURL: "https://sandboxapi.rapyd.net"))
+        #expect(
+            key
+                == RateLimitScope.account.key(
+                    job: rapyd, runID: "run2", credentials: credentials, baseURL: "https://api.rapyd.net"))
+        #expect(
+            key
+                != RateLimitScope.account.key(
+                    job: rapyd, runID: "run1", credentials: other, baseURL: "https://api.rapyd.net"))
+        #expect(
+            key
+                != RateLimitScope.account.key(
+                    job: rapyd, runID: "run1", credentials: credentials, baseURL: "https://sandboxapi.rapyd.net"))
         #expect(RateLimitScope.run.key(job: rapyd, runID: "run1", credentials: credentials, baseURL: "x") == "run/run1")
 
         let juspay = try JobParser.parse(
-            text: "name: j\nprovider: juspay\nendpoint: sandbox\ninput: x.csv\nmerchant_id: shop42\n", path: "jobs/j.yaml")
+            text: "name: j\nprovider: juspay\nendpoint: sandbox\ninput: x.csv\nmerchant_id: shop42\n",
+            path: "jobs/j.yaml")
         let juspayKey = RateLimitScope.account.key(
             job: juspay, runID: "r", credentials: ProviderCredentials(["api_key_env": Secret("jp_secret")]),
             baseURL: "https://api.juspay.in")

@@ -94,9 +94,12 @@ import Testing
         defer { try? store.close() }
         // One token an hour: whoever takes it leaves none for an hour, in its scope only.
         let windows = [RateWindow(limit: 1, seconds: 3600)]
-        let first = try PostgresRateTokens(url: url, scope: "account/acme/key-sha256:0011223344556677@api", windows: windows)
-        let again = try PostgresRateTokens(url: url, scope: "account/acme/key-sha256:0011223344556677@api", windows: windows)
-        let other = try PostgresRateTokens(url: url, scope: "account/acme/key-sha256:8899aabbccddeeff@api", windows: windows)
+        let first = try PostgresRateTokens(
+            url: url, scope: "account/acme/key-sha256:0011223344556677@api", windows: windows)
+        let again = try PostgresRateTokens(
+            url: url, scope: "account/acme/key-sha256:0011223344556677@api", windows: windows)
+        let other = try PostgresRateTokens(
+            url: url, scope: "account/acme/key-sha256:8899aabbccddeeff@api", windows: windows)
         let run = try PostgresRateTokens(url: url, scope: "run/r2", windows: windows)
         defer {
             for source in [first, again, other, run] { source.close() }
@@ -156,7 +159,9 @@ import Testing
 
         // End the pause (as if it had passed): the other taker gets tokens again, at half the limit.
         _ = try store.withConnection { db in
-            try db.query("UPDATE rate_limit_scopes SET paused_until = clock_timestamp(), bucket_at = clock_timestamp() - interval '1 minute'")
+            try db.query(
+                "UPDATE rate_limit_scopes SET paused_until = clock_timestamp(), bucket_at = clock_timestamp() - interval '1 minute'"
+            )
         }
         let after = try other.take(64, returning: [])
         #expect(after.count > 0)

@@ -110,14 +110,17 @@ public final class PostgresRateTokens: RateTokenSource, Sendable {
     /// - Returns: Whether the share was lowered (false when it already was since the request started), the
     ///   share now, and the seconds of pause left.
     /// - Throws: ``PostgresError``.
-    public func reportRateLimited(ageSeconds: Double, pauseSeconds: Double) throws -> (
+    public func reportRateLimited(
+        ageSeconds: Double, pauseSeconds: Double
+    ) throws -> (
         lowered: Bool, factor: Double, pausedSeconds: Double
     ) {
         try withConnection { db in
             let rows = try db.query(
                 "SELECT lowered, factor, paused_ms FROM orderbatch_rate_limited($1, $2, $3, $4, $5, $6)",
                 [
-                    scope, Int64((max(0, ageSeconds) * 1000).rounded(.up)), Int64((max(0, pauseSeconds) * 1000).rounded()),
+                    scope, Int64((max(0, ageSeconds) * 1000).rounded(.up)),
+                    Int64((max(0, pauseSeconds) * 1000).rounded()),
                     Self.decreaseFactor, Self.floorFactor, Int64(Self.recoverySeconds * 1000),
                 ])
             return (rows.bool(0, 0) ?? false, rows.double(0, 1) ?? 1, Double(rows.int64(0, 2) ?? 0) / 1000)
