@@ -367,7 +367,13 @@ public struct RunDriver: Sendable {
                 }
             }
             group.cancelAll()
-            let unused = machine.releaseSharedTokens()
+            var unused = machine.releaseSharedTokens()
+            // A batch of tokens still on its way when the run ended goes back too (the timers end at once).
+            while tokens != nil, let event = try? await group.next() {
+                if case .tokens(let grant) = event, grant.count > 0 {
+                    unused.append(RateTokenLot(grantID: grant.grantID, count: grant.count))
+                }
+            }
             if let tokens, !unused.isEmpty {
                 // Tokens not used go back to the shared budget; a failure only wastes them until their window passes.
                 _ = try? await tokens.perform { try $0.giveBack(unused) }
