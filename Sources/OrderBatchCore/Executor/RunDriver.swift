@@ -375,6 +375,7 @@ public struct RunDriver: Sendable {
                 }
             }
             if let tokens, !unused.isEmpty {
+                let unused = unused
                 // Tokens not used go back to the shared budget; a failure only wastes them until their window passes.
                 _ = try? await tokens.perform { try $0.giveBack(unused) }
             }
