@@ -38,6 +38,13 @@ extension RunCoordinator {
         let client = module.makeClient(
             job: job, credentials: credentials, baseURL: endpoint.baseURL, transport: transport.transport)
 
+        // A heartbeat before the run shows `running` (other workers join a running run): the lease may have been
+        // taken a while ago, before the input was recorded.
+        guard try store.renewLease(jobName: job.name, runID: runID, owner: owner) else {
+            await transport.shutdown()
+            await endpoint.shutdown()
+            throw RunFailure(error: RunStoreError.leaseLost(runID: runID), runID: runID, job: job).report(store: store)
+        }
         try store.setRunState(id: runID, .running, reason: nil)
         let before = try store.counts(runID: runID)
         let settledBefore = before.succeeded + before.failed + before.skipped + before.invalid

@@ -57,7 +57,7 @@ public final class PostgresRunStore: RunStore, Sendable {
             if !createTables,
                 try db.query("SELECT to_regclass('schema_version') IS NULL").bool(0, 0) == true
             {
-                throw RunStoreError.noTables(location: url.text)
+                throw RunStoreError.noTables(location: url.display)
             }
             try Self.migrate(db, url: url)
         } catch {
@@ -79,7 +79,7 @@ public final class PostgresRunStore: RunStore, Sendable {
     func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try connection.withLock { connection in
             guard let connection else {
-                throw PostgresError(sqlState: nil, message: "the store is closed", context: "using \(url)")
+                throw PostgresError(sqlState: nil, message: "the store is closed", context: "using \(url.display)")
             }
             return try body(connection)
         }
