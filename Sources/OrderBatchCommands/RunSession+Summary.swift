@@ -40,21 +40,32 @@ extension RunSession {
                         ("pending", .integer(c.pending + c.inFlight)),
                     ])
                 ),
-            ])
+                ("invocation_kind", .string(summary.invocation)),
+            ] + (summary.story?.jsonMembers ?? []))
             CommandSupport.output(object.compactText)
             return
         }
         let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"
+        let this = summary.invocation == "run" ? "" : " (this \(summary.invocation))"
         CommandSupport.output(
-            "run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s"
-        )
+            "run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in "
+                + "\(ProgressFormat.elapsed(result.elapsedSeconds))\(this)")
+        if let endpoint = summary.story?.endpointLine { CommandSupport.output("  " + endpoint) }
         CommandSupport.output(
             "  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
                 + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
         let k = result.counters
-        CommandSupport.output(
-            "  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited"
-        )
+        let requests =
+            "requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; "
+            + "\(k.retries) retries, \(k.rateLimited) rate-limited"
+        if let story = summary.story {
+            if summary.invocation == "run" { CommandSupport.output("  " + requests) }
+            for line in story.textLines(invocationName: summary.invocation, invocationRequests: requests) {
+                CommandSupport.output(line)
+            }
+        } else {
+            CommandSupport.output("  " + requests)
+        }
         let dbArg = "--db \(db)"
         if status == .stoppedEarly { CommandSupport.output("  continue: orderbatch resume \(runID) \(dbArg)") }
         if counts.failed > 0 {
