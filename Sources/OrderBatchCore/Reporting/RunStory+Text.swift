@@ -16,7 +16,7 @@ extension RunStory {
     /// The summary's lines after its counts, each indented by two spaces (the endpoint's line is
     /// ``endpointLine``):
     ///
-    ///     latency ms p50/p90/p99/max: preflight 12/30/45/80; update 15/40/90/120
+    ///     latency ms: preflight 12/30/45/80; update 15/40/90/120 (p50/p90/p99/max)
     ///     errors: 5 NOT_FOUND, 3 HTTP 503 (8 in all)
     ///     429s: 2, every request paused 1.5s in all for Retry-After
     ///     rate: 81.6 requests/s, 80.3 rows/s; limit 3.2/s (190/1m, 950/5m)
@@ -83,7 +83,7 @@ extension RunStory {
         let latencies = Self.phaseOrder.compactMap { phase in
             stats.phases[phase]?.latency.map { "\(Self.phaseName(phase)) \(Self.percentilesText($0))" }
         }
-        if !latencies.isEmpty { lines.append("latency ms p50/p90/p99/max: " + latencies.joined(separator: "; ")) }
+        if !latencies.isEmpty { lines.append("latency ms: " + latencies.joined(separator: "; ") + " (p50/p90/p99/max)") }
         if stats.errors == 0 {
             lines.append("errors: none")
         } else {

@@ -48,7 +48,7 @@ import Testing
             invocation: Self.figures(pause: 1.5), wholeRun: nil)
         #expect(
             story.textLines(invocationRequests: "requests: (the command's)") == [
-                "  latency ms p50/p90/p99/max: preflight 12/30/46/80; update 3.2/40/90/120",
+                "  latency ms: preflight 12/30/46/80; update 3.2/40/90/120 (p50/p90/p99/max)",
                 "  errors: 3 HTTP 429, 1 NOT_FOUND (5 in all)",
                 "  429s: 3; every request paused 1.5s in all for Retry-After, and the rate was lowered",
                 "  rate: 4.1 requests/s, 2.0 rows/s; limit 3.2/s (rate_limit 190/1m, 950/5m)",
@@ -62,13 +62,13 @@ import Testing
             story.textLines(invocationName: "resume", invocationRequests: "requests: 104 updates") == [
                 "  this invocation (resume): 100 rows settled in 50.0s",
                 "    requests: 104 updates",
-                "    latency ms p50/p90/p99/max: preflight 12/30/46/80; update 3.2/40/90/120",
+                "    latency ms: preflight 12/30/46/80; update 3.2/40/90/120 (p50/p90/p99/max)",
                 "    errors: 3 HTTP 429, 1 NOT_FOUND (5 in all)",
                 "    429s: 3",
                 "    rate: 4.1 requests/s, 2.0 rows/s; no limit set (rate_limit: none)",
                 "  whole run (every invocation): 100 rows settled",
                 "    requests: 204 (100 preflight, 104 update, 0 reconcile)",
-                "    latency ms p50/p90/p99/max: preflight 12/30/46/80; update 3.2/40/90/120",
+                "    latency ms: preflight 12/30/46/80; update 3.2/40/90/120 (p50/p90/p99/max)",
                 "    errors: 3 HTTP 429, 1 NOT_FOUND (5 in all)",
                 "    429s: 3",
                 "    rate: 4.1 requests/s, 2.0 rows/s over 50.0s from the first request to the last; no limit set "
