@@ -40,7 +40,7 @@ extension OrderBatch {
 
         /// The output format.
         @Option(help: "The output format.")
-        var format: OrderBatch.Report.FormatChoice = .csv
+        var format: FormatChoice = .csv
 
         /// Where to write; standard output when absent.
         @Option(help: ArgumentHelp("Write the log to this file instead of standard output.", valueName: "file"))
@@ -80,5 +80,13 @@ extension OrderBatch {
                         + "it was never sent)")
             }
         }
+    }
+}
+
+extension OrderBatch.Log {
+    /// `--format csv|jsonl`.
+    enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
+        case csv, jsonl
+        var value: ReportFormat { self == .csv ? .csv : .jsonl }
     }
 }

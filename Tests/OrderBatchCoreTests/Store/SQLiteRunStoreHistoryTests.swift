@@ -2,56 +2,12 @@ import Foundation
 import OrderBatchCore
 import Testing
 
-/// The history queries on a real SQLite file, against a run whose every attempt the test wrote: 10 rows,
-/// a preflight each (10…100 ms), an update each (1…10 ms); row 9's update answered 429 and was sent again
-/// (100 ms), row 10's answered 503 SERVER_ERROR for good.
+/// The history queries on a real SQLite file, against ``HistoryFixture``'s run.
 @Suite struct SQLiteRunStoreHistoryTests {
     let directory = StoreTestDirectory()
-    static let t0 = Date(timeIntervalSince1970: 1_750_000_000)
+    static let t0 = HistoryFixture.t0
 
-    private func makeStore() throws -> SQLiteRunStore {
-        let clock = TestClock(Self.t0 + 50)
-        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
-        try store.createRun(StoreFixtures.newRun(id: "r"))
-        try store.insertItems(runID: "r", StoreFixtures.items(1...10))
-        _ = try store.claimPending(runID: "r", limit: 10)
-        var results: [ItemResult] = []
-        for seq in Int64(1)...10 {
-            var log = [
-                AttemptRecord(
-                    attempt: 0, phase: .preflight, startedAt: Self.t0 + Double(seq), latencyMilliseconds: Double(seq * 10),
-                    result: .succeeded)
-            ]
-            let sentAt = Self.t0 + 20 + Double(seq)
-            var state = ItemState.succeeded
-            switch seq {
-            case 9:
-                log.append(
-                    AttemptRecord(
-                        attempt: 1, phase: .send, startedAt: sentAt, latencyMilliseconds: 9, httpStatus: 429,
-                        message: "slow down", result: .retryable))
-                log.append(
-                    AttemptRecord(
-                        attempt: 2, phase: .send, startedAt: Self.t0 + 40, latencyMilliseconds: 100, httpStatus: 200,
-                        result: .succeeded))
-            case 10:
-                log.append(
-                    AttemptRecord(
-                        attempt: 1, phase: .send, startedAt: sentAt, latencyMilliseconds: 10, httpStatus: 503,
-                        errorCode: "SERVER_ERROR", message: "<b>down</b>", result: .permanent))
-                state = .failed
-            default:
-                log.append(
-                    AttemptRecord(
-                        attempt: 1, phase: .send, startedAt: sentAt, latencyMilliseconds: Double(seq), httpStatus: 200,
-                        result: .succeeded))
-            }
-            results.append(
-                ItemResult(runID: "r", seq: seq, generation: 1, state: state, attempts: log.count - 1, log: log))
-        }
-        try store.record(results)
-        return store
-    }
+    private func makeStore() throws -> SQLiteRunStore { try HistoryFixture.makeStore(at: directory.path()) }
 
     @Test func requestStatisticsArePerPhaseNearestRankPercentiles() throws {
         let store = try makeStore()
