@@ -55,7 +55,8 @@ extension RunReport {
 
     private var countsTable: String {
         var out = "<table class=\"counts\"><tr><th>total</th>"
-        for state in RunCounts.listedStates { out += "<th>\(state.rawValue.replacingOccurrences(of: "_", with: " "))</th>" }
+        // Rows in `in_flight` are claimed by a process, not all sent (see `status`).
+        for state in RunCounts.listedStates { out += "<th>\(state == .inFlight ? "claimed" : state.rawValue)</th>" }
         out += "</tr>\n<tr><td>\(counts.total)</td>"
         for state in RunCounts.listedStates { out += "<td class=\"n-\(state.rawValue)\">\(counts[state])</td>" }
         return out + "</tr></table>\n"
@@ -79,11 +80,6 @@ extension RunReport {
         out += "<ul class=\"facts\">"
         for line in story.textLines() where !line.contains("requests:") && !line.contains("latency ms:") {
             out += "<li>\(e(line.trimmingCharacters(in: .whitespaces)))</li>"
-        }
-        if stats.errors > 0 {
-            out += "<li>error codes: " + stats.topErrors.map { "\(e($0.code)) × \($0.count)" }.joined(separator: ", ")
-            out += stats.topErrors.reduce(0) { $0 + $1.count } < stats.errors ? ", …" : ""
-            out += "</li>"
         }
         return out + "</ul>\n"
     }
