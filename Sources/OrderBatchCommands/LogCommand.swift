@@ -7,7 +7,8 @@ extension OrderBatch {
     /// attempts log of a run, in time order, streamed from the store.
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the attempts log of a run (every request, in time order) as CSV or JSONL. Changes nothing.",
+            abstract:
+                "Write the attempts log of a run (every request, in time order) as CSV or JSONL. Changes nothing.",
             discussion: """
                 One line per request sent for the run, every invocation and generation, ordered by the time it \
                 started: time (ISO 8601 UTC, milliseconds), order_id, row (the row's number, input order), phase \

@@ -23,25 +23,28 @@ extension RunSession {
             let k = result.counters
             let elapsed =
                 JSONNumber(literal: String(format: "%.3f", result.elapsedSeconds)).map(JSONValue.number) ?? .null
-            let object: JSONValue = .object([
-                ("run_id", .string(runID)), ("job", .string(job.name)), ("provider", .string(job.provider.rawValue)),
-                ("state", .string(status == .stoppedEarly ? "stopped" : "finished")),
-                ("reason", reason.map { .string($0) } ?? .null), ("exit_code", .integer(Int(status.rawValue))),
-                ("elapsed_seconds", elapsed), ("attempts", .integer(k.sends)), ("preflights", .integer(k.preflights)),
-                ("reconciles", .integer(k.reconciles)), ("retries", .integer(k.retries)),
-                ("rate_limited", .integer(k.rateLimited)),
-                (
-                    "counts",
-                    .object([
-                        ("total", .integer(c.total)), ("succeeded", .integer(c.succeeded)),
-                        ("failed", .integer(c.failed)),
-                        ("skipped", .integer(c.skipped)), ("invalid", .integer(c.invalid)),
-                        ("unknown", .integer(c.unknown)),
-                        ("pending", .integer(c.pending + c.inFlight)),
-                    ])
-                ),
-                ("invocation_kind", .string(summary.invocation)),
-            ] + (summary.story?.jsonMembers ?? []))
+            let object: JSONValue = .object(
+                [
+                    ("run_id", .string(runID)), ("job", .string(job.name)),
+                    ("provider", .string(job.provider.rawValue)),
+                    ("state", .string(status == .stoppedEarly ? "stopped" : "finished")),
+                    ("reason", reason.map { .string($0) } ?? .null), ("exit_code", .integer(Int(status.rawValue))),
+                    ("elapsed_seconds", elapsed), ("attempts", .integer(k.sends)),
+                    ("preflights", .integer(k.preflights)),
+                    ("reconciles", .integer(k.reconciles)), ("retries", .integer(k.retries)),
+                    ("rate_limited", .integer(k.rateLimited)),
+                    (
+                        "counts",
+                        .object([
+                            ("total", .integer(c.total)), ("succeeded", .integer(c.succeeded)),
+                            ("failed", .integer(c.failed)),
+                            ("skipped", .integer(c.skipped)), ("invalid", .integer(c.invalid)),
+                            ("unknown", .integer(c.unknown)),
+                            ("pending", .integer(c.pending + c.inFlight)),
+                        ])
+                    ),
+                    ("invocation_kind", .string(summary.invocation)),
+                ] + (summary.story?.jsonMembers ?? []))
             CommandSupport.output(object.compactText)
             return
         }

@@ -204,31 +204,32 @@ extension OrderBatch {
         static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, story: RunStory? = nil) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
-            let object: JSONValue = .object([
-                ("run_id", .string(run.id)),
-                ("job", .string(run.jobName)),
-                ("provider", .string(run.provider)),
-                ("state", .string(run.state.rawValue)),
-                ("reason", run.stateReason.map { .string($0) } ?? .null),
-                ("created_at", .string(timestamp(run.createdAt))),
-                ("started_at", optional(run.startedAt)),
-                ("finished_at", optional(run.finishedAt)),
-                ("input", .string(run.inputPath)),
-                ("input_sha256", .string(run.inputSHA256)),
-                (
-                    "process",
-                    process.map {
-                        .object([
-                            ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
-                            ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
-                        ])
-                    } ?? .null
-                ),
-                (
-                    "counts",
-                    .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
-                ),
-            ] + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
+            let object: JSONValue = .object(
+                [
+                    ("run_id", .string(run.id)),
+                    ("job", .string(run.jobName)),
+                    ("provider", .string(run.provider)),
+                    ("state", .string(run.state.rawValue)),
+                    ("reason", run.stateReason.map { .string($0) } ?? .null),
+                    ("created_at", .string(timestamp(run.createdAt))),
+                    ("started_at", optional(run.startedAt)),
+                    ("finished_at", optional(run.finishedAt)),
+                    ("input", .string(run.inputPath)),
+                    ("input_sha256", .string(run.inputSHA256)),
+                    (
+                        "process",
+                        process.map {
+                            .object([
+                                ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
+                                ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
+                            ])
+                        } ?? .null
+                    ),
+                    (
+                        "counts",
+                        .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
+                    ),
+                ] + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }
     }

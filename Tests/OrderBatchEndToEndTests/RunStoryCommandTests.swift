@@ -31,7 +31,8 @@ import Testing
             "\(run.stdout)")
         #expect(lines.contains("  errors: 2 NOT_FOUND"), "\(run.stdout)")
         #expect(lines.contains("  429s: none"), "\(run.stdout)")
-        #expect(lines.contains { $0.hasPrefix("  latency ms: preflight ") && $0.contains("; update ") }, "\(run.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix("  latency ms: preflight ") && $0.contains("; update ") }, "\(run.stdout)")
         #expect(lines.contains { $0.hasPrefix("  rate: ") && $0.hasSuffix("; no limit set (rate_limit: none)") })
         #expect(!run.stdout.contains("this invocation"))
 
@@ -64,13 +65,17 @@ import Testing
         let log = try await OrderBatchCLI.run(["log", "st", "--db", workspace.db])
         #expect(log.exit.status == 0, "\(log.stderr)")
         let rows = log.stdout.split(separator: "\r\n").map(String.init)
-        #expect(rows.first == "time,order_id,row,phase,generation,attempt,latency_ms,http_status,outcome,error_code,message")
+        #expect(
+            rows.first == "time,order_id,row,phase,generation,attempt,latency_ms,http_status,outcome,error_code,message"
+        )
         #expect(rows.count == 12)
         let times = rows.dropFirst().map { String($0.prefix(24)) }
         #expect(times == times.sorted())
         #expect(!log.stdout.contains("jp_demo_key"))
 
-        let one = try await OrderBatchCLI.run(["log", "st", "--db", workspace.db, "--order", "STY00004", "--format", "jsonl"])
+        let one = try await OrderBatchCLI.run([
+            "log", "st", "--db", workspace.db, "--order", "STY00004", "--format", "jsonl",
+        ])
         let entries = try one.stdout.split(separator: "\n").map { try JSON.object(String($0)) }
         #expect(entries.map { $0["phase"] as? String } == ["preflight", "preflight", "update"])
         #expect(entries.map { $0["generation"] as? Int } == [1, 2, 2])

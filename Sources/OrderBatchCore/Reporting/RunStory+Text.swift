@@ -83,7 +83,9 @@ extension RunStory {
         let latencies = Self.phaseOrder.compactMap { phase in
             stats.phases[phase]?.latency.map { "\(Self.phaseName(phase)) \(Self.percentilesText($0))" }
         }
-        if !latencies.isEmpty { lines.append("latency ms: " + latencies.joined(separator: "; ") + " (p50/p90/p99/max)") }
+        if !latencies.isEmpty {
+            lines.append("latency ms: " + latencies.joined(separator: "; ") + " (p50/p90/p99/max)")
+        }
         if stats.errors == 0 {
             lines.append("errors: none")
         } else {
@@ -106,11 +108,13 @@ extension RunStory {
 
     /// `rate: 81.6 requests/s, 80.3 rows/s; limit 3.2/s (190/1m, 950/5m)`.
     private func rateLine(_ figures: Figures, wholeRun: Bool) -> String {
-        var text = "rate: \(ProgressFormat.rateText(figures.requestsPerSecond)) requests/s, "
+        var text =
+            "rate: \(ProgressFormat.rateText(figures.requestsPerSecond)) requests/s, "
             + "\(ProgressFormat.rateText(figures.rowsPerSecond)) rows/s"
         if wholeRun { text += " over \(ProgressFormat.elapsed(figures.seconds)) from the first request to the last" }
         if let limit = limitPerSecond {
-            text += "; limit \(ProgressFormat.rateText(limit))/s (rate_limit \(rateLimit.map(\.description).joined(separator: ", ")))"
+            text +=
+                "; limit \(ProgressFormat.rateText(limit))/s (rate_limit \(rateLimit.map(\.description).joined(separator: ", ")))"
         } else {
             text += "; no limit set (rate_limit: none)"
         }

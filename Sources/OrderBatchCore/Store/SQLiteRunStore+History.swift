@@ -33,7 +33,8 @@ extension SQLiteRunStore: RunHistoryStore {
     }
 
     private static func percentiles(_ row: SQLiteStatement) -> LatencyPercentiles {
-        LatencyPercentiles(p50: row.double(at: 1), p90: row.double(at: 2), p99: row.double(at: 3), max: row.double(at: 4))
+        LatencyPercentiles(
+            p50: row.double(at: 1), p90: row.double(at: 2), p99: row.double(at: 3), max: row.double(at: 4))
     }
 
     public func requestStatistics(runID: String, since: Date?, topErrors: Int) throws -> RequestStatistics {
@@ -165,7 +166,9 @@ extension SQLiteRunStore: RunHistoryStore {
             let latency = try bound(Self.percentilesSQL(key: "b", source: attempts))
             defer { latency.reset() }
             while try latency.step() {
-                if let at = index[Int(latency.int64(at: 0))] { timeline.requests[at].latency = Self.percentiles(latency) }
+                if let at = index[Int(latency.int64(at: 0))] {
+                    timeline.requests[at].latency = Self.percentiles(latency)
+                }
             }
 
             let errors = try bound(
@@ -192,7 +195,8 @@ extension SQLiteRunStore: RunHistoryStore {
             while try finished.step() {
                 guard let state = finished.string(at: 1).flatMap(ItemState.init(rawValue:)) else { continue }
                 timeline.finished.append(
-                    RunTimeline.Finished(bucket: Int(finished.int64(at: 0)), state: state, count: Int(finished.int64(at: 2))))
+                    RunTimeline.Finished(
+                        bucket: Int(finished.int64(at: 0)), state: state, count: Int(finished.int64(at: 2))))
             }
             return timeline
         }

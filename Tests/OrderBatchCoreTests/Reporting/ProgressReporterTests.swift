@@ -54,7 +54,9 @@ import Testing
                 ProgressSnapshot(done: 1000, total: 2000, succeeded: 100, elapsedSeconds: 62.5, doneBefore: 900))
         }
         #expect(
-            text == "progress 1000/2000 (50.0%), 1.6 rows/s, ETA 10m25s, in flight 0, retries 0, failed 0, elapsed 1m03s\n")
+            text
+                == "progress 1000/2000 (50.0%), 1.6 rows/s, ETA 10m25s, in flight 0, retries 0, failed 0, elapsed 1m03s\n"
+        )
     }
 
     /// Mid-way, the sliding window sees only this invocation's rows: its first sample already holds the

@@ -61,7 +61,9 @@ import FoundationXML
     @Test func itParsesAndRefersToNothingOutside() throws {
         let (html, parsed) = try report()
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
-        #expect(!parsed.elements.contains("script") && !parsed.elements.contains("link") && !parsed.elements.contains("img"))
+        #expect(
+            !parsed.elements.contains("script") && !parsed.elements.contains("link") && !parsed.elements.contains("img")
+        )
         #expect(!parsed.attributes.contains { ["src", "href", "xlink:href", "action"].contains($0.name) })
         #expect(!html.contains("url("))
         #expect(!html.contains("@import"))

@@ -36,7 +36,8 @@ import Testing
             ).endpointLine
         }
         #expect(line("https://sandboxapi.rapyd.net", "sandbox") == "endpoint: sandboxapi.rapyd.net (rapyd sandbox)")
-        #expect(line("https://proxy.example.com/rapyd", "https://proxy.example.com/rapyd") == "endpoint: proxy.example.com")
+        #expect(
+            line("https://proxy.example.com/rapyd", "https://proxy.example.com/rapyd") == "endpoint: proxy.example.com")
         #expect(
             line("http://[::1]:8080", "http://[::1]:8080")
                 == "endpoint: [::1]:8080 (a loopback address: an emulator or proxy on this machine, not rapyd itself)")
@@ -44,7 +45,8 @@ import Testing
 
     @Test func aRunShowsItsFiguresUnlabelled() throws {
         let story = RunStory(
-            destination: nil, rateLimit: [try #require(RateWindow.parse("190/1m")), try #require(RateWindow.parse("950/5m"))],
+            destination: nil,
+            rateLimit: [try #require(RateWindow.parse("190/1m")), try #require(RateWindow.parse("950/5m"))],
             invocation: Self.figures(pause: 1.5), wholeRun: nil)
         #expect(
             story.textLines(invocationRequests: "requests: (the command's)") == [
@@ -77,7 +79,8 @@ import Testing
     }
 
     @Test func noRequestsMeansNoFiguresButTheCount() {
-        let empty = RunStory.Figures(requests: RequestStatistics(), rowsSettled: 0, seconds: 0, rateLimitPauseSeconds: 0)
+        let empty = RunStory.Figures(
+            requests: RequestStatistics(), rowsSettled: 0, seconds: 0, rateLimitPauseSeconds: 0)
         let story = RunStory(destination: nil, rateLimit: [], invocation: nil, wholeRun: empty)
         #expect(story.textLines() == ["  requests: 0 (0 preflight, 0 update, 0 reconcile)"])
     }

@@ -14,13 +14,18 @@ import Testing
         defer { try? store.close() }
         let stats = try store.requestStatistics(runID: "r", since: nil, topErrors: 5)
         #expect(stats.requests == 21)
-        #expect(stats.phases[.preflight] == PhaseStatistics(
-            requests: 10, latency: LatencyPercentiles(p50: 50, p90: 90, p99: 100, max: 100)))
+        #expect(
+            stats.phases[.preflight]
+                == PhaseStatistics(
+                    requests: 10, latency: LatencyPercentiles(p50: 50, p90: 90, p99: 100, max: 100)))
         // Updates: 1…10 ms and 100 ms, 11 values: ranks 6, 10 and 11.
-        #expect(stats.phases[.send] == PhaseStatistics(
-            requests: 11, latency: LatencyPercentiles(p50: 6, p90: 10, p99: 100, max: 100)))
+        #expect(
+            stats.phases[.send]
+                == PhaseStatistics(
+                    requests: 11, latency: LatencyPercentiles(p50: 6, p90: 10, p99: 100, max: 100)))
         #expect(stats.phases[.reconcile] == nil)
-        #expect(stats.topErrors == [ErrorCount(code: "HTTP 429", count: 1), ErrorCount(code: "SERVER_ERROR", count: 1)])
+        #expect(
+            stats.topErrors == [ErrorCount(code: "HTTP 429", count: 1), ErrorCount(code: "SERVER_ERROR", count: 1)])
         #expect(stats.errors == 2)
         #expect(stats.rateLimited == 1)
         #expect(stats.firstStartedAt == Self.t0 + 1)

@@ -32,7 +32,9 @@ extension RunReport {
         return values
     }
 
-    private func chart(_ title: String, _ unit: String, _ style: TimeSeriesChart.Style, _ series: [TimeSeriesChart.Series])
+    private func chart(
+        _ title: String, _ unit: String, _ style: TimeSeriesChart.Style, _ series: [TimeSeriesChart.Series]
+    )
         -> TimeSeriesChart
     {
         TimeSeriesChart(
@@ -82,7 +84,8 @@ extension RunReport {
             series.append(
                 .init(
                     name: "other codes (\(rest.count))", color: Self.errorColors.last ?? "#9e9e9e",
-                    values: perBucket(timeline.errors.filter { rest.contains($0.code) }.map { ($0.bucket, Double($0.count)) })))
+                    values: perBucket(
+                        timeline.errors.filter { rest.contains($0.code) }.map { ($0.bucket, Double($0.count)) })))
         }
         return chart(
             "Errors over time, by code", "errors per \(ChartAxis.widthText(timeline.bucketSeconds))", .stackedColumns,
@@ -125,10 +128,12 @@ extension RunReport {
         for state in RunCounts.listedStates where counts[state] > 0 {
             let width = 860 * Double(counts[state]) / Double(total)
             let share = HTMLText.escape(Self.percent(counts[state], of: total))
-            out += "<rect x=\"\(n(x))\" y=\"0\" width=\"\(n(max(1, width)))\" height=\"28\" fill=\"\(Self.color(state))\">"
+            out +=
+                "<rect x=\"\(n(x))\" y=\"0\" width=\"\(n(max(1, width)))\" height=\"28\" fill=\"\(Self.color(state))\">"
             out += "<title>\(state.rawValue): \(counts[state]) (\(share))</title></rect>\n"
             x += width
-            legend += "<span><i style=\"background:\(Self.color(state))\"></i>\(state.rawValue) \(counts[state]) (\(share))</span>"
+            legend +=
+                "<span><i style=\"background:\(Self.color(state))\"></i>\(state.rawValue) \(counts[state]) (\(share))</span>"
         }
         return out + "</svg>\n" + legend + "</div>\n"
     }

@@ -26,7 +26,8 @@ extension RunReport {
         if timeline.requests.isEmpty && timeline.finished.isEmpty {
             out += "<p class=\"note\">No request was recorded for this run: nothing to draw.</p>\n"
         } else {
-            out += "<p class=\"note\">Times are UTC; each column or point is \(ChartAxis.widthText(timeline.bucketSeconds)) "
+            out +=
+                "<p class=\"note\">Times are UTC; each column or point is \(ChartAxis.widthText(timeline.bucketSeconds)) "
             out += "from \(e(UTCTimestamp.milliseconds(timeline.origin))). Hover over a column for its value.</p>\n"
             out += rowsChart.html + requestsChart.html + latencyChart.html + errorsChart.html + rateLimitChart.html
         }
@@ -67,7 +68,8 @@ extension RunReport {
         let e = HTMLText.escape
         guard let whole = story.wholeRun else { return "" }
         let stats = whole.requests
-        var out = "<table><tr><th>phase</th><th>requests</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th></tr>\n"
+        var out =
+            "<table><tr><th>phase</th><th>requests</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th></tr>\n"
         for phase in RunStory.phaseOrder {
             let p = stats.phases[phase]
             out += "<tr><td>\(RunStory.phaseName(phase))</td><td>\(p?.requests ?? 0)</td>"
@@ -76,7 +78,8 @@ extension RunReport {
             }
             out += "</tr>\n"
         }
-        out += "<tr class=\"total\"><td>every phase</td><td>\(stats.requests)</td><td colspan=\"4\"></td></tr></table>\n"
+        out +=
+            "<tr class=\"total\"><td>every phase</td><td>\(stats.requests)</td><td colspan=\"4\"></td></tr></table>\n"
         out += "<ul class=\"facts\">"
         for line in story.textLines() where !line.contains("requests:") && !line.contains("latency ms:") {
             out += "<li>\(e(line.trimmingCharacters(in: .whitespaces)))</li>"
@@ -90,14 +93,15 @@ extension RunReport {
         var out = "<section><h2>Rows \(e(states))</h2>\n"
         guard !rows.isEmpty else { return out + "<p class=\"note\">No row is \(e(states)).</p></section>\n" }
         out += "<p class=\"note\">The first \(rows.count) in input order"
-        out += moreRows ? "; more follow (orderbatch report lists them all)." : "." 
+        out += moreRows ? "; more follow (orderbatch report lists them all)." : "."
         out += "</p>\n<table class=\"rows\"><tr><th>line</th><th>order</th><th>state</th><th>HTTP</th><th>code</th>"
         out += "<th>message</th><th>attempts</th></tr>\n"
         for row in rows {
             out += "<tr><td>\(row.line)</td><td>\(e(row.orderID ?? ""))</td>"
             out += "<td class=\"n-\(row.state.rawValue)\">\(row.state.rawValue)</td>"
             out += "<td>\(row.lastHTTPStatus.map { String($0) } ?? "")</td><td>\(e(row.errorCode ?? ""))</td>"
-            out += "<td class=\"msg\">\(e(row.errorMessage ?? row.validationError ?? ""))</td><td>\(row.attempts)</td></tr>\n"
+            out +=
+                "<td class=\"msg\">\(e(row.errorMessage ?? row.validationError ?? ""))</td><td>\(row.attempts)</td></tr>\n"
         }
         return out + "</table></section>\n"
     }
@@ -119,9 +123,15 @@ extension RunReport {
         if let job {
             pairs += [
                 ("endpoint", job.endpoint.description), ("concurrency", String(job.concurrency)),
-                ("rate_limit", job.rateLimit.isEmpty ? "none" : job.rateLimit.map(\.description).joined(separator: ", ")),
-                ("timeouts", "request \(job.timeouts.request) ms, item \(job.timeouts.item) ms, run "
-                    + (job.timeouts.run.map { "\($0) ms" } ?? "none")),
+                (
+                    "rate_limit",
+                    job.rateLimit.isEmpty ? "none" : job.rateLimit.map(\.description).joined(separator: ", ")
+                ),
+                (
+                    "timeouts",
+                    "request \(job.timeouts.request) ms, item \(job.timeouts.item) ms, run "
+                        + (job.timeouts.run.map { "\($0) ms" } ?? "none")
+                ),
                 ("retry.max_attempts", String(job.retry.maxAttempts)), ("preflight", job.preflight ? "on" : "off"),
             ]
         }

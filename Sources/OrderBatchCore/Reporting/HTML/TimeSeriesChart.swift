@@ -102,7 +102,8 @@ public struct TimeSeriesChart: Sendable {
             let ty = y(tick)
             out += "<line class=\"grid\" x1=\"\(n(Self.left))\" x2=\"\(n(Self.width - Self.right))\" "
             out += "y1=\"\(n(ty))\" y2=\"\(n(ty))\"/>"
-            out += "<text class=\"ylabel\" x=\"\(n(Self.left - 6))\" y=\"\(n(ty + 4))\">\(ChartAxis.label(tick))</text>\n"
+            out +=
+                "<text class=\"ylabel\" x=\"\(n(Self.left - 6))\" y=\"\(n(ty + 4))\">\(ChartAxis.label(tick))</text>\n"
         }
         out += "<text class=\"unit\" x=\"\(n(Self.left))\" y=\"\(n(Self.top - 3))\">\(HTMLText.escape(unit))</text>\n"
         // Time labels under the axis, on round bucket boundaries.
@@ -137,9 +138,11 @@ public struct TimeSeriesChart: Sendable {
                 let y0 = y(base)
                 let y1 = y(base + v)
                 base += v
-                out += "<rect x=\"\(n(x(Double(bucket)) + gap / 2))\" y=\"\(n(y1))\" width=\"\(n(max(0.5, width - gap)))\" "
+                out +=
+                    "<rect x=\"\(n(x(Double(bucket)) + gap / 2))\" y=\"\(n(y1))\" width=\"\(n(max(0.5, width - gap)))\" "
                 out += "height=\"\(n(max(0.5, y0 - y1)))\" fill=\"\(HTMLText.escape(s.color))\">"
-                out += "<title>\(timeText(bucket: bucket)) · \(HTMLText.escape(s.name)): \(ChartAxis.label(v))</title></rect>\n"
+                out +=
+                    "<title>\(timeText(bucket: bucket)) · \(HTMLText.escape(s.name)): \(ChartAxis.label(v))</title></rect>\n"
             }
         }
         return out
@@ -161,11 +164,14 @@ public struct TimeSeriesChart: Sendable {
                 let py = y(v)
                 path += (drawing ? " L" : " M") + "\(n(px)) \(n(py))"
                 drawing = true
-                dots += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"\(width >= 6 ? 2.5 : 1.5)\" fill=\"\(HTMLText.escape(s.color))\">"
-                dots += "<title>\(timeText(bucket: bucket)) · \(HTMLText.escape(s.name)): \(ChartAxis.label(v))</title></circle>"
+                dots +=
+                    "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"\(width >= 6 ? 2.5 : 1.5)\" fill=\"\(HTMLText.escape(s.color))\">"
+                dots +=
+                    "<title>\(timeText(bucket: bucket)) · \(HTMLText.escape(s.name)): \(ChartAxis.label(v))</title></circle>"
             }
             guard !path.isEmpty else { continue }
-            out += "<path d=\"\(path.dropFirst())\" fill=\"none\" stroke=\"\(HTMLText.escape(s.color))\" stroke-width=\"2\"/>\n"
+            out +=
+                "<path d=\"\(path.dropFirst())\" fill=\"none\" stroke=\"\(HTMLText.escape(s.color))\" stroke-width=\"2\"/>\n"
             out += dots + "\n"
         }
         return out
