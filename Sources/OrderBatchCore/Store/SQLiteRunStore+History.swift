@@ -3,98 +3,115 @@ import Foundation
 // MARK: - History: the figures of a summary, the attempts log, the report's time buckets
 
 extension SQLiteRunStore: RunHistoryStore {
-    /// `started_at >= ?2` with nothing excluded, for a call without `since`.
+    /// `started_at >= ?` with nothing excluded, for a call without `since`.
     private static let beginningOfTime = -1e300
 
     /// The outcomes that make an attempt an error (see ``RunHistoryStore``).
     private static let errorOutcomes = "('permanent', 'retryable', 'unknown', 'rejected')"
 
-    /// An attempt's error code as ``RunHistoryStore`` defines it.
-    private static let errorCodeSQL = """
-        CASE WHEN coalesce(error_code, '') <> '' THEN error_code
-             WHEN http_status IS NOT NULL THEN 'HTTP ' || http_status
-             ELSE 'no response' END
-        """
+    /// The phases in the order their index is packed into a group key.
+    private static let phases: [AttemptRecord.Phase] = [.preflight, .send, .reconcile]
 
-    /// The nearest-rank percentiles (and the maximum) of `latency_ms` per `key` over `source`, which must
-    /// yield the columns `key` and `latency_ms`: one sort by the database, whatever the number of rows.
-    private static func percentilesSQL(key: String, source: String) -> String {
-        """
-        SELECT \(key), max(CASE WHEN r = (n * 50 + 99) / 100 THEN latency_ms END),
-               max(CASE WHEN r = (n * 90 + 99) / 100 THEN latency_ms END),
-               max(CASE WHEN r = (n * 99 + 99) / 100 THEN latency_ms END),
-               max(latency_ms)
-        FROM (SELECT \(key), latency_ms,
-                     row_number() OVER (PARTITION BY \(key) ORDER BY latency_ms) AS r,
-                     count(*) OVER (PARTITION BY \(key)) AS n
-              FROM (\(source)) WHERE latency_ms IS NOT NULL)
-        GROUP BY \(key)
-        """
+    /// `CASE phase …`: the phase's index in ``phases``.
+    private static let phaseIndexSQL = "(CASE phase WHEN 'preflight' THEN 0 WHEN 'send' THEN 1 ELSE 2 END)"
+
+    /// A latency bin as ``RunHistoryStore`` defines it; the sentinel 4095 for no latency (a real bin stays
+    /// below 4095 for any latency under 10^17 ms).
+    private static let binSQL = "coalesce(CAST(ln(latency_ms + 1) * 100 AS INTEGER), 4095)"
+
+    /// The bucket of `started_at` (`?2` the origin, `?3` the width).
+    private static let bucketSQL = "max(0, CAST((started_at - ?2) / ?3 AS INTEGER))"
+
+    /// Binds the run, origin, width and `since` of the group queries.
+    private static func bindGroupQuery(
+        _ statement: SQLiteStatement, runID: String, since: Date?, origin: Date, bucketSeconds: Double
+    ) throws {
+        precondition(bucketSeconds > 0, "a bucket must be wider than 0 s")
+        try statement.bind(runID, at: 1)
+        try statement.bind(origin.timeIntervalSince1970, at: 2)
+        try statement.bind(bucketSeconds, at: 3)
+        try statement.bind(since?.timeIntervalSince1970 ?? beginningOfTime, at: 4)
     }
 
-    private static func percentiles(_ row: SQLiteStatement) -> LatencyPercentiles {
-        LatencyPercentiles(
-            p50: row.double(at: 1), p90: row.double(at: 2), p99: row.double(at: 3), max: row.double(at: 4))
-    }
-
-    public func requestStatistics(runID: String, since: Date?, topErrors: Int) throws -> RequestStatistics {
-        let from = since?.timeIntervalSince1970 ?? Self.beginningOfTime
-        let window = "FROM attempts WHERE run_id = ?1 AND started_at >= ?2"
+    public func attemptGroups(runID: String, since: Date?, origin: Date, bucketSeconds: Double) throws
+        -> [AttemptGroup]
+    {
+        // One integer key packs (bucket, phase, bin): SQLite groups by sorting, and sorting integers is what
+        // keeps a report of two million attempts within seconds. `+run_id` reads the table in its own order
+        // (the order attempts were recorded) rather than through the per-row index.
+        let sql = """
+            SELECT (\(Self.bucketSQL) * 4 + \(Self.phaseIndexSQL)) * 4096 + \(Self.binSQL) AS k, count(*),
+                   max(latency_ms), sum(http_status = 429), sum(phase = 'send' AND attempt > 1), min(started_at),
+                   max(started_at + coalesce(latency_ms, 0) / 1000.0)
+            FROM attempts WHERE +run_id = ?1 AND started_at >= ?4 GROUP BY k
+            """
         return try withConnection { db in
-            var statistics = RequestStatistics()
-            func bound(_ sql: String) throws -> SQLiteStatement {
-                let statement = try db.cachedStatement(sql)
-                try statement.bind(runID, at: 1)
-                try statement.bind(from, at: 2)
-                return statement
+            let statement = try db.cachedStatement(sql)
+            defer { statement.reset() }
+            try Self.bindGroupQuery(statement, runID: runID, since: since, origin: origin, bucketSeconds: bucketSeconds)
+            var groups: [AttemptGroup] = []
+            while try statement.step() {
+                let key = statement.int64(at: 0)
+                let bin = Int(key % 4096)
+                groups.append(
+                    AttemptGroup(
+                        bucket: Int(key / 16384), phase: Self.phases[Int(key / 4096 % 4)],
+                        latencyBin: bin == 4095 ? nil : bin, count: Int(statement.int64(at: 1)),
+                        maxLatency: statement.optionalDouble(at: 2), rateLimited: Int(statement.int64(at: 3)),
+                        retries: Int(statement.int64(at: 4)), firstStarted: statement.double(at: 5),
+                        lastEnded: statement.double(at: 6)))
             }
-            func phase(_ text: String?) throws -> AttemptRecord.Phase {
-                guard let phase = text.flatMap(AttemptRecord.Phase.init(rawValue:)) else {
-                    throw RunStoreError.corruptRow(runID: runID, seq: 0, detail: "an attempt has an unknown phase")
-                }
-                return phase
-            }
+            return groups
+        }
+    }
 
-            let counts = try bound(
+    public func errorGroups(runID: String, since: Date?, origin: Date, bucketSeconds: Double) throws -> [ErrorGroup] {
+        let sql = """
+            SELECT \(Self.bucketSQL) * 4 + \(Self.phaseIndexSQL) AS k,
+                   CASE WHEN coalesce(error_code, '') <> '' THEN error_code
+                        WHEN http_status IS NOT NULL THEN 'HTTP ' || http_status
+                        ELSE 'no response' END AS code,
+                   count(*)
+            FROM attempts WHERE +run_id = ?1 AND started_at >= ?4 AND outcome IN \(Self.errorOutcomes)
+            GROUP BY k, code
+            """
+        return try withConnection { db in
+            let statement = try db.cachedStatement(sql)
+            defer { statement.reset() }
+            try Self.bindGroupQuery(statement, runID: runID, since: since, origin: origin, bucketSeconds: bucketSeconds)
+            var groups: [ErrorGroup] = []
+            while try statement.step() {
+                let key = statement.int64(at: 0)
+                groups.append(
+                    ErrorGroup(
+                        bucket: Int(key / 4), phase: Self.phases[Int(key % 4)], code: statement.string(at: 1) ?? "",
+                        count: Int(statement.int64(at: 2))))
+            }
+            return groups
+        }
+    }
+
+    public func finishedRows(runID: String, origin: Date, bucketSeconds: Double) throws -> [RunTimeline.Finished] {
+        precondition(bucketSeconds > 0, "a bucket must be wider than 0 s")
+        return try withConnection { db in
+            let statement = try db.cachedStatement(
                 """
-                SELECT phase, count(*), sum(http_status = 429), min(started_at),
-                       max(started_at + coalesce(latency_ms, 0) / 1000.0)
-                \(window) GROUP BY phase
+                SELECT max(0, CAST((updated_at - ?2) / ?3 AS INTEGER)) AS b, state, count(*) FROM items
+                WHERE run_id = ?1 AND state IN ('succeeded', 'failed', 'skipped', 'unknown')
+                GROUP BY b, state ORDER BY b, state
                 """)
-            defer { counts.reset() }
-            var first: Double?
-            var last: Double?
-            while try counts.step() {
-                statistics.phases[try phase(counts.string(at: 0))] = PhaseStatistics(
-                    requests: Int(counts.int64(at: 1)), latency: nil)
-                statistics.rateLimited += Int(counts.int64(at: 2))
-                first = min(first ?? .infinity, counts.double(at: 3))
-                last = max(last ?? -.infinity, counts.double(at: 4))
+            defer { statement.reset() }
+            try statement.bind(runID, at: 1)
+            try statement.bind(origin.timeIntervalSince1970, at: 2)
+            try statement.bind(bucketSeconds, at: 3)
+            var rows: [RunTimeline.Finished] = []
+            while try statement.step() {
+                guard let state = statement.string(at: 1).flatMap(ItemState.init(rawValue:)) else { continue }
+                rows.append(
+                    RunTimeline.Finished(
+                        bucket: Int(statement.int64(at: 0)), state: state, count: Int(statement.int64(at: 2))))
             }
-            statistics.firstStartedAt = first.map { Date(timeIntervalSince1970: $0) }
-            statistics.lastEndedAt = last.map { Date(timeIntervalSince1970: $0) }
-            guard statistics.requests > 0 else { return statistics }
-
-            let latency = try bound(Self.percentilesSQL(key: "phase", source: "SELECT phase, latency_ms \(window)"))
-            defer { latency.reset() }
-            while try latency.step() {
-                statistics.phases[try phase(latency.string(at: 0))]?.latency = Self.percentiles(latency)
-            }
-
-            let errors = try bound(
-                """
-                SELECT \(Self.errorCodeSQL) AS code, count(*) AS n \(window) AND outcome IN \(Self.errorOutcomes)
-                GROUP BY code ORDER BY n DESC, code
-                """)
-            defer { errors.reset() }
-            while try errors.step() {
-                let count = Int(errors.int64(at: 1))
-                statistics.errors += count
-                if statistics.topErrors.count < topErrors {
-                    statistics.topErrors.append(ErrorCount(code: errors.string(at: 0) ?? "", count: count))
-                }
-            }
-            return statistics
+            return rows
         }
     }
 
@@ -132,73 +149,6 @@ extension SQLiteRunStore: RunHistoryStore {
                         seq: seq, orderID: statement.string(at: 1) ?? "", generation: Int(statement.int64(at: 2)),
                         record: record))
             }
-        }
-    }
-
-    public func timeline(runID: String, origin: Date, bucketSeconds: Double) throws -> RunTimeline {
-        precondition(bucketSeconds > 0, "a bucket must be wider than 0 s")
-        let bucket = "max(0, CAST((started_at - ?2) / ?3 AS INTEGER))"
-        let attempts = "SELECT \(bucket) AS b, * FROM attempts WHERE run_id = ?1"
-        return try withConnection { db in
-            var timeline = RunTimeline(origin: origin, bucketSeconds: bucketSeconds)
-            func bound(_ sql: String) throws -> SQLiteStatement {
-                let statement = try db.cachedStatement(sql)
-                try statement.bind(runID, at: 1)
-                try statement.bind(origin.timeIntervalSince1970, at: 2)
-                try statement.bind(bucketSeconds, at: 3)
-                return statement
-            }
-
-            let counts = try bound(
-                """
-                SELECT b, count(*), sum(http_status = 429), sum(phase = 'send' AND attempt > 1)
-                FROM (\(attempts)) GROUP BY b ORDER BY b
-                """)
-            defer { counts.reset() }
-            while try counts.step() {
-                timeline.requests.append(
-                    RunTimeline.Requests(
-                        bucket: Int(counts.int64(at: 0)), requests: Int(counts.int64(at: 1)),
-                        rateLimited: Int(counts.int64(at: 2)), retries: Int(counts.int64(at: 3)), latency: nil))
-            }
-            let index = Dictionary(
-                uniqueKeysWithValues: timeline.requests.enumerated().map { ($0.element.bucket, $0.offset) })
-            let latency = try bound(Self.percentilesSQL(key: "b", source: attempts))
-            defer { latency.reset() }
-            while try latency.step() {
-                if let at = index[Int(latency.int64(at: 0))] {
-                    timeline.requests[at].latency = Self.percentiles(latency)
-                }
-            }
-
-            let errors = try bound(
-                """
-                SELECT b, code, count(*) FROM (SELECT b, \(Self.errorCodeSQL) AS code FROM (\(attempts))
-                                              WHERE outcome IN \(Self.errorOutcomes))
-                GROUP BY b, code ORDER BY b, code
-                """)
-            defer { errors.reset() }
-            while try errors.step() {
-                timeline.errors.append(
-                    RunTimeline.Errors(
-                        bucket: Int(errors.int64(at: 0)), code: errors.string(at: 1) ?? "",
-                        count: Int(errors.int64(at: 2))))
-            }
-
-            let finished = try bound(
-                """
-                SELECT max(0, CAST((updated_at - ?2) / ?3 AS INTEGER)) AS b, state, count(*) FROM items
-                WHERE run_id = ?1 AND state IN ('succeeded', 'failed', 'skipped', 'unknown')
-                GROUP BY b, state ORDER BY b, state
-                """)
-            defer { finished.reset() }
-            while try finished.step() {
-                guard let state = finished.string(at: 1).flatMap(ItemState.init(rawValue:)) else { continue }
-                timeline.finished.append(
-                    RunTimeline.Finished(
-                        bucket: Int(finished.int64(at: 0)), state: state, count: Int(finished.int64(at: 2))))
-            }
-            return timeline
         }
     }
 }

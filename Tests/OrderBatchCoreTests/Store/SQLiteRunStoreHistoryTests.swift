@@ -81,4 +81,29 @@ import Testing
             ])
         #expect(timeline.bucketCount == 6)
     }
+
+    /// 1,000 latencies from 0.5 to 500 ms: the percentiles read from the 1 % bins are the exact ones or at
+    /// most 1 % above.
+    @Test func percentilesFromBinsAreWithinOnePercent() throws {
+        let store = try SQLiteRunStore(path: directory.path("bins.sqlite"))
+        defer { try? store.close() }
+        try store.createRun(StoreFixtures.newRun(id: "b"))
+        try store.insertItems(runID: "b", StoreFixtures.items(1...1000))
+        _ = try store.claimPending(runID: "b", limit: 1000)
+        try store.record(
+            (Int64(1)...1000).map { seq in
+                ItemResult(
+                    runID: "b", seq: seq, generation: 1, state: .succeeded, attempts: 1,
+                    log: [
+                        AttemptRecord(
+                            attempt: 1, phase: .send, startedAt: Self.t0, latencyMilliseconds: Double(seq) / 2,
+                            httpStatus: 200, result: .succeeded)
+                    ])
+            })
+        let latency = try #require(try store.requestStatistics(runID: "b", since: nil, topErrors: 0).phases[.send]?.latency)
+        for (value, exact) in [(latency.p50, 250.0), (latency.p90, 450), (latency.p99, 495)] {
+            #expect(value >= exact && value <= exact * 1.01, "\(value) for \(exact)")
+        }
+        #expect(latency.max == 500)
+    }
 }

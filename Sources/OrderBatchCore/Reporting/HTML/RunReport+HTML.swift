@@ -59,7 +59,10 @@ extension RunReport {
         // Rows in `in_flight` are claimed by a process, not all sent (see `status`).
         for state in RunCounts.listedStates { out += "<th>\(state == .inFlight ? "claimed" : state.rawValue)</th>" }
         out += "</tr>\n<tr><td>\(counts.total)</td>"
-        for state in RunCounts.listedStates { out += "<td class=\"n-\(state.rawValue)\">\(counts[state])</td>" }
+        for state in RunCounts.listedStates {
+            // A zero stays plain: colour marks the states that hold rows.
+            out += counts[state] > 0 ? "<td class=\"n-\(state.rawValue)\">\(counts[state])</td>" : "<td>0</td>"
+        }
         return out + "</tr></table>\n"
     }
 

@@ -44,12 +44,13 @@ public struct RunReport: Sendable {
         rowLimit: Int = 50, nextCommands: [String], now: Date = Date()
     ) throws -> RunReport {
         let counts = try store.counts(runID: run.id)
-        let requests = try store.requestStatistics(runID: run.id, since: nil, topErrors: 8)
-        let origin = requests.firstStartedAt ?? run.startedAt ?? run.createdAt
-        let end = [requests.lastEndedAt, run.finishedAt, run.updatedAt].compactMap { $0 }.max() ?? origin
+        // The span from the run's start to its last write: every attempt and every final state lies inside.
+        let origin = run.startedAt ?? run.createdAt
+        let end = [run.finishedAt, run.updatedAt].compactMap { $0 }.max() ?? origin
         let bucketSeconds = ChartAxis.bucketSeconds(
             span: max(1, end.timeIntervalSince(origin)), maximumBuckets: maximumBuckets)
-        let timeline = try store.timeline(runID: run.id, origin: origin, bucketSeconds: bucketSeconds)
+        let (timeline, requests) = try store.history(
+            runID: run.id, origin: origin, bucketSeconds: bucketSeconds, topErrors: RunStory.topErrorCount)
         let destination = job.map {
             RunStory.Destination(
                 baseURL: $0.endpoint.baseURL(for: $0.provider) ?? "http://127.0.0.1", setting: $0.endpoint.description,
