@@ -9,7 +9,8 @@
 #             kept there and reused by the next call (building a 1M-row run takes minutes)
 #   CHROMIUM  the browser (default chromium: Debian's `apt-get install chromium`)
 #   REPEAT    how many times the big report is timed (default 3)
-# Prints the paths of the PNGs and one line per timed build: wall seconds and peak RSS.
+# Prints the paths of the PNGs and one line per timed build: wall and CPU seconds, peak RSS, and the load
+# average before it (the machine is shared: wall time follows the load, CPU time much less).
 # Exit: 0 done; 1 a step failed; 64 a missing tool (chromium, /usr/bin/time, python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,7 +74,7 @@ fi
 
 # 3. The big run's report: timed REPEAT times (wall seconds, peak RSS), then rendered.
 for _ in $(seq "$REPEAT"); do
-  /usr/bin/time -f "html-report: report of $ROWS rows: %e s, peak RSS %M KB" \
+  /usr/bin/time -f "html-report: report of $ROWS rows: %e s wall, %U s user, %S s sys, peak RSS %M KB; load $(cut -d' ' -f1 /proc/loadavg)" \
     "$BIN" report big --db "$big_db" --format html --output "$OUT/big.html"
 done
 echo "html-report: $(wc -c < "$OUT/big.html") bytes of HTML; $(du -h "$big_db" | cut -f1) database"
