@@ -21,11 +21,14 @@ public struct StoredRun {
     ///   - path: The state database (`--db`).
     ///   - runID: The run to load.
     ///   - deadline: `--deadline`, replacing the recorded deadline for this invocation.
+    ///   - registry: The providers the recorded job may name (the coordinator's).
     /// - Returns: The open store, the run as recorded, its job with `state` set to `path`, and its options
     ///   with `deadline` applied.
     /// - Throws: ``RunError``: 64 for a missing database, an unknown run, a recorded job that no longer parses or
     ///   recorded options that cannot be read; 74 for a damaged database.
-    public static func open(path: String, runID: String, deadline: String? = nil) throws -> StoredRun {
+    public static func open(
+        path: String, runID: String, deadline: String? = nil, registry: ProviderRegistry = .standard
+    ) throws -> StoredRun {
         guard FileManager.default.fileExists(atPath: path) else {
             throw RunError.usage("orderbatch: no state database at \(path); check --db")
         }
@@ -40,7 +43,7 @@ public struct StoredRun {
         }
         var job: Job
         do {
-            job = try JobParser.parse(text: run.jobText, path: run.jobPath)
+            job = try JobParser.parse(text: run.jobText, path: run.jobPath, registry: registry)
         } catch {
             throw RunError.usage("orderbatch: the job recorded with run \(runID) no longer parses: \(error)")
         }
