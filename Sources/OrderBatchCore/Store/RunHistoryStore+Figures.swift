@@ -33,14 +33,17 @@ extension RunHistoryStore {
     ///   - topErrors: How many error codes the figures name at most.
     /// - Returns: The timeline and the figures.
     /// - Throws: The store's errors.
-    public func history(runID: String, origin: Date, bucketSeconds: Double, topErrors: Int) throws -> (
+    public func history(
+        runID: String, origin: Date, bucketSeconds: Double, topErrors: Int
+    ) throws -> (
         timeline: RunTimeline, requests: RequestStatistics
     ) {
         let groups = try attemptGroups(runID: runID, since: nil, origin: origin, bucketSeconds: bucketSeconds)
         let errors = try errorGroups(runID: runID, since: nil, origin: origin, bucketSeconds: bucketSeconds)
         let finished = try finishedRows(runID: runID, origin: origin, bucketSeconds: bucketSeconds)
         return (
-            RunTimeline(origin: origin, bucketSeconds: bucketSeconds, groups: groups, errors: errors, finished: finished),
+            RunTimeline(
+                origin: origin, bucketSeconds: bucketSeconds, groups: groups, errors: errors, finished: finished),
             RequestStatistics(groups: groups, errors: errors, topErrors: topErrors)
         )
     }

@@ -33,7 +33,9 @@ extension SQLiteRunStore: RunHistoryStore {
         try statement.bind(since?.timeIntervalSince1970 ?? beginningOfTime, at: 4)
     }
 
-    public func attemptGroups(runID: String, since: Date?, origin: Date, bucketSeconds: Double) throws
+    public func attemptGroups(
+        runID: String, since: Date?, origin: Date, bucketSeconds: Double
+    ) throws
         -> [AttemptGroup]
     {
         // One integer key packs (bucket, phase, bin): SQLite groups by sorting, and sorting integers is what

@@ -100,7 +100,8 @@ import Testing
                             httpStatus: 200, result: .succeeded)
                     ])
             })
-        let latency = try #require(try store.requestStatistics(runID: "b", since: nil, topErrors: 0).phases[.send]?.latency)
+        let latency = try #require(
+            try store.requestStatistics(runID: "b", since: nil, topErrors: 0).phases[.send]?.latency)
         for (value, exact) in [(latency.p50, 250.0), (latency.p90, 450), (latency.p99, 495)] {
             #expect(value >= exact && value <= exact * 1.01, "\(value) for \(exact)")
         }
