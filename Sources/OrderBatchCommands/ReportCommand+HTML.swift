@@ -5,8 +5,8 @@ extension OrderBatch.Report {
     /// `--format html`: the run's page (``RunReport``), to `--output` or standard output, written whole.
     ///
     /// - Throws: ``RunError``: 64 when the store keeps no history, 1 when the page cannot be written.
-    func writeHTML(run: RunRecord, store: SQLiteRunStore, path: String, states: Set<ItemState>?) throws {
-        guard let history = store as (any RunStore) as? any RunHistoryStore else {
+    func writeHTML(run: RunRecord, store: any RunStore, path: String, states: Set<ItemState>?) throws {
+        guard let history = store as? any RunHistoryStore else {
             throw RunError.usage("orderbatch: the state database \(path) keeps no attempts log")
         }
         let page = try DatabaseCheck.readingDamage(path: path) { () throws -> String in
