@@ -1,12 +1,13 @@
 # orderbatch: one entry point for setting up, building, testing and demonstrating.
 #   make demo   install what is missing, build, run the sample jobs against the built-in emulator
 #   make test   install what is missing, build, run the whole test suite
+#   make demo-cluster   PostgreSQL, the emulator and three workers on one run, one killed with kill -9
 SHELL := /bin/bash
 APT_PACKAGES := libcsv-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libpq-dev postgresql
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo demo-cluster bench clean
 
 # Installs the Debian packages only when one is missing, so repeated runs cost nothing.
 deps:
@@ -37,6 +38,10 @@ test: deps
 
 demo: build
 	./demo/run-demo.sh .build/debug/orderbatch
+
+# PostgreSQL (a throwaway cluster), the emulator and three workers on one run; one is killed with kill -9.
+demo-cluster: build
+	./scripts/with-postgres.sh ./demo/cluster-demo.sh .build/debug/orderbatch
 
 clean:
 	rm -rf .build

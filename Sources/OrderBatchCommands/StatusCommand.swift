@@ -61,12 +61,15 @@ extension OrderBatch {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
+                let story = try DatabaseCheck.readingDamage(path: path) {
+                    try Self.story(of: run, counts: counts, in: store, path: path)
+                }
                 // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
                 let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
                 print(
                     json
-                        ? Self.json(run, counts, process, workers: workers)
-                        : Self.detail(run, counts, process, workers: workers, databasePath: path))
+                        ? Self.json(run, counts, process, story: story, workers: workers)
+                        : Self.detail(run, counts, process, databasePath: path, story: story, workers: workers))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -124,8 +127,8 @@ extension OrderBatch {
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
         static func detail(
-            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, workers: [RunWorker]? = nil,
-            databasePath: String
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String, story: RunStory? = nil,
+            workers: [RunWorker]? = nil
         ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
@@ -139,19 +142,13 @@ extension OrderBatch {
                 ("finished", run.finishedAt.map(timestamp) ?? "-"),
                 ("rows", "\(counts.total) total"),
             ]
-            lines += counts.byState.map { ("  " + $0.state.replacingOccurrences(of: "_", with: " "), String($0.count)) }
-            if let workers {
-                let live = workers.filter(\.isLive)
-                lines.append(("workers", live.isEmpty ? "none live" : "\(live.count) live"))
-                for worker in live {
-                    lines.append(
-                        (
-                            "",
-                            "pid \(worker.pid) on host \(worker.host), heartbeat \(Int(worker.heartbeatAgeSeconds.rounded())) s "
-                                + "ago, \(worker.rowsClaimed) rows claimed"
-                        ))
-                }
+            lines += counts.byState.map { state, count in
+                state == ItemState.inFlight.rawValue
+                    ? ("  claimed", claimedText(count, run: run, process: process, path: databasePath))
+                    : ("  " + state, String(count))
             }
+            lines += workerLines(workers)
+            lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
@@ -211,52 +208,38 @@ extension OrderBatch {
 
         /// The run as the documented JSON object.
         static func json(
-            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, workers: [RunWorker]? = nil
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, story: RunStory? = nil,
+            workers: [RunWorker]? = nil
         ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
-            let object: JSONValue = .object([
-                ("run_id", .string(run.id)),
-                ("job", .string(run.jobName)),
-                ("provider", .string(run.provider)),
-                ("state", .string(run.state.rawValue)),
-                ("reason", run.stateReason.map { .string($0) } ?? .null),
-                ("created_at", .string(timestamp(run.createdAt))),
-                ("started_at", optional(run.startedAt)),
-                ("finished_at", optional(run.finishedAt)),
-                ("input", .string(run.inputPath)),
-                ("input_sha256", .string(run.inputSHA256)),
-                (
-                    "process",
-                    process.map {
-                        .object([
-                            ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
-                            ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
-                        ])
-                    } ?? .null
-                ),
-                (
-                    "counts",
-                    .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
-                ),
-            ])
-            guard let workers, case .object(var members) = object else { return object.compactText }
-            let age = { (seconds: Double) -> JSONValue in
-                JSONNumber(literal: String(format: "%.1f", seconds)).map(JSONValue.number) ?? .null
-            }
-            members.append(
-                (
-                    "workers",
-                    .array(
-                        workers.map {
+            let object: JSONValue = .object(
+                [
+                    ("run_id", .string(run.id)),
+                    ("job", .string(run.jobName)),
+                    ("provider", .string(run.provider)),
+                    ("state", .string(run.state.rawValue)),
+                    ("reason", run.stateReason.map { .string($0) } ?? .null),
+                    ("created_at", .string(timestamp(run.createdAt))),
+                    ("started_at", optional(run.startedAt)),
+                    ("finished_at", optional(run.finishedAt)),
+                    ("input", .string(run.inputPath)),
+                    ("input_sha256", .string(run.inputSHA256)),
+                    (
+                        "process",
+                        process.map {
                             .object([
-                                ("pid", number(Int($0.pid))), ("host", .string($0.host)),
-                                ("heartbeat_age_seconds", age($0.heartbeatAgeSeconds)),
-                                ("rows_claimed", number($0.rowsClaimed)), ("live", .bool($0.isLive)),
+                                ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
+                                ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
                             ])
-                        })
-                ))
-            return JSONValue.object(members).compactText
+                        } ?? .null
+                    ),
+                    (
+                        "counts",
+                        .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
+                    ),
+                ] + workersMember(workers) + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
+            return object.compactText
         }
     }
 }

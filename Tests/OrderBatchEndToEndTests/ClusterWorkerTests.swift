@@ -45,6 +45,15 @@ import Testing
         #expect(try store.counts(runID: "c1").succeeded == 600)
         // Every order was sent under its one key (generation 1).
         #expect(try workspace.items(run: "c1").allSatisfy { $0.idempotencyKey?.hasSuffix("-g1") == true })
+        // A worker started late finds nothing left: exit 0, nothing sent.
+        let requests = try await emulator.stats().requests
+        let late = try await OrderBatchCLI.run(["work", "c1", "--db", workspace.db])
+        #expect(late.exit.status == 0, "\(late.stderr)")
+        #expect(late.stderr.contains("run c1 is finished; nothing left to work on"), "\(late.stderr)")
+        #expect(try await emulator.stats().requests == requests)
+        let json = try JSON.object(
+            try await OrderBatchCLI.run(["status", "c1", "--db", workspace.db, "--json"]).stdout)
+        #expect((json["workers"] as? [Any])?.isEmpty == true)  // every worker released its lease
         try await emulator.stop()
     }
 

@@ -134,7 +134,9 @@ extension ExecutorStateMachine {
             counters.rateLimited += 1
             limiter.recordRateLimited(requestStartedAt: item.operationStartedAt, now: now)
             if let retryAfter, retryAfter > 0 {
+                let pausedFrom = max(now, limiter.pausedUntil)
                 limiter.pause(until: now + min(retryAfter, policy.retryAfterCap))
+                counters.rateLimitPauseSeconds += max(0, limiter.pausedUntil - pausedFrom)
             }
             if var tokens = shared {
                 let pause = retryAfter.flatMap { $0 > 0 ? min($0, policy.retryAfterCap) : nil } ?? tokens.pauseSeconds

@@ -70,7 +70,9 @@ extension RunCoordinator {
                     optionsJSON: String(decoding: options, as: UTF8.self),
                     createdAt: Date()))
             observer.concern(runID: runID, store: store)
-            try recording.record(store: store, runID: runID, report: report)
+            try recording.record(store: store, runID: runID, report: report) {
+                _ = try? store.renewLease(jobName: job.name, runID: runID, owner: owner)
+            }
         } catch is StoppableRecordSource.Stopped {
             // Reported just below.
         } catch {

@@ -26,14 +26,18 @@ extension RunCoordinator {
             inform("orderbatch: run \(run.id) is finished; nothing left to work on")
             return .alreadyFinished
         }
-        observer.enter(.recording(runID: run.id, resume: Self.resumeCommand(runID: run.id, db: db)))
-        let owner = try joinRun(store: store, job: stored.job, runID: run.id)
         if run.state == .ingesting {
-            try? store.releaseLease(jobName: stored.job.name, runID: run.id, owner: owner)
+            if let recorder = try store.workers(runID: run.id).first(where: \.isLive) {
+                throw RunError.busy(
+                    "orderbatch: run \(run.id) is still recording its input (pid \(recorder.pid) on host "
+                        + "\(recorder.host)); start workers once it is running (exit 75)")
+            }
             throw RunError.stoppedEarly(
                 "orderbatch: run \(run.id) was interrupted while recording its input (nothing was sent); record it "
                     + "again first: \(Self.resumeCommand(runID: run.id, db: db)), then start workers")
         }
+        observer.enter(.recording(runID: run.id, resume: Self.resumeCommand(runID: run.id, db: db)))
+        let owner = try joinRun(store: store, job: stored.job, runID: run.id)
         try stopIfSignalled(runID: run.id, store: store, db: db) {
             _ = try? store.releaseLease(jobName: stored.job.name, runID: run.id, owner: owner)
         }

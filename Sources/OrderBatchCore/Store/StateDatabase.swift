@@ -73,7 +73,7 @@ public enum StateDatabase {
                 "orderbatch: cannot reach the state database: \(error); nothing was recorded or sent. "
                     + "Run the same command again once the server answers")
         } catch {
-            throw .usage("orderbatch: cannot open the state database \(url): \(error)")
+            throw .usage("orderbatch: cannot open the state database \(url.display): \(error)")
         }
     }
 }

@@ -41,13 +41,13 @@ final class PostgresConnection {
             Self.withCStringArray(values) { vals in PQconnectdbParams(keys, vals, 1) }
         }
         guard let raw else {
-            throw PostgresError(sqlState: nil, message: "out of memory", context: "connecting to \(url)")
+            throw PostgresError(sqlState: nil, message: "out of memory", context: "connecting to \(url.display)")
         }
         guard PQstatus(raw) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(raw))
             PQfinish(raw)
             throw PostgresError(
-                sqlState: Self.startupSQLState(message), message: message, context: "connecting to \(url)")
+                sqlState: Self.startupSQLState(message), message: message, context: "connecting to \(url.display)")
         }
         clibpq_silence_notices(raw)
         handle = raw
@@ -70,13 +70,14 @@ final class PostgresConnection {
     /// - Throws: ``PostgresError`` when the connection is closed, or lost and cannot be made again.
     private func openHandle() throws(PostgresError) -> OpaquePointer {
         guard let handle else {
-            throw PostgresError(sqlState: nil, message: "the connection is closed", context: "using \(url)")
+            throw PostgresError(sqlState: nil, message: "the connection is closed", context: "using \(url.display)")
         }
         if PQstatus(handle) != CONNECTION_OK {
             PQreset(handle)
             guard PQstatus(handle) == CONNECTION_OK else {
                 throw PostgresError(
-                    sqlState: nil, message: Self.trimmed(PQerrorMessage(handle)), context: "reconnecting to \(url)")
+                    sqlState: nil, message: Self.trimmed(PQerrorMessage(handle)),
+                    context: "reconnecting to \(url.display)")
             }
             clibpq_silence_notices(handle)
         }

@@ -32,9 +32,9 @@ public final class PostgresRunStore: RunStore, Sendable {
     /// The one connection; nil once closed.
     private let connection: Locked<PostgresConnection?>
     /// This process's clock; used only to turn the server's ages (now − heartbeat) into dates a
-    /// ``LeaseHolder`` compares with this clock, and, when a test moves it, to shift the server's `now()`.
+    /// ``LeaseHolder`` compares with this clock, and, when a test moves it, as the store's "now".
     let clock: @Sendable () -> Date
-    /// Whether ``clock`` is a test's (then the server's time is shifted by its distance from the real one).
+    /// Whether ``clock`` is a test's (then it replaces the server's time).
     private let clockIsShifted: Bool
 
     /// Connects to `url`, creating the schema if needed and applying missing migrations.
@@ -43,8 +43,8 @@ public final class PostgresRunStore: RunStore, Sendable {
     ///   - url: The server and database (the user must be allowed to create tables in its schema the first time).
     ///   - createTables: Whether to create orderbatch's tables in a database that has none (`run` does;
     ///     `status`, `report` and `cancel` refuse such a database instead).
-    ///   - clock: For tests: the store's "now" becomes the server's `now()` shifted by this clock's distance
-    ///     from the real time, so a test can age a lease without waiting. Leave nil otherwise.
+    ///   - clock: For tests: the store's "now" becomes this clock's time instead of the server's `now()`, so a
+    ///     test can age a lease without waiting. Leave nil otherwise.
     /// - Throws: ``PostgresError`` when the server cannot be reached or refuses the login;
     ///   ``RunStoreError/schemaTooNew(path:found:supported:)`` when a newer orderbatch wrote it;
     ///   ``RunStoreError/noTables(location:)`` when `createTables` is false and the database has none.
@@ -57,7 +57,7 @@ public final class PostgresRunStore: RunStore, Sendable {
             if !createTables,
                 try db.query("SELECT to_regclass('schema_version') IS NULL").bool(0, 0) == true
             {
-                throw RunStoreError.noTables(location: url.text)
+                throw RunStoreError.noTables(location: url.display)
             }
             try Self.migrate(db, url: url)
         } catch {
@@ -79,18 +79,17 @@ public final class PostgresRunStore: RunStore, Sendable {
     func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try connection.withLock { connection in
             guard let connection else {
-                throw PostgresError(sqlState: nil, message: "the store is closed", context: "using \(url)")
+                throw PostgresError(sqlState: nil, message: "the store is closed", context: "using \(url.display)")
             }
             return try body(connection)
         }
     }
 
-    /// The SQL for "now" in this store: the server's `now()` (the transaction's start), shifted by a
-    /// test's clock. The shift is a number this process computed, never input text.
+    /// The SQL for "now" in this store: the server's `now()` (the transaction's start); with a test's clock,
+    /// that clock's time instead (a number this process computed, never input text).
     var now: String {
         guard clockIsShifted else { return "now()" }
-        let shift = clock().timeIntervalSinceNow
-        return "(now() + interval '\(shift) seconds')"
+        return "to_timestamp(\(clock().timeIntervalSince1970)::float8)"
     }
 
     // MARK: - Migrations

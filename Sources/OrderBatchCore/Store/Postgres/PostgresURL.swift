@@ -52,6 +52,12 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL as given; it holds no password.
     public var description: String { text }
 
+    /// The server and database alone, `postgresql://user@host:port/database`, for error messages: the query
+    /// (TLS key paths, options) is left out, so a message never repeats the whole connection string.
+    public var display: String {
+        String(text.prefix { $0 != "?" })
+    }
+
     private static let passwordSources =
         "leave it out of the URL and give it in PGPASSWORD, the file PGPASSFILE names, or ~/.pgpass"
 
