@@ -11,6 +11,7 @@
 ///     let displayName = "Acme"
 ///     let endpoints = ProviderEndpoints(sandbox: "https://sandbox.acme.test", production: "https://api.acme.test")
 ///     let defaults = ProviderDefaults(concurrency: 4, rateLimit: [], requestTimeout: 5000)
+///     let typicalLatency = ProviderLatency(meanMilliseconds: 200, source: "assumed: Acme publishes none")
 ///     let credentials = [CredentialSpec(key: "api_key_env", defaultVariable: "ACME_API_KEY", emulatorDemo: "demo")]
 ///     func makeValidator() -> any RowValidator { AcmeValidator() }
 ///     func makeClient(job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport)
@@ -26,6 +27,8 @@ public protocol ProviderModule: Sendable {
     var endpoints: ProviderEndpoints { get }
     /// Concurrency, rate limits, request timeout and preflight when the job file does not say.
     var defaults: ProviderDefaults { get }
+    /// How long the provider typically takes to answer, for `orderbatch plan`'s duration estimate.
+    var typicalLatency: ProviderLatency { get }
     /// The `credentials:` sub-keys, each naming an environment variable, in the order they are read.
     var credentials: [CredentialSpec] { get }
     /// Top-level job-file keys only this provider's jobs may have (`merchant_id`), listed among the known
