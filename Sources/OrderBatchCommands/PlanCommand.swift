@@ -19,7 +19,8 @@ extension OrderBatch {
         @Argument(help: "The job file (YAML).") var job: String
         @Option(help: "Plan for this input file instead of the job's `input`; - reads standard input (with --format).")
         var input: String?
-        @Option(help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
+        @Option(
+            help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
         var format: String?
         @Flag(help: "Plan for the valid rows only, as run --skip-invalid would send them.") var skipInvalid = false
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?

@@ -25,12 +25,18 @@ extension OrderBatch {
 
                 --metrics FILE is written on every exit once the job file is parsed, with the real exit code \
                 (not by --dry-run, which runs nothing).
+
+                --input - (with --format) reads standard input; it, or a pipe or device given as --input, is \
+                copied beside the state database (DB.inputs/SHA-256.csv, kept once the input is valid, said on \
+                standard error), so the run is hashed, recorded and resumed as from a file. Input paths are \
+                recorded absolute.
                 """)
 
         @Argument(help: "The job file (YAML).") var job: String
         @Option(help: "Use this input file instead of the job's `input`; - reads standard input (with --format).")
         var input: String?
-        @Option(help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
+        @Option(
+            help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
         var format: String?
         @Option(help: "SQLite state file (default: the job's `state`).") var db: String?
         @Option(help: "Run id (default: generated, e.g. 20261123-020000-4f2a).") var runID: String?

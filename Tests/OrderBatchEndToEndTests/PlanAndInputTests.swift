@@ -100,13 +100,18 @@ import Testing
         #expect(piped.exit.status == 0, "\(piped.stderr)")
         let sha = try SHA256Hasher.hexDigest(ofFileAt: input)
         let kept = spoolDirectory + "/" + sha + ".csv"
-        #expect(piped.stderr.contains("orderbatch: <stdin> (\(try Data(contentsOf: URL(fileURLWithPath: input)).count) bytes, SHA-256 \(sha.prefix(12))…) spooled to \(kept)\n"), "\(piped.stderr)")
+        #expect(
+            piped.stderr.contains(
+                "orderbatch: <stdin> (\(try Data(contentsOf: URL(fileURLWithPath: input)).count) bytes, SHA-256 \(sha.prefix(12))…) spooled to \(kept)\n"
+            ), "\(piped.stderr)")
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == String(contentsOfFile: input, encoding: .utf8))
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "s1", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "s1", "--db", workspace.db, "--json"]).stdout)
         #expect(status["input"] as? String == kept && status["input_sha256"] as? String == sha)
 
         // The same bytes through /dev/stdin: the same input, already run: nothing sent again, exit 0.
-        let again = try await run(["run", job, "--input", "/dev/stdin", "--format", "csv"], in: "/", "< <(cat \(input))")
+        let again = try await run(
+            ["run", job, "--input", "/dev/stdin", "--format", "csv"], in: "/", "< <(cat \(input))")
         #expect(again.exit.status == 0 && again.stderr.contains("already ran this input"), "\(again.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDirectory) == [sha + ".csv"])
     }
@@ -127,7 +132,8 @@ import Testing
         _ = try await OrderBatchCLI.waitForCounts(run: "ab", db: workspace.db) { $0["total", default: 0] > 0 }
         child.send(SIGKILL)
         #expect(try await child.exit() == ChildProcess.Exit(status: SIGKILL, bySignal: true))
-        let status = try JSON.object(try await OrderBatchCLI.run(["status", "ab", "--db", workspace.db, "--json"]).stdout)
+        let status = try JSON.object(
+            try await OrderBatchCLI.run(["status", "ab", "--db", workspace.db, "--json"]).stdout)
         try #require(status["state"] as? String == "ingesting", "the kill landed after the ingest: \(status)")
         #expect(status["input"] as? String == workspace.path("in.csv"), "recorded absolute: \(status)")
 

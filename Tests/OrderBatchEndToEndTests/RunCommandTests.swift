@@ -190,7 +190,8 @@ import Testing
         for i in 1...3 {
             #expect(
                 result.stdout.contains(
-                    "# line \(i + 1): status read (preflight)\nGET \(emulator.url)/orders/\(Workspace.orderID("DRY", i))\n"),
+                    "# line \(i + 1): status read (preflight)\nGET \(emulator.url)/orders/\(Workspace.orderID("DRY", i))\n"
+                ),
                 "\(result.stdout)")
         }
         #expect(result.stdout.components(separatedBy: "Authorization: Basic ***\n").count == 7)

@@ -40,7 +40,8 @@ public final class InputSelection: Sendable {
             }
             chosen = f
         } else if path == "-" {
-            throw .usage("orderbatch: --input - reads standard input: say its format with --format csv or --format jsonl")
+            throw .usage(
+                "orderbatch: --input - reads standard input: say its format with --format csv or --format jsonl")
         }
         guard let format = chosen ?? job.inputFormat(for: path) else {
             throw .usage(

@@ -22,7 +22,8 @@ extension RunPlan {
             invalidRows == 0
             ? "all valid" : "\(Self.grouped(sendableRows)) valid, \(Self.grouped(invalidRows)) invalid (not sent)"
         lines.append(
-            "plan: job \(job.name) (\(name)), input \(inputPath): \(Self.grouped(rows)) rows, \(validity); nothing is sent")
+            "plan: job \(job.name) (\(name)), input \(inputPath): \(Self.grouped(rows)) rows, \(validity); nothing is sent"
+        )
         lines.append("requests: \(Self.grouped(requests)) first requests, \(requestsPerRow) per row")
         lines.append(
             "  preflight   \(Self.grouped(preflightReads)) status reads"

@@ -56,7 +56,8 @@ extension RunCoordinator {
                 "orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
         }
         try UnfinishedRunGuard(
-            job: job, store: store, dbPath: dbPath, inputPath: request.displayPath ?? request.inputPath, newRunID: runID,
+            job: job, store: store, dbPath: dbPath, inputPath: request.displayPath ?? request.inputPath,
+            newRunID: runID,
             supersede: request.supersede, json: quiet, observer: observer
         ).enforce(owner: owner)
 

@@ -1,5 +1,6 @@
-@testable import OrderBatchCore
 import Testing
+
+@testable import OrderBatchCore
 
 /// `orderbatch plan`'s arithmetic: requests by phase, the pace (the tightest window or concurrency at the
 /// provider's typical latency), the duration and its text, the retry budget and the deadline.
@@ -48,7 +49,9 @@ import Testing
         let mean = job.provider.module.typicalLatency.meanMilliseconds
         #expect(mean > 105 && mean < 107, "\(mean)")
         #expect(abs(plan.estimate.rate - 8 / (mean / 1000)) < 0.001)
-        #expect(plan.headline.hasSuffix("(no rate limit) without preflight: 7,500 requests, bound by concurrency 8: about 99 s"))
+        #expect(
+            plan.headline.hasSuffix(
+                "(no rate limit) without preflight: 7,500 requests, bound by concurrency 8: about 99 s"))
     }
 
     @Test func aSlowRateOverrideAndADeadlineSayHowFarTheRunGets() throws {
@@ -58,7 +61,9 @@ import Testing
         #expect(plan.estimate.bound == .window(RateWindow(limit: 2, seconds: 1)))
         #expect(plan.estimate.seconds == 1_000)
         #expect(plan.estimate.stopsAtDeadline && plan.estimate.requestsWithinDeadline == 1_200)
-        #expect(plan.textLines.contains("  deadline 10m comes first: about 600 rows done, then exit 3; orderbatch resume RUN goes on"))
+        #expect(
+            plan.textLines.contains(
+                "  deadline 10m comes first: about 600 rows done, then exit 3; orderbatch resume RUN goes on"))
         // Every retry the budget allows: 50% of first requests plus a floor of 10.
         #expect(plan.estimate.retryRequests == 1_010)
     }
@@ -66,10 +71,16 @@ import Testing
     @Test func theJSONFormCarriesTheSameFigures() throws {
         let plan = RunPlan(job: try job("rapyd"), inputPath: "in.jsonl", report: report(valid: 20_000))
         let json = try JSONValue.parse(plan.json.compactText)
-        guard case .object(let members) = json else { Issue.record("not an object"); return }
+        guard case .object(let members) = json else {
+            Issue.record("not an object")
+            return
+        }
         let object = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         #expect(object["valid_rows"] == .integer(20_000))
-        guard case .object(let estimate)? = object["estimate"] else { Issue.record("no estimate"); return }
+        guard case .object(let estimate)? = object["estimate"] else {
+            Issue.record("no estimate")
+            return
+        }
         let e = Dictionary(estimate.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         #expect(e["bound_by"] == .string("window") && e["binding_window"] == .string("950/5m"))
         #expect(e["text"] == .string("3 h 30 min"))

@@ -23,6 +23,17 @@ public struct JuspayModule: ProviderModule {
     ]
     public let jobKeys = ["merchant_id"]
     public let jobSections = ["juspay"]
+    public let jobSectionKeys = ["juspay": ["update_statuses"]]
+    public var jobTemplate: [JobTemplateEntry] {
+        [
+            JobTemplateEntry(
+                key: "merchant_id", value: "CHANGE_ME", comment: "required: your Juspay merchant id (x-merchantid)"),
+            JobTemplateEntry(
+                key: "juspay.update_statuses",
+                value: "[" + JuspaySettings.defaultUpdateStatuses.joined(separator: ", ") + "]",
+                comment: "statuses that may be updated; others are skipped (preflight)"),
+        ]
+    }
     public let emulatorLatencyModels = ["juspay"]
 
     public func readSettings(_ job: inout ProviderJobSection) throws(JobError) -> ProviderSettings {
@@ -41,7 +52,7 @@ public struct JuspayModule: ProviderModule {
                 guard !list.isEmpty else { throw j.error("update_statuses", line, "must name at least one status") }
                 settings.updateStatuses = list
             }
-            try j.finish(known: ["update_statuses"])
+            try j.finish(known: jobSectionKeys["juspay", default: []])
         }
         return ProviderSettings(settings)
     }

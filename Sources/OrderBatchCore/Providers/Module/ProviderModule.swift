@@ -37,6 +37,11 @@ public protocol ProviderModule: Sendable {
     /// Top-level job-file sections only this provider's jobs may have (`juspay:`), listed among the known
     /// keys after `credentials`.
     var jobSections: [String] { get }
+    /// The keys of each of ``jobSections`` (`juspay: [update_statuses]`), as its ``readSettings(_:)`` checks them.
+    var jobSectionKeys: [String: [String]] { get }
+    /// This provider's own keys as `orderbatch init` writes them: each of ``jobKeys`` and of ``jobSectionKeys``
+    /// (dotted), with its default or a placeholder, and a comment.
+    var jobTemplate: [JobTemplateEntry] { get }
     /// The names of the emulator latency models this provider contributes (`juspay`), offered by the job
     /// file's `emulator: latency:` beside `none`.
     var emulatorLatencyModels: [String] { get }
@@ -77,6 +82,11 @@ public protocol ProviderModule: Sendable {
 extension ProviderModule {
     public var jobKeys: [String] { [] }
     public var jobSections: [String] { [] }
+    public var jobSectionKeys: [String: [String]] { [:] }
+    /// Each of ``jobKeys``, with a placeholder value.
+    public var jobTemplate: [JobTemplateEntry] {
+        jobKeys.map { JobTemplateEntry(key: $0, value: "CHANGE_ME", comment: "required by \(displayName)") }
+    }
     public var emulatorLatencyModels: [String] { [] }
 
     /// No keys of its own: ``ProviderSettings/none``.
