@@ -46,6 +46,6 @@ import Testing
         let man = read("share/man/man1/orderbatch.1")
         #expect(man.hasPrefix(".TH ORDERBATCH 1 "), "\(man.prefix(200))")
         #expect(man.contains(".SS orderbatch plan") && man.contains(".SS orderbatch init"))
-        #expect(man.contains("USAGE: orderbatch run <job>"))
+        #expect(man.contains("USAGE: orderbatch run [<options>] <job>"))
     }
 }

@@ -109,11 +109,58 @@ import Testing
             try await OrderBatchCLI.run(["status", "s1", "--db", workspace.db, "--json"]).stdout)
         #expect(status["input"] as? String == kept && status["input_sha256"] as? String == sha)
 
-        // The same bytes through /dev/stdin: the same input, already run: nothing sent again, exit 0.
-        let again = try await run(
-            ["run", job, "--input", "/dev/stdin", "--format", "csv"], in: "/", "< <(cat \(input))")
+        // validate and plan read standard input too, and keep nothing.
+        let validated = try await run(
+            ["validate", job, "--input", "-", "--format", "csv"], in: workspace.directory, "< in.csv")
+        #expect(validated.exit.status == 0, "\(validated.stderr)")
+        #expect(validated.stdout.hasPrefix("<stdin>: 5 rows: 5 valid, 0 invalid"), "\(validated.stdout)")
+        let planned = try await run(
+            ["plan", job, "--input", "/dev/stdin", "--format", "csv"], in: workspace.directory, "< <(cat in.csv)")
+        #expect(planned.stdout.hasPrefix("plan: job stdin (Juspay), input /dev/stdin: 5 rows"), "\(planned.stderr)")
+
+        // The same bytes through /dev/stdin, redirected from the file itself (a regular file, spooled all the
+        // same): the same input, already run: nothing sent again, exit 0.
+        let again = try await run(["run", job, "--input", "/dev/stdin", "--format", "csv"], in: "/", "< \(input)")
         #expect(again.exit.status == 0 && again.stderr.contains("already ran this input"), "\(again.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDirectory) == [sha + ".csv"])
+    }
+
+    @Test func aSignalWhileStandardInputIsSpooledLeavesNothingBehind() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.juspayCSV("in.csv", prefix: "SIG", count: 5)
+        let job = try workspace.job("spool-signal", endpoint: "emulator")
+        let spoolDirectory = workspace.db + ".inputs"
+        // Standard input from a named pipe this test writes the rows into and keeps open: the spool is under
+        // way until the signal. (A `sleep` holding a pipe would also hold the descriptor Foundation's Process
+        // watches for the child's exit.)
+        let fifo = workspace.path("rows.fifo")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let rows = try Data(contentsOf: URL(fileURLWithPath: workspace.path("in.csv")))
+        let writer = Locked<Int32>(-1)
+        Thread.detachNewThread {
+            let fd = open(fifo, O_WRONLY)
+            _ = rows.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            writer.withLock { $0 = fd }
+        }
+        defer { writer.withLock { fd in if fd >= 0 { close(fd) } } }
+        let binary = try BinaryLocator.orderbatch().path
+        let child = try ChildProcess(
+            URL(fileURLWithPath: "/bin/bash"),
+            [
+                "-c", #"cd "$1" && exec "$0" run "$2" --input - --format csv < rows.fifo"#, binary, workspace.directory,
+                job,
+            ], environment: OrderBatchCLI.demoEnvironment)
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: spoolDirectory) && Date() < deadline {
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        try #require(FileManager.default.fileExists(atPath: spoolDirectory), "the spool never started")
+        child.send(SIGTERM)
+        #expect(try await child.exit() == ChildProcess.Exit(status: 3, bySignal: false))
+        #expect(child.stderr.contains("run the same command again"), "\(child.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDirectory) == [])
+        #expect(!FileManager.default.fileExists(atPath: workspace.db), "nothing recorded")
     }
 
     @Test func anInterruptedIngestResumesFromAnotherDirectory() async throws {

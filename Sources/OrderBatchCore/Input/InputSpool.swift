@@ -31,13 +31,15 @@ public final class InputSpool: Sendable {
     /// The copy, readable by path while this value lives.
     public var readablePath: String { "/proc/self/fd/\(fd)" }
 
-    /// Whether `path` must be spooled to be read more than once: `-` (standard input), or anything that is not
-    /// a regular file (a pipe, a character device such as `/dev/stdin` on a terminal, a socket).
+    /// Whether `path` must be spooled to be read more than once: `-` (standard input), a path under `/dev/` or
+    /// `/proc/` (`/dev/stdin`, `/dev/fd/63`: even when it leads to a regular file, another process reading the
+    /// same path later would read something else), or anything that is not a regular file (a pipe, a
+    /// terminal, a socket).
     ///
     /// - Parameter path: The input as given.
     /// - Returns: False for a regular file and for a path that does not exist (the reader says so).
     public static func isNeeded(for path: String) -> Bool {
-        if path == "-" { return true }
+        if path == "-" || path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return true }
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
         let type = info.st_mode & S_IFMT

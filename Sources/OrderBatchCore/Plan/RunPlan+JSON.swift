@@ -7,7 +7,8 @@ extension RunPlan {
     /// "reconcile","per_row","max_per_row"},"limits":{"rate_limit","window_rate_per_second","concurrency",
     /// "latency_ms","latency_source","concurrency_rate_per_second"},"estimate":{"rate_per_second","bound_by",
     /// "binding_window","seconds","text","headline","retry_requests","seconds_with_retries","deadline_seconds",
-    /// "stops_at_deadline","requests_within_deadline"},"assumptions":[…]}`.
+    /// "stops_at_deadline","requests_within_deadline"},"assumptions":[…],"warning"}` (`warning` null unless the pace is
+    /// above the provider's own limits).
     public var json: JSONValue {
         let e = estimate
         let (boundBy, binding): (String, JSONValue) =
@@ -51,6 +52,7 @@ extension RunPlan {
                 ])
             ),
             ("assumptions", .array(assumptions.map { .string($0) })),
+            ("warning", aboveProviderLimits.map { .string($0) } ?? .null),
         ])
     }
 

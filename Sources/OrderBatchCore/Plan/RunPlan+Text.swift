@@ -39,6 +39,7 @@ extension RunPlan {
                 + "\(Self.milliseconds(e.latency.meanMilliseconds)) a request allows \(Self.rate(e.concurrencyRate)) requests/s"
         )
         lines.append("estimate: \(headline)")
+        if let warning = aboveProviderLimits { lines.append("  " + warning) }
         if e.retryRequests > 0 {
             lines.append(
                 "  with every retry the budget allows (retry.budget \(Self.percent(job.retry.budget)): "
@@ -73,6 +74,17 @@ extension RunPlan {
         return "\(Self.grouped(sendableRows)) \(job.provider.module.displayName) rows \(limits) "
             + (job.preflight ? "with" : "without") + " preflight: \(Self.grouped(requests)) requests, \(bound): about "
             + ApproximateDuration.text(seconds: e.seconds)
+    }
+
+    /// When the run's pace is above the provider's own rate-limit windows (a `--rate` or `rate_limit` raised past
+    /// them): the provider will answer 429 and the run will go slower than estimated.
+    public var aboveProviderLimits: String? {
+        let module = job.provider.module
+        guard let ceiling = module.defaults.rateLimit.map(\.ratePerSecond).min(), estimate.rate > ceiling * 1.000_001
+        else { return nil }
+        let windows = module.defaults.rateLimit.map(\.description).joined(separator: ", ")
+        return "warning: \(Self.rate(estimate.rate)) requests/s is above \(module.displayName)'s limits "
+            + "(\(windows) by default, \(Self.rate(ceiling)) requests/s): expect 429s, and a run slower than this"
     }
 
     /// What the estimate takes for granted.

@@ -33,6 +33,7 @@ import Testing
         let text = "order_id,routing_id,amount\nORD1,c1,1.5\n"
         let pipe = try fifo(in: base, feeding: text)
         #expect(InputSpool.isNeeded(for: pipe) && InputSpool.isNeeded(for: "-"))
+        #expect(InputSpool.isNeeded(for: "/dev/stdin") && InputSpool.isNeeded(for: "/proc/self/fd/0"))
         let spoolDirectory = base + "/db.sqlite.inputs"
         let spool = try InputSpool(copying: pipe, into: spoolDirectory)
         #expect(spool.byteCount == Int64(text.utf8.count))

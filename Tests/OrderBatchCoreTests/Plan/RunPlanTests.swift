@@ -68,6 +68,20 @@ import Testing
         #expect(plan.estimate.retryRequests == 1_010)
     }
 
+    @Test func aRateAboveTheProvidersOwnLimitsIsWarnedOf() throws {
+        let fast = try RunOverrides(rate: "20").applied(to: try job("rapyd"))
+        let plan = RunPlan(job: fast, inputPath: "in.jsonl", report: report(valid: 300))
+        #expect(
+            plan.textLines.contains(
+                "  warning: 13.33 requests/s is above Rapyd's limits (190/1m, 950/5m by default, 3.17 requests/s): "
+                    + "expect 429s, and a run slower than this"), "\(plan.textLines)")
+        #expect(
+            RunPlan(job: try job("rapyd"), inputPath: "in.jsonl", report: report(valid: 300)).aboveProviderLimits == nil
+        )
+        #expect(
+            RunPlan(job: try job("juspay"), inputPath: "in.csv", report: report(valid: 300)).aboveProviderLimits == nil)
+    }
+
     @Test func theJSONFormCarriesTheSameFigures() throws {
         let plan = RunPlan(job: try job("rapyd"), inputPath: "in.jsonl", report: report(valid: 20_000))
         let json = try JSONValue.parse(plan.json.compactText)
