@@ -25,7 +25,7 @@ public enum JobKeys {
     }
 
     /// Every key a job of `provider` may hold, dotted (`timeouts.request`, `credentials.api_key_env`,
-    /// `juspay.update_statuses`), in file order; other providers' keys left out.
+    /// `acme.statuses`), in file order; other providers' keys left out.
     ///
     /// - Parameters:
     ///   - provider: The job's provider.

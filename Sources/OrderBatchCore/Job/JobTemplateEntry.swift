@@ -1,6 +1,6 @@
 /// One key of a job file as `orderbatch init` writes it: `key: value  # comment`.
 public struct JobTemplateEntry: Sendable, Equatable {
-    /// The dotted key: `concurrency`, `timeouts.request`, `juspay.update_statuses`.
+    /// The dotted key: `concurrency`, `timeouts.request`, `acme.statuses` (a provider's section).
     public var key: String
     /// The value as YAML text: the default, or a placeholder for a required value (`CHANGE_ME`).
     public var value: String

@@ -8,7 +8,7 @@
 /// gives the most retries the retry budget allows, and ``secondsWithRetries`` the time with all of them.
 ///
 /// ```swift
-/// let estimate = RunEstimate(requests: 40_000, job: rapydJob)
+/// let estimate = RunEstimate(requests: 40_000, job: job)  // rate_limit: [190/1m, 950/5m]
 /// estimate.bound        // .window(950/5m)
 /// estimate.seconds      // 12631.6: about 3 h 30 min
 /// ```

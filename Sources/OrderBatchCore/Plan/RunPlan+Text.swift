@@ -5,14 +5,14 @@ extension RunPlan {
     /// its assumptions.
     ///
     /// ```
-    /// plan: job rapyd-migrate (Rapyd), input part1.csv: 20,000 rows, all valid; nothing is sent
+    /// plan: job migrate (Acme), input part1.csv: 20,000 rows, all valid; nothing is sent
     /// requests: 40,000 first requests, 2 per row
     ///   preflight   20,000 status reads (1 per row, preflight: true)
     ///   update      20,000 updates (1 per row)
     ///   reconcile   0 planned (only after an update whose fate is unknown)
     ///   at most 7 requests per row (retry.max_attempts 5, + preflight, + 1 reconciliation)
     /// limits: rate_limit [190/1m, 950/5m] allows 3.17 requests/s; concurrency 4 at 300 ms a request allows 13.33 requests/s
-    /// estimate: 20,000 Rapyd rows at [190/1m, 950/5m] with preflight: 40,000 requests, bound by the 5-minute window: about 3 h 30 min
+    /// estimate: 20,000 Acme rows at [190/1m, 950/5m] with preflight: 40,000 requests, bound by the 5-minute window: about 3 h 30 min
     /// ```
     public var textLines: [String] {
         let e = estimate
@@ -61,7 +61,7 @@ extension RunPlan {
         return lines
     }
 
-    /// "20,000 Rapyd rows at [190/1m, 950/5m] with preflight: 40,000 requests, bound by the 5-minute window:
+    /// "20,000 Acme rows at [190/1m, 950/5m] with preflight: 40,000 requests, bound by the 5-minute window:
     /// about 3 h 30 min".
     public var headline: String {
         let e = estimate
