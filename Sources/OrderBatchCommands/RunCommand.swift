@@ -85,7 +85,8 @@ extension OrderBatch {
             let selection = try InputSelection(
                 job: job, input: input, format: format,
                 // A dry run keeps nothing: its copy of standard input stays unnamed and goes with the process.
-                spoolDirectory: dryRun ? NSTemporaryDirectory() : InputSelection.spoolDirectory(forDatabase: dbPath))
+                spoolDirectory: dryRun
+                    ? NSTemporaryDirectory() : InputSelection.spoolDirectory(forDatabase: dbPath, job: job))
             var request = NewRunRequest(
                 job: job, inputPath: selection.readPath, format: selection.format, db: dbPath,
                 runID: runID ?? RunCoordinator.makeRunID(),

@@ -65,8 +65,17 @@ public final class InputSelection: Sendable {
         }
     }
 
-    /// The folder beside the state database `db` where spooled inputs are kept: `DB.inputs`.
-    public static func spoolDirectory(forDatabase db: String) -> String { db + ".inputs" }
+    /// The folder beside the state database `db` where spooled inputs are kept: `DB.inputs`; for a database
+    /// given as a URL (`postgresql://…`), beside the job file: `JOBDIR/NAME.inputs`.
+    ///
+    /// - Parameters:
+    ///   - db: The state database: a file path or a URL.
+    ///   - job: The job, for a database that is not a file.
+    /// - Returns: The folder.
+    public static func spoolDirectory(forDatabase db: String, job: Job) -> String {
+        guard db.contains("://") else { return db + ".inputs" }
+        return (job.directory.isEmpty ? "" : job.directory + "/") + job.name + ".inputs"
+    }
 
     /// `path` made absolute against the current directory, `.` and `..` folded, so that a run records an input
     /// `resume` finds from any directory.

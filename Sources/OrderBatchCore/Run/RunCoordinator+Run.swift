@@ -103,7 +103,8 @@ extension RunCoordinator {
     /// - Throws: ``RunError/usage(_:)`` when the copy cannot be kept.
     private func keepSpool(of request: NewRunRequest) throws(RunError) -> String {
         guard let spool = request.spool else { return InputSelection.absolute(request.inputPath) }
-        let directory = request.spoolDirectory ?? InputSelection.spoolDirectory(forDatabase: request.db)
+        let directory =
+            request.spoolDirectory ?? InputSelection.spoolDirectory(forDatabase: request.db, job: request.job)
         let kept: String
         do {
             kept = InputSelection.absolute(try spool.keep(in: directory, format: request.format))

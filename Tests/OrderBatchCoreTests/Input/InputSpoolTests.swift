@@ -59,6 +59,13 @@ import Testing
         #expect(!InputSpool.isNeeded(for: base + "/missing.csv"))
         #expect(InputSelection.absolute("a/./b/../c.csv").hasSuffix("/a/c.csv"))
         #expect(InputSelection.absolute("/x/../y.csv") == "/y.csv")
+        let job = try JobParser.parse(
+            text: "name: n\nprovider: rapyd\nendpoint: sandbox\n", path: "/srv/jobs/n.yaml")
+        #expect(
+            InputSelection.spoolDirectory(forDatabase: "/srv/state/n.sqlite", job: job) == "/srv/state/n.sqlite.inputs")
+        // A database that is not a file (a PostgreSQL URL): beside the job file.
+        #expect(
+            InputSelection.spoolDirectory(forDatabase: "postgresql://ob@db:5432/ob", job: job) == "/srv/jobs/n.inputs")
     }
 
     @Test func anUnreadableSpoolFolderIsRefusedWithWhatToDo() throws {
