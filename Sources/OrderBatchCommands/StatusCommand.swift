@@ -59,7 +59,13 @@ extension OrderBatch {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
-                print(json ? Self.json(run, counts, process) : Self.detail(run, counts, process, databasePath: path))
+                let story = try DatabaseCheck.readingDamage(path: path) {
+                    try Self.story(of: run, counts: counts, in: store, path: path)
+                }
+                print(
+                    json
+                        ? Self.json(run, counts, process, story: story)
+                        : Self.detail(run, counts, process, databasePath: path, story: story))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -116,7 +122,9 @@ extension OrderBatch {
         }
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
-        static func detail(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String) -> String {
+        static func detail(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String, story: RunStory? = nil
+        ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
                 ("job", "\(run.jobName) (\(run.jobPath))"),
@@ -129,7 +137,12 @@ extension OrderBatch {
                 ("finished", run.finishedAt.map(timestamp) ?? "-"),
                 ("rows", "\(counts.total) total"),
             ]
-            lines += counts.byState.map { ("  " + $0.state.replacingOccurrences(of: "_", with: " "), String($0.count)) }
+            lines += counts.byState.map { state, count in
+                state == ItemState.inFlight.rawValue
+                    ? ("  claimed", claimedText(count, run: run, process: process, path: databasePath))
+                    : ("  " + state, String(count))
+            }
+            lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
@@ -188,34 +201,35 @@ extension OrderBatch {
         // MARK: - JSON
 
         /// The run as the documented JSON object.
-        static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?) -> String {
+        static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, story: RunStory? = nil) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
-            let object: JSONValue = .object([
-                ("run_id", .string(run.id)),
-                ("job", .string(run.jobName)),
-                ("provider", .string(run.provider)),
-                ("state", .string(run.state.rawValue)),
-                ("reason", run.stateReason.map { .string($0) } ?? .null),
-                ("created_at", .string(timestamp(run.createdAt))),
-                ("started_at", optional(run.startedAt)),
-                ("finished_at", optional(run.finishedAt)),
-                ("input", .string(run.inputPath)),
-                ("input_sha256", .string(run.inputSHA256)),
-                (
-                    "process",
-                    process.map {
-                        .object([
-                            ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
-                            ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
-                        ])
-                    } ?? .null
-                ),
-                (
-                    "counts",
-                    .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
-                ),
-            ])
+            let object: JSONValue = .object(
+                [
+                    ("run_id", .string(run.id)),
+                    ("job", .string(run.jobName)),
+                    ("provider", .string(run.provider)),
+                    ("state", .string(run.state.rawValue)),
+                    ("reason", run.stateReason.map { .string($0) } ?? .null),
+                    ("created_at", .string(timestamp(run.createdAt))),
+                    ("started_at", optional(run.startedAt)),
+                    ("finished_at", optional(run.finishedAt)),
+                    ("input", .string(run.inputPath)),
+                    ("input_sha256", .string(run.inputSHA256)),
+                    (
+                        "process",
+                        process.map {
+                            .object([
+                                ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
+                                ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
+                            ])
+                        } ?? .null
+                    ),
+                    (
+                        "counts",
+                        .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
+                    ),
+                ] + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }
     }

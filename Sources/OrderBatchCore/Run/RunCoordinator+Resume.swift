@@ -30,7 +30,8 @@ extension RunCoordinator {
             inform("orderbatch: \(recovered) rows were in flight when the run stopped; they will be reconciled first")
         }
         return try await execute(
-            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
+            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides,
+            invocation: "resume")
     }
 
     /// `retry`: sends again the rows that failed (with `includeSkipped`, the skipped ones too) as a new attempt
@@ -58,7 +59,8 @@ extension RunCoordinator {
         let n = try store.startRetryGeneration(runID: run.id, states: includeSkipped ? [.failed, .skipped] : [.failed])
         inform("orderbatch: run \(run.id): \(n) rows to send again")
         return try await execute(
-            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
+            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides, invocation: "retry"
+        )
     }
 
     /// A run still `ingesting` whose process is gone was interrupted while recording its input, before
