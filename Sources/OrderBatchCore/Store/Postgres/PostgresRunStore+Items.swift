@@ -138,88 +138,61 @@ extension PostgresRunStore {
                 if let fence, let runID = results.first?.runID {
                     try Self.requireLease(db, runID: runID, owner: fence, now: now)
                 }
-                try Self.recordGroup(db, results, fence: fence, now: now)
-            }
-        }
-    }
-
-    /// Writes a group of results in two statements whatever its size (the rows, then their attempts), each
-    /// column bound as one array: a statement per row made the store the bottleneck of a run (two round trips
-    /// per row, bench/scale-out.sh store).
-    ///
-    /// Fenced as before: a row is changed only while it is still this worker's; when one is not, the owner of
-    /// the first such row says whether the lease was lost (another worker holds it) or the result is stale.
-    private static func recordGroup(
-        _ db: PostgresConnection, _ results: [ItemResult], fence: LeaseOwner?, now: String
-    ) throws {
-        guard let runID = results.first?.runID else { return }
-        guard results.allSatisfy({ $0.runID == runID }) else {
-            // One run per group in practice (the driver's); otherwise each run's rows on their own.
-            for group in Dictionary(grouping: results, by: \.runID).values {
-                try recordGroup(db, group, fence: fence, now: now)
-            }
-            return
-        }
-        typealias A = PostgresArrayText
-        let changed = try db.query(
-            """
-            UPDATE items AS i SET state = r.state, attempts = r.attempts, last_http_status = r.http,
-                                  error_code = r.code, error_message = r.message, latency_ms = r.latency,
-                                  updated_at = \(now)
-            FROM unnest($2::bigint[], $3::integer[], $4::text[], $5::integer[], $6::integer[], $7::text[],
-                        $8::text[], $9::double precision[])
-                 AS r (seq, generation, state, attempts, http, code, message, latency)
-            WHERE i.run_id = $1 AND i.seq = r.seq AND i.generation = r.generation AND i.state <> 'invalid'
-              AND ($10::text IS NULL OR i.claimed_by = $10)
-            RETURNING i.seq
-            """,
-            [
-                runID, A.values(results.map(\.seq)), A.values(results.map(\.generation)),
-                A.texts(results.map(\.state.rawValue)), A.values(results.map(\.attempts)),
-                A.values(results.map(\.httpStatus)), A.texts(results.map(\.errorCode)),
-                A.texts(results.map(\.message)), A.values(results.map(\.latencyMilliseconds)), fence?.token,
-            ] as [any PostgresBindable])
-        if changed.rowCount != results.count {
-            let written = Set((0..<changed.rowCount).compactMap { changed.int64($0, 0) })
-            if let result = results.first(where: { !written.contains($0.seq) }) {
-                if let fence {
-                    let owner = try db.query(
-                        "SELECT claimed_by FROM items WHERE run_id = $1 AND seq = $2 AND generation = $3",
-                        [result.runID, result.seq, result.generation] as [any PostgresBindable])
-                    if owner.rowCount == 1, owner.string(0, 0) != fence.token {
-                        throw RunStoreError.leaseLost(runID: result.runID)
+                for result in results {
+                    // Fenced: the row must still be this worker's (not rescued and claimed by another since).
+                    let changed = try db.query(
+                        """
+                        UPDATE items SET state = $4, attempts = $5, last_http_status = $6, error_code = $7,
+                                         error_message = $8, latency_ms = $9, updated_at = \(now)
+                        WHERE run_id = $1 AND seq = $2 AND generation = $3 AND state <> 'invalid'
+                          AND ($10::text IS NULL OR claimed_by = $10)
+                        """,
+                        [
+                            result.runID, result.seq, result.generation, result.state.rawValue, result.attempts,
+                            result.httpStatus, result.errorCode, result.message, result.latencyMilliseconds,
+                            fence?.token,
+                        ] as [any PostgresBindable]
+                    ).affectedRows
+                    if changed != 1, let fence {
+                        let owner = try db.query(
+                            "SELECT claimed_by FROM items WHERE run_id = $1 AND seq = $2 AND generation = $3",
+                            [result.runID, result.seq, result.generation] as [any PostgresBindable])
+                        if owner.rowCount == 1, owner.string(0, 0) != fence.token {
+                            throw RunStoreError.leaseLost(runID: result.runID)
+                        }
                     }
+                    guard changed == 1 else {
+                        throw RunStoreError.staleResult(
+                            runID: result.runID, seq: result.seq, generation: result.generation)
+                    }
+                    try Self.appendAttempts(db, result)
                 }
-                throw RunStoreError.staleResult(runID: result.runID, seq: result.seq, generation: result.generation)
             }
         }
-        try appendAttempts(db, runID: runID, results)
     }
 
-    /// Appends the results' attempts to the log, in one statement.
-    private static func appendAttempts(_ db: PostgresConnection, runID: String, _ results: [ItemResult]) throws {
-        let rows = results.flatMap { result in result.log.map { (result, $0) } }
-        guard !rows.isEmpty else { return }
-        typealias A = PostgresArrayText
+    /// Appends a result's attempts to the log, in one statement.
+    private static func appendAttempts(_ db: PostgresConnection, _ result: ItemResult) throws {
+        guard !result.log.isEmpty else { return }
+        var values: [String] = []
+        var parameters: [any PostgresBindable] = [result.runID, result.seq, result.generation]
+        for attempt in result.log {
+            let n = parameters.count
+            values.append(
+                "($1, $2, $3, $\(n + 1), $\(n + 2), to_timestamp($\(n + 3)::float8), $\(n + 4), $\(n + 5), "
+                    + "$\(n + 6), $\(n + 7), $\(n + 8))")
+            parameters +=
+                [
+                    attempt.attempt, attempt.phase.rawValue, attempt.startedAt, attempt.latencyMilliseconds,
+                    attempt.httpStatus, attempt.errorCode, attempt.message, attempt.result.rawValue,
+                ] as [any PostgresBindable]
+        }
         try db.query(
             """
             INSERT INTO attempts (run_id, seq, generation, attempt, phase, started_at, latency_ms, http_status,
                                   error_code, message, outcome)
-            SELECT $1, a.seq, a.generation, a.attempt, a.phase, to_timestamp(a.started), a.latency, a.http,
-                   a.code, a.message, a.outcome
-            FROM unnest($2::bigint[], $3::integer[], $4::integer[], $5::text[], $6::double precision[],
-                        $7::double precision[], $8::integer[], $9::text[], $10::text[], $11::text[])
-                 WITH ORDINALITY AS a (seq, generation, attempt, phase, started, latency, http, code, message,
-                                       outcome, n)
-            ORDER BY a.n
-            """,
-            [
-                runID, A.values(rows.map { $0.0.seq }), A.values(rows.map { $0.0.generation }),
-                A.values(rows.map { $0.1.attempt }), A.texts(rows.map { $0.1.phase.rawValue }),
-                A.values(rows.map { $0.1.startedAt }), A.values(rows.map { $0.1.latencyMilliseconds }),
-                A.values(rows.map { $0.1.httpStatus }), A.texts(rows.map { $0.1.errorCode }),
-                A.texts(rows.map { $0.1.message }), A.texts(rows.map { $0.1.result.rawValue }),
-            ] as [any PostgresBindable])
+            VALUES \(values.joined(separator: ", "))
+            """, parameters)
     }
 
     public func startRetryGeneration(runID: String, states: Set<ItemState>) throws -> Int {
