@@ -21,6 +21,7 @@ struct InvocationObserver: RunObserver {
     }
 
     func note(_ line: String) { CommandSupport.printError(line) }
+    func warn(_ line: String) { CommandSupport.printError(line) }
     func concern(job: Job) { invocation.metrics.concern(job: job) }
     func concern(runID: String, store: any RunStore) { invocation.metrics.concern(runID: runID, store: store) }
     func sent(_ counters: ExecutorCounters, elapsedSeconds: Double) {

@@ -11,12 +11,16 @@ extension OrderBatch {
             discussion: """
                 Without RUN_ID: the most recent runs, newest first, one line each (LEFT counts the rows \
                 still pending, in flight or unknown). With RUN_ID: the run's job, provider, input, state, \
-                timestamps and row counts, then the commands that would continue it.
+                timestamps and row counts, each invocation (run, resume, retry) with the pacing flags it was given \
+                and the pace of the latest, then the commands that would continue it.
 
                 --json prints one object per run: {"run_id", "job", "provider", "state", "reason", \
                 "created_at", "started_at", "finished_at", "input", "input_sha256", "process", "counts": {"total", \
-                "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}}, and for \
-                the list a JSON array of them. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
+                "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}, "invocations", \
+                "pace"}, and for the list a JSON array of them. "invocations" lists each run, resume and retry \
+                that sent, oldest first: {"command", "started_at", "overrides"}, "overrides" holding the pacing \
+                flags it was given ("concurrency", "rate", "max_failures", "deadline"); "pace" is the latest \
+                one's {"concurrency", "rate", "max_failures", "deadline"} ("none" for no limit), or null. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
@@ -59,13 +63,20 @@ extension OrderBatch {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
-                print(json ? Self.json(run, counts, process) : Self.detail(run, counts, process, databasePath: path))
+                let invocations = try store.invocations(runID: run.id)
+                print(
+                    json
+                        ? Self.json(run, counts, process, invocations: invocations)
+                        : Self.detail(run, counts, process, databasePath: path, invocations: invocations))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
                 }
                 if json {
-                    print("[" + runs.map { Self.json($0.0, $0.1, $0.2) }.joined(separator: ",") + "]")
+                    let objects = try runs.map {
+                        Self.json($0.0, $0.1, $0.2, invocations: try store.invocations(runID: $0.0.id))
+                    }
+                    print("[" + objects.joined(separator: ",") + "]")
                 } else if runs.isEmpty {
                     print("no runs in \(path)")
                 } else {
@@ -116,7 +127,10 @@ extension OrderBatch {
         }
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
-        static func detail(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String) -> String {
+        static func detail(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String,
+            invocations: [InvocationRecord] = []
+        ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
                 ("job", "\(run.jobName) (\(run.jobPath))"),
@@ -130,6 +144,7 @@ extension OrderBatch {
                 ("rows", "\(counts.total) total"),
             ]
             lines += counts.byState.map { ("  " + $0.state.replacingOccurrences(of: "_", with: " "), String($0.count)) }
+            lines += invocationLines(run, invocations)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
@@ -188,7 +203,9 @@ extension OrderBatch {
         // MARK: - JSON
 
         /// The run as the documented JSON object.
-        static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?) -> String {
+        static func json(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, invocations: [InvocationRecord] = []
+        ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
             let object: JSONValue = .object([
@@ -215,7 +232,7 @@ extension OrderBatch {
                     "counts",
                     .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                 ),
-            ])
+            ] + invocationMembers(run, invocations))
             return object.compactText
         }
     }

@@ -71,6 +71,8 @@ extension RunCoordinator {
                     createdAt: Date()))
             observer.concern(runID: runID, store: store)
             try recording.record(store: store, runID: runID, report: report)
+            try store.recordInvocation(
+                InvocationRecord(runID: runID, command: .run, startedAt: Date(), overrides: request.overrides.pacing))
         } catch is StoppableRecordSource.Stopped {
             // Reported just below.
         } catch {

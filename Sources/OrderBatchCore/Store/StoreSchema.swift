@@ -13,6 +13,7 @@ enum StoreSchema {
     static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
+        Migration(version: 3, sql: version3),
     ]
 
     /// The version this build writes.
@@ -134,5 +135,19 @@ enum StoreSchema {
         CREATE INDEX runs_by_created ON runs (created_at);
         CREATE INDEX runs_by_job ON runs (job_name, created_at);
         CREATE INDEX runs_by_input ON runs (job_name, input_sha256, state);
+        """
+
+    /// Adds `invocations`: one row per `run`, `resume` or `retry` that went on to send, with the pacing
+    /// flags it was given (`--concurrency`, `--rate`, `--max-failures`, `--deadline`) as a JSON object
+    /// (``RunOverrides``, only the keys given; `{}` for none). `status` lists them.
+    private static let version3 = """
+        CREATE TABLE invocations (
+            id            INTEGER PRIMARY KEY,
+            run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            command       TEXT NOT NULL CHECK (command IN ('run', 'resume', 'retry')),
+            started_at    REAL NOT NULL,
+            options_json  TEXT NOT NULL
+        );
+        CREATE INDEX invocations_by_run ON invocations (run_id, id);
         """
 }

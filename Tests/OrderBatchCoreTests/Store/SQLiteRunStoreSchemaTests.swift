@@ -11,7 +11,7 @@ import Testing
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
         #expect(try store.userVersion() == StoreSchema.currentVersion)
-        #expect(StoreSchema.currentVersion == 2)
+        #expect(StoreSchema.currentVersion == 3)
         #expect(try store.journalMode() == "wal")
         let tables = try store.withConnection { db -> [String] in
             let statement = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -19,7 +19,7 @@ import Testing
             while try statement.step() { names.append(statement.string(at: 0) ?? "") }
             return names
         }
-        #expect(tables == ["attempts", "items", "leases", "runs"])
+        #expect(tables == ["attempts", "invocations", "items", "leases", "runs"])
         let foreignKeys = try store.withConnection { try $0.scalarInt("PRAGMA foreign_keys") }
         #expect(foreignKeys == 1)
         let synchronous = try store.withConnection { try $0.scalarInt("PRAGMA synchronous") }
@@ -36,7 +36,7 @@ import Testing
         let second = try SQLiteRunStore(path: path)
         defer { try? second.close() }
         #expect(try second.run(id: "keep")?.jobName == "reprice")
-        #expect(try second.userVersion() == 2)
+        #expect(try second.userVersion() == StoreSchema.currentVersion)
         // No migration ran: the schema would have failed to re-create existing tables anyway.
         let changes = try second.withConnection { $0.totalChanges }
         #expect(changes == 0)
@@ -52,7 +52,7 @@ import Testing
             try store.close()
             Issue.record("expected the newer schema to be refused")
         } catch let error as RunStoreError {
-            #expect(error == .schemaTooNew(path: path, found: 99, supported: 2))
+            #expect(error == .schemaTooNew(path: path, found: 99, supported: 3))
             #expect(error.description.contains("schema version 99"))
             #expect(error.description.contains("newer orderbatch"))
         }
