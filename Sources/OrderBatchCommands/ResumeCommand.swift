@@ -9,7 +9,10 @@ extension OrderBatch {
             abstract: "Continue an interrupted run from its SQLite state (the input file is not needed).",
             discussion: """
                 Rows left in flight by a stopped or killed process are reconciled with the provider before \
-                anything is sent again, and re-sent with their recorded idempotency keys. Exit codes, signals \
+                anything is sent again, and re-sent with their recorded idempotency keys. The job recorded \
+                with the run is used, never the file (an edited job file is named on standard error); \
+                --concurrency, --rate, --max-failures and --deadline change the pace for this invocation only. \
+                A finished run is said to be finished (exit 0, nothing started). Exit codes, signals \
                 (SIGINT, SIGTERM, SIGHUP: exit 3 with what is left and what to type) and --metrics (written on \
                 every exit once the run is found) as for `run`.
                 """)
