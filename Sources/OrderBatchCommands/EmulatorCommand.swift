@@ -155,15 +155,15 @@ extension OrderBatch {
                     "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)"
                 )
             }
-            CommandSupport.printError("emulator: " + describe(configuration))
+            CommandSupport.printError("emulator: " + describe(configuration), level: .info)
             FileHandle.standardOutput.write(Data((Self.listeningLine(baseURL: emulator.baseURL) + "\n").utf8))
 
             let signal = await signals.next()
-            CommandSupport.printError("emulator: \(SignalTrap.name(signal)) received, shutting down")
+            CommandSupport.printError("emulator: \(SignalTrap.name(signal)) received, shutting down", level: .info)
             let stats = emulator.stats()
             try await emulator.shutdown()
             CommandSupport.printError(
-                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied")
+                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied", level: .info)
         }
 
         /// The line printed on standard output once the emulator is listening.

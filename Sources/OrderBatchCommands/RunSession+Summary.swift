@@ -4,10 +4,13 @@ import OrderBatchCore
 extension RunSession {
     /// Prints what an executed run ended with (the summary, then the line a signal leaves) and returns its
     /// exit status.
-    static func report(_ outcome: RunOutcome, json: Bool) -> ExitStatus {
-        if case .executed(let summary) = outcome {
+    /// With `quiet` (`--quiet`), a run that succeeded prints nothing.
+    static func report(_ outcome: RunOutcome, json: Bool, quiet: Bool = false) -> ExitStatus {
+        // `--quiet`: a run that did not succeed shows the lines held back first, then its summary.
+        if outcome.status != .success { LogSink.standardError.releaseHeld() }
+        if case .executed(let summary) = outcome, !(quiet && outcome.status == .success) {
             printSummary(summary, json: json)
-            if let note = summary.signalNote { CommandSupport.printError(note) }
+            if let note = summary.signalNote { CommandSupport.printError(note, level: .warning) }
         }
         return outcome.status
     }

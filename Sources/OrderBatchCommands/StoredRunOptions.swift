@@ -20,7 +20,7 @@ struct StoredRunOptions: ParsableArguments {
     var rate: String?
     @Option(
         help: ArgumentHelp(
-            "Stop when permanent failures pass N rows or N% of the run's rows, for this invocation (exit 3).",
+            "Stop when permanent failures pass N rows or N% of the run's rows (none: no limit), for this invocation (exit 3).",
             valueName: "limit"))
     var maxFailures: String?
     @Option(

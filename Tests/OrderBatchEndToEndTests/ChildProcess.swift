@@ -92,8 +92,13 @@ final class ChildProcess: @unchecked Sendable {
     /// Everything written to standard output so far.
     var stdout: String { lock.withLock { String(decoding: stdoutBuffer, as: UTF8.self) } }
 
-    /// Everything written to standard error so far.
-    var stderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
+    /// Everything written to standard error so far, each line's message only: the UTC time and run id that
+    /// `run`, `resume` and `retry` put before every line when standard error is not a terminal (here, a pipe)
+    /// are taken off, so that tests pin the messages. ``rawStderr`` keeps them (`CronModeTests` pins them).
+    var stderr: String { LogStamp.strip(rawStderr) }
+
+    /// Everything written to standard error so far, as written.
+    var rawStderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
 
     /// Waits until standard output holds a complete first line, and returns it (without the newline).
     /// The deadline only guards against a hang: under heavy load (a build beside the suite) the
@@ -142,5 +147,20 @@ final class ChildProcess: @unchecked Sendable {
         let child = try ChildProcess(executable, arguments, environment: environment)
         let exit = try await child.exit(timeout: timeout)
         return (exit, child.stdout, child.stderr)
+    }
+}
+
+/// The stamp `run`, `resume` and `retry` put before each line of standard error off a terminal:
+/// `2026-12-01T02:00:03.120Z RUN_ID ` (`-` before the run is known).
+enum LogStamp {
+    static let pattern = #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \S+ "#
+
+    /// `text` with the stamp taken off the start of every line that has one.
+    static func strip(_ text: String) -> String {
+        guard let stamp = try? Regex(pattern) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard let match = line.prefixMatch(of: stamp) else { return String(line) }
+            return String(line[match.range.upperBound...])
+        }.joined(separator: "\n")
     }
 }
