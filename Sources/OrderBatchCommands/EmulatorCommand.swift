@@ -163,7 +163,8 @@ extension OrderBatch {
             let stats = emulator.stats()
             try await emulator.shutdown()
             CommandSupport.printError(
-                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied", level: .info)
+                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied",
+                level: .info)
         }
 
         /// The line printed on standard output once the emulator is listening.

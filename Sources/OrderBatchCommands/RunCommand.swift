@@ -38,7 +38,8 @@ extension OrderBatch {
             false
         @Flag(help: "Close the job's unfinished older runs as canceled (superseded by this one) instead of refusing.")
         var supersede = false
-        @Option(help: "Stop when permanent failures pass N rows or N% of rows, or none (exit 3).") var maxFailures: String?
+        @Option(help: "Stop when permanent failures pass N rows or N% of rows, or none (exit 3).") var maxFailures:
+            String?
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
         @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
         @Option(help: "Stop starting work after this long (e.g. 50m); exit 3, resumable.") var deadline: String?

@@ -27,8 +27,15 @@ extension OrderBatch {
                 "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
+                --watch shows RUN_ID every --interval (default 2s) until no process is at work on it: on a \
+                terminal the screen is redrawn; otherwise each refresh is a block of its own after a blank line \
+                (with --json, one object per line). It then exits with the code the run ended with, as `run` \
+                would have: 0 every row succeeded, 1 finished with rows failed or skipped, 2 never started or \
+                canceled, 3 stopped or left by a process that died (resume it).
+
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist.
-                Exit status: 0 shown; 64 usage error, missing database or unknown run id.
+                Exit status: 0 shown; 64 usage error, missing database or unknown run id; with --watch, the \
+                run's own code (0, 1, 2, 3).
                 """)
 
         /// The run to show; all recent runs when absent.
@@ -42,11 +49,30 @@ extension OrderBatch {
         var json = false
 
         /// How many runs the list shows.
-        @Option(help: "How many recent runs to list.")
+        // `.unconditional`: `--limit -1` reaches `validate()`, which says what is wrong, rather than being
+        // taken for an option ("Missing value").
+        @Option(parsing: .unconditional, help: "How many recent runs to list (a positive number).")
         var limit = 20
 
+        /// Refresh until the run ends.
+        @Flag(help: "Show RUN_ID again and again until no process is at work on it; exit with the code it ended with.")
+        var watch = false
+
+        /// Seconds between two refreshes of `--watch`.
+        @Option(
+            help: ArgumentHelp("Time between two refreshes of --watch (e.g. 2s, 500ms, 1m).", valueName: "duration"))
+        var interval = "2s"
+
         func validate() throws {
-            guard limit > 0 else { throw ValidationError("--limit must be 1 or more, got \(limit)") }
+            guard limit > 0 else {
+                throw ValidationError("--limit must be a positive number of runs (1 or more), got \(limit)")
+            }
+            if watch && runID == nil {
+                throw ValidationError("--watch needs the RUN_ID to watch (`orderbatch status` lists the runs)")
+            }
+            guard let ms = DurationText.milliseconds(interval), ms >= 100, ms <= 3_600_000 else {
+                throw ValidationError("--interval must be a duration from 100ms to 1h, such as 2s (got \(interval))")
+            }
         }
 
         func run() throws {
@@ -59,7 +85,12 @@ extension OrderBatch {
                     return try store.counts(runID: run.id)
                 }
             }
-            if let runID {
+            if let runID, watch {
+                let seconds = Double(DurationText.milliseconds(interval) ?? 2000) / 1000
+                let ending = try Self.watch(
+                    runID: runID, store: store, path: path, interval: interval, intervalSeconds: seconds, json: json)
+                if ending != .success { throw RunError(ending, "") }
+            } else if let runID {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
@@ -208,31 +239,32 @@ extension OrderBatch {
         ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
-            let object: JSONValue = .object([
-                ("run_id", .string(run.id)),
-                ("job", .string(run.jobName)),
-                ("provider", .string(run.provider)),
-                ("state", .string(run.state.rawValue)),
-                ("reason", run.stateReason.map { .string($0) } ?? .null),
-                ("created_at", .string(timestamp(run.createdAt))),
-                ("started_at", optional(run.startedAt)),
-                ("finished_at", optional(run.finishedAt)),
-                ("input", .string(run.inputPath)),
-                ("input_sha256", .string(run.inputSHA256)),
-                (
-                    "process",
-                    process.map {
-                        .object([
-                            ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
-                            ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
-                        ])
-                    } ?? .null
-                ),
-                (
-                    "counts",
-                    .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
-                ),
-            ] + invocationMembers(run, invocations))
+            let object: JSONValue = .object(
+                [
+                    ("run_id", .string(run.id)),
+                    ("job", .string(run.jobName)),
+                    ("provider", .string(run.provider)),
+                    ("state", .string(run.state.rawValue)),
+                    ("reason", run.stateReason.map { .string($0) } ?? .null),
+                    ("created_at", .string(timestamp(run.createdAt))),
+                    ("started_at", optional(run.startedAt)),
+                    ("finished_at", optional(run.finishedAt)),
+                    ("input", .string(run.inputPath)),
+                    ("input_sha256", .string(run.inputSHA256)),
+                    (
+                        "process",
+                        process.map {
+                            .object([
+                                ("pid", number(Int($0.holder.pid))), ("host", .string($0.holder.host)),
+                                ("heartbeat_at", .string(timestamp($0.holder.heartbeatAt))), ("live", .bool($0.isLive)),
+                            ])
+                        } ?? .null
+                    ),
+                    (
+                        "counts",
+                        .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
+                    ),
+                ] + invocationMembers(run, invocations))
             return object.compactText
         }
     }

@@ -10,12 +10,15 @@ import Testing
     static let stamp = #"^(\d{4})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (\S+) "#
 
     /// A job on the built-in emulator; `notFound`: every update fails (the orders do not exist).
-    private func job(_ workspace: Workspace, _ name: String, rows: Int, notFound: Bool = false, extra: String = "")
+    private func job(
+        _ workspace: Workspace, _ name: String, rows: Int, notFound: Bool = false, extra: String = ""
+    )
         throws -> String
     {
         let input = try workspace.juspayCSV(name + ".csv", prefix: "CRN", count: rows)
         let emulator = notFound ? "emulator:\n  unknown_orders: not-found\n" : ""
-        return try workspace.job(name, endpoint: "emulator", input: input, extra: "preflight: false\n" + extra + emulator)
+        return try workspace.job(
+            name, endpoint: "emulator", input: input, extra: "preflight: false\n" + extra + emulator)
     }
 
     @Test func offATerminalEveryLineStartsWithTheUTCTimeAndTheRunID() async throws {
@@ -34,7 +37,8 @@ import Testing
         #expect(child.stderr.contains("orderbatch: run night-1: 3 rows recorded in \(workspace.db)\n"))
         // The stamp is the time in UTC: it parses, and names this year.
         let first = try #require(lines.first)
-        let time = try Date(String(first.prefix(24)), strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let time = try Date(
+            String(first.prefix(24)), strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         #expect(abs(time.timeIntervalSinceNow) < 3600, "\(first)")
 
         // Before any run is concerned (invalid input: nothing recorded), the run id is `-`.
@@ -42,7 +46,8 @@ import Testing
         let invalid = try OrderBatchCLI.start(["run", job, "--input", bad])
         #expect(try await invalid.exit().status == 2)
         let invalidLines = invalid.rawStderr.split(separator: "\n")
-        #expect(!invalidLines.isEmpty && invalidLines.allSatisfy { $0.prefixMatch(of: stamp)?.output[2].substring == "-" })
+        #expect(
+            !invalidLines.isEmpty && invalidLines.allSatisfy { $0.prefixMatch(of: stamp)?.output[2].substring == "-" })
     }
 
     @Test func quietSaysNothingOnSuccessAndWhatToDoOtherwise() async throws {
@@ -59,12 +64,15 @@ import Testing
         #expect(resume.exit.status == 0 && resume.stdout == "" && resume.stderr == "", "\(resume.stderr)")
 
         // Rows failed: the lines held back, the summary, and the retry command.
-        let failing = try job(workspace, "quiet-bad", rows: 4, notFound: true, extra: "max_failures: 1\nconcurrency: 1\n")
+        let failing = try job(
+            workspace, "quiet-bad", rows: 4, notFound: true, extra: "max_failures: 1\nconcurrency: 1\n")
         let stopped = try await OrderBatchCLI.run(["run", failing, "--quiet", "--run-id", "q2"])
         #expect(stopped.exit.status == 3, "\(stopped.stderr)")
-        #expect(stopped.stderr.contains("orderbatch: run q2: 4 rows recorded in \(workspace.db)\n"), "\(stopped.stderr)")
+        #expect(
+            stopped.stderr.contains("orderbatch: run q2: 4 rows recorded in \(workspace.db)\n"), "\(stopped.stderr)")
         #expect(!stopped.stderr.contains("progress "), "\(stopped.stderr)")
-        #expect(stopped.stdout.contains("run q2 (job quiet-bad, juspay): stopped (2 rows failed, past --max-failures 1)"))
+        #expect(
+            stopped.stdout.contains("run q2 (job quiet-bad, juspay): stopped (2 rows failed, past --max-failures 1)"))
         #expect(stopped.stdout.contains("  continue: orderbatch resume q2 --db \(workspace.db)\n"), "\(stopped.stdout)")
         let finished = try await OrderBatchCLI.run([
             "resume", "q2", "--db", workspace.db, "--quiet", "--max-failures", "none",
@@ -85,7 +93,9 @@ import Testing
         #expect(objects.count >= 3, "\(run.stderr)")
         for object in objects {
             #expect(object["run_id"] as? String == "j1")
-            #expect((object["time"] as? String)?.wholeMatch(of: try Regex(#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"#)) != nil)
+            #expect(
+                (object["time"] as? String)?.wholeMatch(of: try Regex(#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"#))
+                    != nil)
             #expect(["info", "warning", "error"].contains(object["level"] as? String ?? ""))
         }
         #expect(objects.first?["message"] as? String == "orderbatch: run j1: 2 rows recorded in \(workspace.db)")
@@ -95,7 +105,9 @@ import Testing
         let unknown = try await OrderBatchCLI.run(["resume", "nope", "--db", workspace.db, "--log-format", "json"])
         #expect(unknown.exit.status == 64)
         let error = try JSON.object(unknown.stderr)
-        #expect(error["level"] as? String == "error" && error["exit_code"] as? Int == 64 && error["run_id"] as? String == "nope")
+        #expect(
+            error["level"] as? String == "error" && error["exit_code"] as? Int == 64
+                && error["run_id"] as? String == "nope")
         #expect((error["message"] as? String)?.hasPrefix("orderbatch: no run nope in ") == true, "\(unknown.stderr)")
         let refused = try await OrderBatchCLI.run(["run", job, "--log-format", "yaml"])
         #expect(refused.exit.status == 64 && refused.stderr.contains("yaml"), "\(refused.stderr)")

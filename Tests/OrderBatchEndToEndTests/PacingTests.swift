@@ -78,7 +78,8 @@ import Testing
         #expect(try await OrderBatchCLI.run(["run", job, "--run-id", "rp"]).exit.status == 1)
         let bad = try await OrderBatchCLI.run(["retry", "rp", "--db", workspace.db, "--rate", "fast"])
         #expect(bad.exit.status == 64, "\(bad.stderr)")
-        #expect(bad.stderr == "orderbatch: --rate fast: give requests per second (5) or windows such as 200/1m,1000/5m\n")
+        #expect(
+            bad.stderr == "orderbatch: --rate fast: give requests per second (5) or windows such as 200/1m,1000/5m\n")
         let tooMany = try await OrderBatchCLI.run(["retry", "rp", "--db", workspace.db, "--concurrency", "0"])
         #expect(tooMany.exit.status == 64 && tooMany.stderr.contains("--concurrency must be from 1 to 256"))
         #expect(try await emulator.stats().requests == 3)

@@ -192,7 +192,7 @@ import Testing
         #expect(
             Set(object.keys) == [
                 "run_id", "job", "provider", "state", "reason", "created_at", "started_at", "finished_at", "input",
-                "input_sha256", "process", "counts",
+                "input_sha256", "process", "counts", "invocations", "pace",
             ])
         #expect(object["process"] is NSNull)
         #expect(object["run_id"] as? String == "r-1")

@@ -55,7 +55,8 @@ public struct PacingNote: Sendable {
                 let says = differing.map { "\($0.key) \($0.value(in: file))" }.joined(separator: ", ")
                 let flags = differing.map { "\($0.flag) \(ShellWord.quote($0.value(in: file)))" }
                     .joined(separator: " ")
-                line += " (the file says \(says); to use \(differing.count == 1 ? "it" : "them") for this "
+                line +=
+                    " (the file says \(says); to use \(differing.count == 1 ? "it" : "them") for this "
                     + "invocation: \(flags))"
             }
         } catch {
@@ -76,8 +77,10 @@ public struct PacingNote: Sendable {
     /// next failure would stop the run again.
     ///
     /// - Parameters:
+    ///   - effective: The job at this invocation's pace.
     ///   - failed: The run's rows `failed` now (after `retry` sent them back to pending).
     ///   - total: The run's rows.
+    /// - Returns: The warning, or nil when the next failure would not stop the run.
     public func failureLimitWarning(effective: Job, failed: Int, total: Int) -> String? {
         guard let limit = effective.maxFailures, failed > 0, limit.isExceeded(failed: failed + 1, total: total) else {
             return nil
@@ -94,7 +97,8 @@ public struct PacingNote: Sendable {
     /// flag when this invocation set it.
     func valuesInEffect(_ effective: Job) -> String {
         PacingSetting.allCases.map { setting in
-            "\(setting.key) \(setting.value(in: effective))" + (setting.isSet(in: invocation) ? " (\(setting.flag))" : "")
+            "\(setting.key) \(setting.value(in: effective))"
+                + (setting.isSet(in: invocation) ? " (\(setting.flag))" : "")
         }.joined(separator: ", ")
     }
 }

@@ -100,11 +100,13 @@ import Testing
         let merged = recorded.replacingPacing(
             with: RunOverrides(concurrency: 2, maxFailures: "5", skipInvalid: false, input: "other.csv"))
         #expect(
-            merged == RunOverrides(concurrency: 2, rate: "10", maxFailures: "5", skipInvalid: true, input: "/data/in.csv"))
+            merged
+                == RunOverrides(concurrency: 2, rate: "10", maxFailures: "5", skipInvalid: true, input: "/data/in.csv"))
         #expect(merged.pacingFlags == ["--concurrency 2", "--rate 10", "--max-failures 5"])
-        #expect(RunOverrides(rate: "200/1m,1000/5m", deadline: "none").pacingFlags == [
-            "--rate 200/1m,1000/5m", "--deadline none",
-        ])
+        #expect(
+            RunOverrides(rate: "200/1m,1000/5m", deadline: "none").pacingFlags == [
+                "--rate 200/1m,1000/5m", "--deadline none",
+            ])
         #expect(RunOverrides(skipInvalid: true).hasNoPacing)
     }
 }
