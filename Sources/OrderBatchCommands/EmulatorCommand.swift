@@ -149,7 +149,16 @@ extension OrderBatch {
             do {
                 emulator = try await EmbeddedEmulator.start(configuration)
             } catch let error as EmulatorError {
-                throw RunError.usage("orderbatch: \(error)")
+                let advice: String
+                switch error.bindErrno {
+                case EADDRINUSE?:
+                    advice = "; pick another --port, or --port 0 for a free one (the listening line names it)"
+                case EACCES?: advice = "; pick a --port from 1024 up, or --port 0 for a free one"
+                case EADDRNOTAVAIL?: advice = "; give --host 127.0.0.1 or another address of this machine"
+                case .some: advice = "; check --host and --port"
+                case nil: advice = ""
+                }
+                throw RunError.usage("orderbatch: \(error)" + advice)
             } catch {
                 throw RunError.usage(
                     "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)"
