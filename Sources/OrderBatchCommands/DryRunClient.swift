@@ -3,7 +3,7 @@ import OrderBatchCore
 extension RunSession {
     /// A client that only describes requests: placeholder credentials, never sent.
     static func makeDryRunClient(job: Job, baseURL: String) -> any ProviderClient {
-        makeClient(
+        job.provider.module.makeClient(
             job: job, credentials: .placeholder("dry-run", for: job), baseURL: baseURL, transport: NeverTransport())
     }
 }

@@ -11,15 +11,15 @@ import OrderBatchEmulator
 /// ```
 ///
 /// ``start()`` listens on a free loopback port, accepts the credentials of the environment
-/// (`JUSPAY_API_KEY`, `RAPYD_ACCESS_KEY`, `RAPYD_SECRET_KEY`, demo values where unset; see
+/// (each registered provider's variables, demo values where unset; see
 /// `EmulatorCredentials.fromEnvironment()`), so the client and the emulator agree without any
 /// setup, and creates orders on first use (`unknownOrders: .create`), so any input file works.
-/// Everything else is the emulator's default: no latency, no faults, Rapyd idempotency and
+/// Everything else is the emulator's default: no latency, no faults, idempotency and
 /// rate-limit windows on. Always call ``shutdown()``.
 public final class EmbeddedEmulator: Sendable {
     private let server: EmulatorServer
 
-    /// `http://127.0.0.1:PORT`: the endpoint to send both providers' requests to.
+    /// `http://127.0.0.1:PORT`: the endpoint to send every provider's requests to.
     public var baseURL: String { server.baseURL }
     /// The port listened on.
     public var port: Int { server.port }

@@ -45,7 +45,7 @@ struct StoredRunOptions: ParsableArguments {
 
     /// Opens the database (`--db`, else the job's `state:`) and loads the run, the job and the options it
     /// recorded, with this invocation's pacing flags in place of the recorded ones (see
-    /// ``StoredRun/open(path:runID:pacing:jobFile:)``).
+    /// ``StoredRun/open(path:runID:pacing:jobFile:registry:)``).
     ///
     /// - Throws: ``RunError``: 64 for a job-file error, a missing database, an unknown run, a recorded job or
     ///   options that cannot be read, a pacing flag that does not parse; 74 for a damaged database.

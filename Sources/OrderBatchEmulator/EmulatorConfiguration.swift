@@ -1,5 +1,4 @@
 import Foundation
-import ProviderRules
 
 /// How an ``EmulatorServer`` behaves: where it listens, what it knows, and how it misbehaves.
 ///
@@ -19,17 +18,17 @@ public struct EmulatorConfiguration: Sendable {
     public var port: Int = 0
     /// A JSONL file of orders to load at start (see ``OrderSeed`` for the line format).
     public var ordersFile: String? = nil
-    /// The artificial latency added to every Juspay and Rapyd API response.
+    /// The artificial latency added to every provider API response.
     public var latency: EmulatorLatency = .none
-    /// The fraction (0...1) of Juspay and Rapyd API requests that get ``failWith`` instead of an answer.
+    /// The fraction (0...1) of provider API requests that get ``failWith`` instead of an answer.
     public var failRate: Double = 0
     /// The fault injected into the ``failRate`` fraction of requests.
     public var failWith: EmulatorFault = .http503
     /// The seed for fault and latency draws; the same seed gives the same sequence of draws.
     public var seed: UInt64 = 1
-    /// Whether Rapyd's `idempotency` header replays the first response (see ``IdempotencyCache``).
+    /// Whether a provider's idempotency header replays the first response (see ``IdempotencyCache``).
     public var idempotency: Bool = true
-    /// Whether Rapyd's WAF windows (200 per minute, 1000 per 5 minutes) are enforced.
+    /// Whether a provider's rate-limit windows are enforced.
     public var rateLimits: Bool = true
     /// What happens to a request for an order the emulator has never seen.
     public var unknownOrders: EmulatorUnknownOrders = .create
@@ -55,17 +54,35 @@ public struct EmulatorConfiguration: Sendable {
     public init() {}
 }
 
-/// The artificial latency model for provider API responses.
-public enum EmulatorLatency: String, Sendable, CaseIterable, Codable {
-    /// Respond as soon as the answer is computed.
-    case none
-    /// Draw each delay from Juspay's published Update Order latency percentiles (``LatencyModel/juspay``).
-    case juspay
+/// The artificial latency model for provider API responses: `none`, or a distribution a provider module
+/// contributes (``EmulatorProviderModule/latencyModels``), by name.
+public struct EmulatorLatency: RawRepresentable, Hashable, Sendable, CaseIterable, Codable {
+    /// The model's name, as `--latency` and a job's `emulator: latency:` say it.
+    public let rawValue: String
+    /// The delays drawn, or `nil` for none.
+    let distribution: LatencyModel?
 
-    /// The mean of the ``juspay`` distribution in milliseconds, computed from its percentile table.
-    ///
-    /// A benchmark compares throughput with `concurrency / mean latency`.
-    public static var juspayMeanMilliseconds: Double { LatencyModel.juspay.meanMilliseconds }
+    /// Respond as soon as the answer is computed.
+    public static let none = EmulatorLatency(name: "none", distribution: nil)
+
+    /// `none`, then every registered provider's models, in registration order.
+    public static var allCases: [EmulatorLatency] { [.none] + EmulatorProviders.modules.flatMap(\.latencyModels) }
+
+    /// A model a provider module contributes.
+    init(name: String, distribution: LatencyModel?) {
+        self.rawValue = name
+        self.distribution = distribution
+    }
+
+    /// The model named `rawValue`, or `nil` when no provider contributes one of that name.
+    public init?(rawValue: String) {
+        guard let model = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = model
+    }
+
+    public static func == (a: EmulatorLatency, b: EmulatorLatency) -> Bool { a.rawValue == b.rawValue }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }
 
 /// The fault injected into a request chosen by ``EmulatorConfiguration/failRate``.
@@ -111,38 +128,25 @@ public enum EmulatorUnknownOrders: String, Sendable, CaseIterable, Codable {
     case notFound
 }
 
-/// The credentials the emulator accepts.
+/// The credentials the emulator accepts, by the environment variable each is read from (the variables the
+/// client reads). Each provider's folder adds typed accessors (`juspayAPIKey`); routes read them there.
 public struct EmulatorCredentials: Sendable {
-    /// The Juspay API key expected as the Basic-auth user name (password empty).
-    public var juspayAPIKey: String
-    /// The required `x-merchantid`; `nil` accepts any non-empty value.
-    public var juspayMerchantID: String?
-    /// The Rapyd `access_key` header value.
-    public var rapydAccessKey: String
-    /// The Rapyd secret key used to check `signature`.
-    public var rapydSecretKey: String
+    private var values: [String: String]
 
-    /// The demo Juspay API key used when `JUSPAY_API_KEY` is unset.
-    public static let demoJuspayAPIKey = JuspayCredentialRules.demoAPIKey
-    /// The demo Rapyd access key used when `RAPYD_ACCESS_KEY` is unset.
-    public static let demoRapydAccessKey = RapydCredentialRules.demoAccessKey
-    /// The demo Rapyd secret key used when `RAPYD_SECRET_KEY` is unset.
-    public static let demoRapydSecretKey = RapydCredentialRules.demoSecretKey
+    /// Credentials from explicit values, by variable name; a variable not given reads as `nil`.
+    public init(_ values: [String: String] = [:]) { self.values = values }
 
-    /// Creates credentials from explicit values.
-    public init(
-        juspayAPIKey: String, juspayMerchantID: String? = nil, rapydAccessKey: String, rapydSecretKey: String
-    ) {
-        self.juspayAPIKey = juspayAPIKey
-        self.juspayMerchantID = juspayMerchantID
-        self.rapydAccessKey = rapydAccessKey
-        self.rapydSecretKey = rapydSecretKey
+    /// The value read from `variable`, or `nil` when there is none.
+    public subscript(variable: String) -> String? {
+        get { values[variable] }
+        set { values[variable] = newValue }
     }
 
-    /// Reads `JUSPAY_API_KEY`, `JUSPAY_MERCHANT_ID`, `RAPYD_ACCESS_KEY` and `RAPYD_SECRET_KEY`.
+    /// Reads every registered provider's credential variables (``EmulatorProviderInfo/credentials``, then its
+    /// ``EmulatorProviderInfo/optionalCredentials``).
     ///
-    /// Unset or empty variables fall back to the fixed demo values ``demoJuspayAPIKey``,
-    /// ``demoRapydAccessKey`` and ``demoRapydSecretKey``; an unset merchant id accepts any.
+    /// Unset or empty variables fall back to each provider's fixed demo value; an unset optional one (a
+    /// merchant id) stays unset, and then accepts any value.
     ///
     /// - Parameter env: The environment to read.
     /// - Returns: The credentials.
@@ -151,10 +155,11 @@ public struct EmulatorCredentials: Sendable {
             guard let value = env[name], !value.isEmpty else { return nil }
             return value
         }
-        return EmulatorCredentials(
-            juspayAPIKey: value(JuspayCredentialRules.apiKeyVariable) ?? demoJuspayAPIKey,
-            juspayMerchantID: value(JuspayCredentialRules.merchantIDVariable),
-            rapydAccessKey: value(RapydCredentialRules.accessKeyVariable) ?? demoRapydAccessKey,
-            rapydSecretKey: value(RapydCredentialRules.secretKeyVariable) ?? demoRapydSecretKey)
+        var credentials = EmulatorCredentials()
+        for info in EmulatorProviders.all {
+            for (variable, demo) in info.credentials { credentials[variable] = value(variable) ?? demo }
+            for variable in info.optionalCredentials { credentials[variable] = value(variable) }
+        }
+        return credentials
     }
 }

@@ -11,8 +11,8 @@ import Foundation
 /// - `GET /__emulator/status/{code}?retry_after=N`: that status (200–599), with `Retry-After: N` if given.
 /// - `GET /__emulator/drop`: close the connection without a response (FIN).
 /// - `GET /__emulator/reset`: reset the connection without a response (RST).
-/// - `GET /__emulator/orders/{juspay|rapyd}/{order_id}`: the stored order, or 404.
-/// - `POST /__emulator/latency/{none|juspay}`: the latency model from now on (tests slow a run down
+/// - `GET /__emulator/orders/{provider}/{order_id}`: the stored order, or 404.
+/// - `POST /__emulator/latency/{model}`: the latency model (`none` or a provider's) from now on (tests slow a run down
 ///   to interrupt it, then speed the same emulator up, orders kept, to resume it).
 /// - `POST /__emulator/credentials/revoke[?after=N]`, `POST /__emulator/credentials/restore`,
 ///   `POST /__emulator/garble/{none|updates|reads|both}`, `POST /__emulator/pad/{MiB}` and
@@ -47,7 +47,10 @@ extension EmulatorRouter {
             return .respond(response)
         case ("POST", "latency", 2):
             guard let model = EmulatorLatency(rawValue: String(segments[1])) else {
-                return .respond(Self.debugError(400, "latency must be none or juspay"))
+                let names = EmulatorLatency.allCases.map(\.rawValue)
+                return .respond(
+                    Self.debugError(
+                        400, "latency must be " + EmulatorProviders.sentenceList(names, conjunction: "or")))
             }
             state.withLock { $0.latency = model }
             return .respond(.json(200, .object([("latency", .string(model.rawValue))])))
@@ -59,13 +62,7 @@ extension EmulatorRouter {
             guard let orderID = try? FormDecoding.percentDecode(segments[2].utf8, plusIsSpace: false) else {
                 return .respond(Self.debugError(400, "invalid order id encoding"))
             }
-            let dump: EmulatorJSON? = state.withLock { state in
-                switch segments[1] {
-                case "juspay": state.orders.juspay[orderID]?.dump
-                case "rapyd": state.orders.rapyd[orderID].map { .object([("provider", .string("rapyd"))] + $0.members) }
-                default: nil
-                }
-            }
+            let dump = state.withLock { state in state.orders.states[String(segments[1])]?.dump(orderID: orderID) }
             guard let dump else { return .respond(Self.debugError(404, "no such order")) }
             return .respond(.json(200, dump))
         case ("POST", "credentials", 2), ("POST", "garble", 2), ("POST", "pad", 2), ("GET", "big", 2):
@@ -106,13 +103,5 @@ extension EmulatorRouter {
             if parts[0] == name, parts.count == 2 { return String(parts[1]) }
         }
         return nil
-    }
-}
-
-extension RapydOrder {
-    /// The members of ``json``, for the debug dump.
-    fileprivate var members: [(String, EmulatorJSON)] {
-        if case .object(let members) = json { return members }
-        return []
     }
 }

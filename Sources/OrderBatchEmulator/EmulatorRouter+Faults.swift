@@ -3,26 +3,27 @@
 /// (valid JSON, many megabytes). Each is set at start (``EmulatorConfiguration``) and switched at
 /// run time by the debug routes in `EmulatorRouter+FaultSwitches.swift`.
 extension EmulatorRouter {
-    /// The 401 a provider sends once the key is revoked: exactly what it sends for a wrong key
-    /// (Juspay `access_denied`, Rapyd `UNAUTHENTICATED_API_CALL`).
-    static func revokedRefusal(_ provider: Provider) -> EmulatorResponse {
-        switch provider {
-        case .juspay: JuspayRoutes.unauthorized("Invalid API key.")
-        case .rapyd: RapydRoutes.unauthenticated("The access key is not valid.")
-        }
-    }
-
     /// The refusal for a provider request while the credentials are revoked, counted; `nil` otherwise.
     ///
-    /// Updates are checked again where they are applied (``JuspayRoutes``, ``RapydRoutes``), so a
-    /// revocation that takes effect while a request is between here and there still holds.
-    func refusalIfRevoked(_ route: ProviderRoute) -> EmulatorResponse? {
+    /// Updates are checked again where they are applied (each provider's routes), so a revocation that takes
+    /// effect while a request is between here and there still holds.
+    func refusalIfRevoked(_ module: any EmulatorProviderModule) -> EmulatorResponse? {
         let revoked = state.withLock { state in
             guard state.credentials.isRevoked else { return false }
             state.stats.revokedRefusals += 1
             return true
         }
-        return revoked ? Self.revokedRefusal(route.provider) : nil
+        return revoked ? module.revokedRefusal() : nil
+    }
+
+    /// The refusal for an update about to be applied, under the lock, when the credentials are revoked, counted;
+    /// `nil` otherwise. Checked where updates are counted, so "revoke after N" lets exactly N through.
+    static func revokedUpdateRefusal(
+        _ module: any EmulatorProviderModule, in state: inout EmulatorState
+    ) -> EmulatorResponse? {
+        guard state.credentials.isRevoked else { return nil }
+        state.stats.revokedRefusals += 1
+        return module.revokedRefusal()
     }
 
     /// `response` as the client will get it: garbled if the switch covers this kind of request and the
@@ -30,8 +31,7 @@ extension EmulatorRouter {
     ///
     /// Garbling happens after the routes ran, so a garbled update has been applied (and a Rapyd
     /// idempotency key stored with the real answer): the case where only reconciliation can tell.
-    func shaped(_ response: EmulatorResponse, route: ProviderRoute) -> EmulatorResponse {
-        let isUpdate = route.isUpdate
+    func shaped(_ response: EmulatorResponse, isUpdate: Bool) -> EmulatorResponse {
         let (garble, padTo, chunked) = state.withLock { state in
             let garble = state.garble.covers(update: isUpdate) && (200...299).contains(response.status)
             if garble {

@@ -3,10 +3,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A local HTTP server that behaves like Juspay's and Rapyd's order-update APIs.
+/// A local HTTP server that behaves like the order-update APIs of the registered providers
+/// (``EmulatorProviders/modules``; each provider's routes are in its folder under `Providers/`).
 ///
-/// Juspay routes: `POST /orders/{order_id}`, `GET /orders/{order_id}`. Rapyd routes:
-/// `POST /v1/orders/{order}`, `GET /v1/orders/{order}`. Test routes live under `/__emulator/`
+/// Test routes live under `/__emulator/`
 /// (see `EmulatorRouter+Debug.swift`). One event loop group with one thread per core serves every
 /// connection (HTTP/1.1, keep-alive, pipelining).
 ///

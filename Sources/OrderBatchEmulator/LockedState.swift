@@ -22,11 +22,8 @@ final class LockedState<Value: Sendable>: @unchecked Sendable {
 /// Everything the emulator remembers between requests; one lock guards it all.
 struct EmulatorState: Sendable {
     var stats = EmulatorStats()
+    /// Each provider's orders, caches and windows (``EmulatorProviderState``), changed in place under this lock.
     var orders: OrderBook
-    var idempotency = IdempotencyCache()
-    var rateLimiter = RapydRateLimiter()
-    /// Juspay order ids with an update in flight (between arrival and its delayed response).
-    var juspayInFlight: Set<String> = []
     /// The index the next provider API request gets, for fault and latency draws.
     var nextRequestIndex: UInt64 = 0
     /// Set by `POST /__emulator/latency/{model}`: replaces the configured latency from then on.

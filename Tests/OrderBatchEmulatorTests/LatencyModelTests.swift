@@ -60,8 +60,9 @@ import Testing
     @Test func theLatencyRouteSwitchesTheModelForLaterRequests() {
         var configuration = EmulatorConfiguration()
         configuration.latency = .juspay
-        configuration.credentials = EmulatorCredentials(
-            juspayAPIKey: "jp_test", rapydAccessKey: "a", rapydSecretKey: "s")
+        configuration.credentials = EmulatorCredentials([
+            "JUSPAY_API_KEY": "jp_test", "RAPYD_ACCESS_KEY": "a", "RAPYD_SECRET_KEY": "s",
+        ])
         let router = EmulatorRouter(configuration: configuration, orders: OrderBook())
         let slow = (0..<20).compactMap { _ in statusDelay(router) }
         #expect(slow.count == 20 && slow.allSatisfy { $0 >= 5 }, "\(slow)")

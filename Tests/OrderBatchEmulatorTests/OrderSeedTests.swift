@@ -10,7 +10,10 @@ import Testing
                 + #"{"provider":"rapyd","order_id":"order_abc","status":"pending","metadata":{"k":[1]},"amount":"12.50"}"#
                 + "\n")
         defer { try? FileManager.default.removeItem(at: file) }
-        let book = try OrderSeed.load(path: file.path, now: 1_700_000_000)
+        let loaded = try OrderSeed.load(path: file.path, now: 1_700_000_000)
+        let book = (
+            juspay: loaded.state(JuspayEmulatorState.self).orders, rapyd: loaded.state(RapydEmulatorState.self).orders
+        )
         #expect(book.juspay["ORD123"]?.amount == "100")
         #expect(book.juspay["ORD123"]?.fields == ["udf3": "u"])
         #expect(book.juspay["ORD123"]?.dateCreated == "2023-11-14T22:13:20Z")

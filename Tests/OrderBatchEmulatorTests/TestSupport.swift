@@ -5,8 +5,9 @@ import Testing
 @testable import OrderBatchEmulator
 
 /// The credentials every integration test uses.
-let testCredentials = EmulatorCredentials(
-    juspayAPIKey: "jp_test", juspayMerchantID: nil, rapydAccessKey: "rak_TEST", rapydSecretKey: "rsk_TEST")
+let testCredentials = EmulatorCredentials([
+    "JUSPAY_API_KEY": "jp_test", "RAPYD_ACCESS_KEY": "rak_TEST", "RAPYD_SECRET_KEY": "rsk_TEST",
+])
 
 /// Starts an emulator with ``testCredentials``, runs `body`, and always shuts it down.
 func withEmulator<T>(

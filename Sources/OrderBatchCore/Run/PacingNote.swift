@@ -13,6 +13,8 @@ public struct PacingNote: Sendable {
     public var invocation: RunOverrides
     /// The job file as it is on disk now (`--job`, else the recorded path), or nil when there is none to read.
     public var onDisk: JobFileText?
+    /// The providers a job may name.
+    public var registry: ProviderRegistry
 
     /// A job file's path and text.
     public struct JobFileText: Sendable, Equatable {
@@ -26,8 +28,10 @@ public struct PacingNote: Sendable {
     }
 
     public init(
-        command: InvocationCommand, runID: String, recorded: Job, invocation: RunOverrides, onDisk: JobFileText?
+        command: InvocationCommand, runID: String, recorded: Job, invocation: RunOverrides, onDisk: JobFileText?,
+        registry: ProviderRegistry = .standard
     ) {
+        self.registry = registry
         self.command = command
         self.runID = runID
         self.recorded = recorded
@@ -47,7 +51,7 @@ public struct PacingNote: Sendable {
             "orderbatch: run \(runID): the job file \(onDisk.path) differs from the job recorded with the run; "
             + "this \(command.rawValue) uses the recorded job, not the file: \(valuesInEffect(effective))"
         do {
-            let file = try JobParser.parse(text: onDisk.text, path: recorded.path)
+            let file = try JobParser.parse(text: onDisk.text, path: recorded.path, registry: registry)
             let differing = PacingSetting.allCases.filter {
                 !$0.isSet(in: invocation) && $0.value(in: file) != $0.value(in: effective)
             }

@@ -20,7 +20,8 @@ extension RunCoordinator {
     ) async throws -> RunOutcome {
         let job = try overrides.applied(to: recorded)
         defer { try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
-        try provider.checkCredentials(job)
+        let module = try self.module(for: job)
+        let credentials = try requireCredentials(for: job, module: module)
         let resume = Self.resumeCommand(runID: runID, db: job.state)
         observer.enter(.executing(resume: resume))
         if let name = observer.signalReceived {
@@ -30,18 +31,12 @@ extension RunCoordinator {
                 "orderbatch: \(name): run \(runID) stopped before sending anything; continue it: \(resume)")
         }
 
-        let endpoint = try await resolveEndpoint(job)
+        let endpoint = try await resolveEndpoint(job, credentials)
         // The lease was taken just now: the fence is open for a third of its TTL.
         let fence = LeaseFence(ttlSeconds: job.leaseTTLSeconds)
         let transport = makeTransport(job, fence)
-        let client: any ProviderClient
-        do {
-            client = try provider.makeClient(job, endpoint.baseURL, transport.transport)
-        } catch {
-            await transport.shutdown()
-            await endpoint.shutdown()
-            throw error
-        }
+        let client = module.makeClient(
+            job: job, credentials: credentials, baseURL: endpoint.baseURL, transport: transport.transport)
 
         try store.setRunState(id: runID, .running, reason: nil)
         let before = try store.counts(runID: runID)
@@ -49,7 +44,7 @@ extension RunCoordinator {
         let total = before.total
         let observer = self.observer
         let driver = RunDriver(
-            store: store, runID: runID, client: client, policy: provider.policy(job), stopFlag: observer.stop,
+            store: store, runID: runID, client: client, policy: ExecutorPolicy(job: job), stopFlag: observer.stop,
             onProgress: { c, t in
                 observer.sent(c, elapsedSeconds: t)
                 observer.progress(
@@ -82,7 +77,7 @@ extension RunCoordinator {
         let reason: String?
         if let stopReason = result.stopReason {
             status = .stoppedEarly
-            reason = provider.explain(stopReason, job, runID)
+            reason = Self.explain(stopReason, job: job, module: module, runID: runID)
             try store.setRunState(id: runID, .stopped, reason: reason)
         } else if counts.pending + counts.inFlight + counts.unknown > 0 {
             status = .stoppedEarly

@@ -20,7 +20,7 @@ extension RunCoordinator {
         if request.dryRun { return .dryRun(DryRunPlan(job: effective, recording: recording, report: report)) }
 
         // A missing credential is a usage error (64) before anything is recorded.
-        try provider.checkCredentials(effective)
+        _ = try requireCredentials(for: effective, module: module(for: effective))
 
         // 2. Refuse a second run of the same input unless asked.
         let dbPath = request.db

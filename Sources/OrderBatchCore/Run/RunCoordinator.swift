@@ -5,48 +5,30 @@ import Foundation
 /// the unfinished-runs guard) → lease → record the input → execute → final state → exit status.
 ///
 /// The commands parse flags, call it, and print what it returns (the summary); every ending that is not a
-/// summary is a ``RunError`` carrying the message and the exit status, printed once by the command. What lives
-/// outside Core is injected: the provider's credentials, client, policy and wording (``Provider``), where the
-/// requests go (``resolveEndpoint``, which may start the built-in emulator), the transport
+/// summary is a ``RunError`` carrying the message and the exit status, printed once by the command. The job's
+/// provider is a ``ProviderModule`` of ``registry``: it reads the credentials from ``environment``, builds the
+/// client, and the policy comes from the job (`RunCoordinator+Provider.swift`). What lives outside Core is
+/// injected: where the requests go (``resolveEndpoint``, which may start the built-in emulator), the transport
 /// (``makeTransport``), and the world a run reports to (``observer``: signals, standard error, metrics,
 /// progress).
 ///
 /// ```swift
-/// let coordinator = RunCoordinator(provider: provider, observer: observer, quiet: json)
+/// let coordinator = RunCoordinator(environment: ProcessInfo.processInfo.environment, observer: observer, quiet: json)
 /// switch try await coordinator.run(NewRunRequest(job: job, inputPath: path, format: .csv, db: job.state, runID: id)) {
 /// case .executed(let summary): print(summary.counts)
 /// case .dryRun, .alreadyFinished: break
 /// }
 /// ```
 public struct RunCoordinator: Sendable {
-    /// What is provider-specific, supplied by the layer that knows the providers.
-    public struct Provider: Sendable {
-        /// Throws when a credential the job needs is missing (before anything is recorded or started).
-        public var checkCredentials: @Sendable (Job) throws -> Void
-        /// The job's client for a base URL, over a transport.
-        public var makeClient: @Sendable (Job, String, any HTTPTransport) throws -> any ProviderClient
-        /// The executor's policy for the job.
-        public var policy: @Sendable (Job) -> ExecutorPolicy
-        /// A stop reason as the operator reads it, for the job and run id.
-        public var explain: @Sendable (ExecutorStateMachine.StopReason, Job, String) -> String
-
-        public init(
-            checkCredentials: @escaping @Sendable (Job) throws -> Void,
-            makeClient: @escaping @Sendable (Job, String, any HTTPTransport) throws -> any ProviderClient,
-            policy: @escaping @Sendable (Job) -> ExecutorPolicy,
-            explain: @escaping @Sendable (ExecutorStateMachine.StopReason, Job, String) -> String
-        ) {
-            self.checkCredentials = checkCredentials
-            self.makeClient = makeClient
-            self.policy = policy
-            self.explain = explain
-        }
-    }
-
-    public var provider: Provider
-    /// Where the job's requests go; started after the rows are recorded, shut down when the run ends.
-    public var resolveEndpoint: @Sendable (Job) async throws -> RunEndpoint
-    /// The transport for one execution, gated by the lease fence.
+    /// The providers a run may name: a job's provider is looked up here by name, and its module builds the
+    /// client, reads the credentials and words a refusal (``ProviderRegistry/standard`` in the binary).
+    public var registry: ProviderRegistry
+    /// The environment the credentials are read from (the process's, in the binary).
+    public var environment: [String: String]
+    /// Where the job's requests go, given its credentials (the built-in emulator is started with them);
+    /// started after the rows are recorded, shut down when the run ends.
+    public var resolveEndpoint: @Sendable (Job, ProviderCredentials) async throws -> RunEndpoint
+    /// The transport for one execution, gated by the lease fence: libcurl in the binary, a fake in tests.
     public var makeTransport: @Sendable (Job, LeaseFence) -> RunTransport
     /// Signals, lines for standard error, metrics and progress.
     public var observer: any RunObserver
@@ -55,16 +37,29 @@ public struct RunCoordinator: Sendable {
     /// Who takes leases (this process by default).
     public var owner: @Sendable () -> LeaseOwner = { LeaseOwner.current() }
 
+    /// A coordinator for the jobs of `registry`'s providers.
+    ///
+    /// - Parameters:
+    ///   - registry: The providers; a job whose provider is not among them is refused (exit 64).
+    ///   - environment: Where the credentials are read from.
+    ///   - resolveEndpoint: Where the requests go; the job's named endpoint unless replaced.
+    ///   - makeTransport: What sends them; libcurl unless replaced (tests pass a fake).
+    ///   - observer: Signals, standard error, metrics and progress.
+    ///   - quiet: `--json`: leave out the informational lines.
     public init(
-        provider: Provider,
-        resolveEndpoint: @escaping @Sendable (Job) async throws -> RunEndpoint = { RunEndpoint.named(by: $0) },
+        registry: ProviderRegistry = .standard,
+        environment: [String: String],
+        resolveEndpoint: @escaping @Sendable (Job, ProviderCredentials) async throws -> RunEndpoint = { job, _ in
+            RunEndpoint.named(by: job)
+        },
         makeTransport: @escaping @Sendable (Job, LeaseFence) -> RunTransport = {
             RunTransport.curl(job: $0, fence: $1)
         },
         observer: any RunObserver,
         quiet: Bool
     ) {
-        self.provider = provider
+        self.registry = registry
+        self.environment = environment
         self.resolveEndpoint = resolveEndpoint
         self.makeTransport = makeTransport
         self.observer = observer

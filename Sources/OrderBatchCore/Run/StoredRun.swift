@@ -18,6 +18,8 @@ public struct StoredRun {
     /// The job file as it is on disk now (`--job`, else the path recorded with the run), or nil when there is
     /// none to read: compared with the recorded job so that an edit is never ignored silently.
     public var jobFileOnDisk: PacingNote.JobFileText?
+    /// The providers the recorded job may name (to read the job file on disk with).
+    public var registry: ProviderRegistry = .standard
 
     /// The database's path.
     public var db: String { job.state }
@@ -31,12 +33,14 @@ public struct StoredRun {
     ///     the recorded ones for this invocation (other fields are ignored).
     ///   - jobFile: The job file the operator named (`--job`), compared with the recorded job; nil for the
     ///     path recorded with the run.
+    ///   - registry: The providers the recorded job may name (the coordinator's).
     /// - Returns: The open store, the run as recorded, its job with `state` set to `path`, and its options
     ///   with `pacing` applied.
     /// - Throws: ``RunError``: 64 for a missing database, an unknown run, a recorded job that no longer parses,
     ///   recorded options that cannot be read or a pacing flag that does not parse; 74 for a damaged database.
     public static func open(
-        path: String, runID: String, pacing: RunOverrides = RunOverrides(), jobFile: String? = nil
+        path: String, runID: String, pacing: RunOverrides = RunOverrides(), jobFile: String? = nil,
+        registry: ProviderRegistry = .standard
     ) throws -> StoredRun {
         guard FileManager.default.fileExists(atPath: path) else {
             throw RunError.usage("orderbatch: no state database at \(path); check --db")
@@ -52,7 +56,7 @@ public struct StoredRun {
         }
         var job: Job
         do {
-            job = try JobParser.parse(text: run.jobText, path: run.jobPath)
+            job = try JobParser.parse(text: run.jobText, path: run.jobPath, registry: registry)
         } catch {
             throw RunError.usage("orderbatch: the job recorded with run \(runID) no longer parses: \(error)")
         }
@@ -63,13 +67,15 @@ public struct StoredRun {
         _ = try overrides.applied(to: job)
         return StoredRun(
             store: store, run: run, job: job, overrides: overrides, recordedOverrides: recorded,
-            invocation: pacing.pacing, jobFileOnDisk: Self.readJobFile(jobFile ?? run.jobPath))
+            invocation: pacing.pacing, jobFileOnDisk: Self.readJobFile(jobFile ?? run.jobPath), registry: registry)
     }
 
     /// Opens run `runID` with `deadline` (`--deadline`) replacing its recorded deadline; see
-    /// ``open(path:runID:pacing:jobFile:)``.
-    public static func open(path: String, runID: String, deadline: String?) throws -> StoredRun {
-        try open(path: path, runID: runID, pacing: RunOverrides(deadline: deadline))
+    /// ``open(path:runID:pacing:jobFile:registry:)``.
+    public static func open(
+        path: String, runID: String, deadline: String?, registry: ProviderRegistry = .standard
+    ) throws -> StoredRun {
+        try open(path: path, runID: runID, pacing: RunOverrides(deadline: deadline), registry: registry)
     }
 
     /// The text of the job file at `path`, or nil when it is missing, a directory or unreadable (the run
@@ -86,7 +92,7 @@ public struct StoredRun {
     public func pacingNote(_ command: InvocationCommand) throws -> PacingNote {
         PacingNote(
             command: command, runID: run.id, recorded: try recordedOverrides.applied(to: job), invocation: invocation,
-            onDisk: jobFileOnDisk)
+            onDisk: jobFileOnDisk, registry: registry)
     }
 
     /// Refuses a `failed_ingest` run (it never started and never will) or a `canceled` one (closed for good:

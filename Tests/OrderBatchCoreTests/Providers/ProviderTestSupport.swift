@@ -18,7 +18,9 @@ enum ProviderTestKeys {
     }
 
     static var emulatorCredentials: EmulatorCredentials {
-        EmulatorCredentials(juspayAPIKey: juspayAPIKey, rapydAccessKey: rapydAccessKey, rapydSecretKey: rapydSecretKey)
+        EmulatorCredentials([
+            "JUSPAY_API_KEY": juspayAPIKey, "RAPYD_ACCESS_KEY": rapydAccessKey, "RAPYD_SECRET_KEY": rapydSecretKey,
+        ])
     }
 }
 

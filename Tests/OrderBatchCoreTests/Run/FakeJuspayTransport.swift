@@ -20,11 +20,14 @@ final class FakeJuspayTransport: HTTPTransport, @unchecked Sendable {
     private let refused: Set<String>
     /// Seconds each answer takes.
     private let delay: Double
+    /// The API key every request must carry (`Authorization: Basic base64(key + ":")`), or nil for any.
+    private let apiKey: String?
 
-    init(_ mode: Mode = .answer, refusing refused: Set<String> = [], delay: Double = 0) {
+    init(_ mode: Mode = .answer, refusing refused: Set<String> = [], delay: Double = 0, apiKey: String? = nil) {
         self.mode = mode
         self.refused = refused
         self.delay = delay
+        self.apiKey = apiKey
     }
 
     /// Switches how later requests are answered.
@@ -38,6 +41,15 @@ final class FakeJuspayTransport: HTTPTransport, @unchecked Sendable {
         let orderID = request.url.split(separator: "/").last.map(String.init) ?? ""
         return lock.withLock {
             requestCount += 1
+            if let apiKey,
+                !request.headers.contains(where: {
+                    $0.name.lowercased() == "authorization"
+                        && $0.value == "Basic " + Data((apiKey + ":").utf8).base64EncodedString()
+                })
+            {
+                return Self.response(
+                    401, #"{"status":"error","error_code":"access_denied","error_message":"Invalid API key."}"#)
+            }
             if case .unavailable = mode {
                 return Self.response(503, #"{"status":"error","error_message":"unavailable"}"#)
             }

@@ -61,25 +61,20 @@ struct RunCoordinatorFixture {
             job: job, inputPath: input, format: .csv, db: db, runID: runID, overrides: overrides, dryRun: dryRun)
     }
 
-    /// A coordinator sending through `transport`, reporting to `observer`.
+    /// The environment the coordinator reads the job's credentials from.
+    var environment = ["JUSPAY_API_KEY": "test-key"]
+
+    /// A coordinator sending through `transport`, reporting to `observer`, with the job's module building the
+    /// client from ``environment``.
     func coordinator(
-        _ transport: FakeJuspayTransport, observer: RecordingRunObserver = RecordingRunObserver()
+        _ transport: FakeJuspayTransport, observer: RecordingRunObserver = RecordingRunObserver(),
+        registry: ProviderRegistry = .standard
     )
         -> RunCoordinator
     {
-        let provider = RunCoordinator.Provider(
-            checkCredentials: { _ in },
-            makeClient: { job, baseURL, transport in
-                JuspayClient(
-                    configuration: .init(
-                        baseURL: baseURL, merchantID: job.juspay.merchantID, apiKey: Secret("test-key"),
-                        preflight: job.preflight, updatableStatuses: Set(job.juspay.updateStatuses)),
-                    transport: transport)
-            },
-            policy: { ExecutorPolicy(job: $0) },
-            explain: { reason, _, _ in reason.description })
-        return RunCoordinator(
-            provider: provider, resolveEndpoint: { _ in RunEndpoint(baseURL: "http://juspay.test") },
+        RunCoordinator(
+            registry: registry, environment: environment,
+            resolveEndpoint: { _, _ in RunEndpoint(baseURL: "http://juspay.test") },
             makeTransport: { _, _ in RunTransport(transport: transport) }, observer: observer, quiet: false)
     }
 

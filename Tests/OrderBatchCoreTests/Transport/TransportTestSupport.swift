@@ -13,8 +13,9 @@ enum TransportFixture {
         _ body: (EmulatorServer, CurlTransport) async throws -> T
     ) async throws -> T {
         var configuration = EmulatorConfiguration()
-        configuration.credentials = EmulatorCredentials(
-            juspayAPIKey: "jp_test", rapydAccessKey: "rak_TEST", rapydSecretKey: "rsk_TEST")
+        configuration.credentials = EmulatorCredentials([
+            "JUSPAY_API_KEY": "jp_test", "RAPYD_ACCESS_KEY": "rak_TEST", "RAPYD_SECRET_KEY": "rsk_TEST",
+        ])
         configure(&configuration)
         let server = try await EmulatorServer.start(configuration)
         let transport = CurlTransport(maxConcurrentTransfers: maxConcurrentTransfers, userAgent: "orderbatch-test/1")

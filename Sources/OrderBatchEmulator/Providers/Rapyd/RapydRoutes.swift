@@ -48,12 +48,10 @@ struct RapydRoutes {
         let configuration = router.configuration
         let response = router.state.withLock { state -> EmulatorResponse in
             // Checked again here, where updates are counted, so "revoke after N" lets exactly N through.
-            guard !state.credentials.isRevoked else {
-                state.stats.revokedRefusals += 1
-                return EmulatorRouter.revokedRefusal(.rapyd)
-            }
+            if let refusal = EmulatorRouter.revokedUpdateRefusal(RapydEmulator(), in: &state) { return refusal }
+            let rapyd = state.orders.state(RapydEmulatorState.self)
             if let idempotencyKey {
-                let lookup = state.idempotency.lookup(
+                let lookup = rapyd.idempotency.lookup(
                     scope: accessKey, key: idempotencyKey, bodyDigest: bodyDigest, now: now)
                 if lookup == .differentBody { state.stats.keysReusedWithDifferentBody += 1 }
                 if configuration.idempotency {
@@ -73,7 +71,7 @@ struct RapydRoutes {
             }
             let response = Self.apply(parsed, orderID: orderID, to: &state, configuration: configuration, now: now)
             if let idempotencyKey {
-                state.idempotency.store(
+                rapyd.idempotency.store(
                     scope: accessKey, key: idempotencyKey, bodyDigest: bodyDigest, response: response, now: now)
             }
             return response
@@ -103,7 +101,7 @@ struct RapydRoutes {
         if configuration.rateLimits {
             let key = request.header("access_key") ?? ""
             let admitted = router.state.withLock { state in
-                let admitted = state.rateLimiter.admit(key: key, now: now)
+                let admitted = state.orders.state(RapydEmulatorState.self).rateLimiter.admit(key: key, now: now)
                 if !admitted { state.stats.rateLimited += 1 }
                 return admitted
             }
@@ -242,7 +240,7 @@ struct RapydRoutes {
             }
         }
         order.updated = timestamp
-        state.orders.rapyd[orderID] = order
+        state.orders.state(RapydEmulatorState.self).orders[orderID] = order
         state.countApplied(orderID: orderID)
         return success(order.json)
     }
@@ -251,10 +249,11 @@ struct RapydRoutes {
     private static func order(
         _ orderID: String, in state: inout EmulatorState, unknownOrders: EmulatorUnknownOrders, now: Double
     ) -> RapydOrder? {
-        if let order = state.orders.rapyd[orderID] { return order }
+        let rapyd = state.orders.state(RapydEmulatorState.self)
+        if let order = rapyd.orders[orderID] { return order }
         guard unknownOrders == .create else { return nil }
         let order = RapydOrder(id: orderID, status: .created, now: now)
-        state.orders.rapyd[orderID] = order
+        rapyd.orders[orderID] = order
         return order
     }
 

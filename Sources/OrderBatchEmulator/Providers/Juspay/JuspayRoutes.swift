@@ -37,14 +37,14 @@ struct JuspayRoutes {
         let unknownOrders = router.configuration.unknownOrders
         let (response, tookInFlight) = router.state.withLock { state -> (EmulatorResponse, Bool) in
             // Checked again here, where updates are counted, so "revoke after N" lets exactly N through.
-            guard !state.credentials.isRevoked else {
-                state.stats.revokedRefusals += 1
-                return (EmulatorRouter.revokedRefusal(.juspay), false)
+            if let refusal = EmulatorRouter.revokedUpdateRefusal(JuspayEmulator(), in: &state) {
+                return (refusal, false)
             }
+            let juspay = state.orders.state(JuspayEmulatorState.self)
             guard var order = Self.order(orderID, in: &state, unknownOrders: unknownOrders, now: now) else {
                 return (Self.notFound(orderID), false)
             }
-            guard !state.juspayInFlight.contains(orderID) else {
+            guard !juspay.inFlight.contains(orderID) else {
                 state.stats.duplicateRequests += 1
                 return (Self.duplicateRequest(orderID), false)
             }
@@ -59,14 +59,17 @@ struct JuspayRoutes {
                     order.fields[name] = value
                 }
             }
-            state.orders.juspay[orderID] = order
+            juspay.orders[orderID] = order
             state.countApplied(orderID: orderID)
-            state.juspayInFlight.insert(orderID)
+            juspay.inFlight.insert(orderID)
             return (.json(200, order.json(requestMerchantID: merchantID)), true)
         }
         guard tookInFlight else { return (response, nil) }
         let router = self.router
-        return (response, { router.state.withLock { _ = $0.juspayInFlight.remove(orderID) } })
+        return (
+            response,
+            { router.state.withLock { _ = $0.orders.state(JuspayEmulatorState.self).inFlight.remove(orderID) } }
+        )
     }
 
     /// Order Status.
@@ -152,10 +155,11 @@ struct JuspayRoutes {
     private static func order(
         _ orderID: String, in state: inout EmulatorState, unknownOrders: EmulatorUnknownOrders, now: Double
     ) -> JuspayOrder? {
-        if let order = state.orders.juspay[orderID] { return order }
+        let juspay = state.orders.state(JuspayEmulatorState.self)
+        if let order = juspay.orders[orderID] { return order }
         guard unknownOrders == .create else { return nil }
         let order = JuspayOrder(orderID: orderID, status: .new, amount: "100", merchantID: nil, now: now)
-        state.orders.juspay[orderID] = order
+        juspay.orders[orderID] = order
         return order
     }
 

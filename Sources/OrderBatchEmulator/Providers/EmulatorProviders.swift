@@ -1,5 +1,3 @@
-import ProviderRules
-
 /// What the emulator says about one provider it serves: its routes, its credentials and its switches,
 /// for the `orderbatch emulator` help and listening line.
 public struct EmulatorProviderInfo: Sendable {
@@ -11,26 +9,35 @@ public struct EmulatorProviderInfo: Sendable {
     public var orderRoute: String
     /// The variables the emulator reads its credentials from, each with its demo value.
     public var credentials: [(variable: String, demo: String)]
+    /// Variables read only when set (a merchant id), with no demo value.
+    public var optionalCredentials: [String]
     /// More about credentials, one sentence, or nil.
     public var credentialNote: String?
+
+    /// What the emulator says about a provider.
+    public init(
+        name: String, displayName: String, orderRoute: String, credentials: [(variable: String, demo: String)],
+        optionalCredentials: [String] = [], credentialNote: String? = nil
+    ) {
+        self.name = name
+        self.displayName = displayName
+        self.orderRoute = orderRoute
+        self.credentials = credentials
+        self.optionalCredentials = optionalCredentials
+        self.credentialNote = credentialNote
+    }
 }
 
 /// The providers the emulator serves, in order: the emulator's registration list.
 public enum EmulatorProviders {
-    /// Every provider the emulator serves. Adding one is a folder of routes and one line here.
-    public static let all: [EmulatorProviderInfo] = [
-        EmulatorProviderInfo(
-            name: "juspay", displayName: "Juspay", orderRoute: "/orders/{id}",
-            credentials: [(JuspayCredentialRules.apiKeyVariable, JuspayCredentialRules.demoAPIKey)],
-            credentialNote: "\(JuspayCredentialRules.merchantIDVariable), when set, is the only x-merchantid accepted."),
-        EmulatorProviderInfo(
-            name: "rapyd", displayName: "Rapyd", orderRoute: "/v1/orders/{id}",
-            credentials: [
-                (RapydCredentialRules.accessKeyVariable, RapydCredentialRules.demoAccessKey),
-                (RapydCredentialRules.secretKeyVariable, RapydCredentialRules.demoSecretKey),
-            ],
-            credentialNote: nil),
+    /// Every provider the emulator serves, in order. Adding one is a folder under `Providers/` and one line here.
+    static let modules: [any EmulatorProviderModule] = [
+        JuspayEmulator(),
+        RapydEmulator(),
     ]
+
+    /// What the help says about each provider served, in order.
+    public static var all: [EmulatorProviderInfo] { modules.map(\.info) }
 
     /// `Juspay and Rapyd`.
     public static var displayNames: String { sentenceList(all.map(\.displayName)) }
@@ -58,9 +65,9 @@ public enum EmulatorProviders {
     /// Help for `--rate-limits`.
     public static let rateLimitsHelp = "Whether Rapyd's rate-limit windows (200/min, 1000/5 min) answer 429."
 
-    /// `a`, `a and b`, `a, b and c`.
-    static func sentenceList(_ items: [String]) -> String {
+    /// `a`, `a and b`, `a, b and c` (or another conjunction: `a or b`).
+    static func sentenceList(_ items: [String], conjunction: String = "and") -> String {
         guard items.count > 1 else { return items.first ?? "" }
-        return items.dropLast().joined(separator: ", ") + " and " + (items.last ?? "")
+        return items.dropLast().joined(separator: ", ") + " \(conjunction) " + (items.last ?? "")
     }
 }
