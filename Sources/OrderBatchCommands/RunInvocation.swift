@@ -36,7 +36,9 @@ final class RunInvocation: Sendable {
         let metrics = MetricsRecorder(path: metricsPath)
         self.metrics = metrics
         self.quiet = log.quiet
-        self.signals = SignalTrap(quiet: json || log.quiet) { metrics.write(exitCode: $0.rawValue) }
+        // Under `--quiet` the signal's "stopping" line is held like the others, and written with them when the
+        // run ends stopped (exit 3).
+        self.signals = SignalTrap(quiet: json) { metrics.write(exitCode: $0.rawValue) }
     }
 
     /// Runs `body`, writes the metrics with the exit code it ends with (its status, the status of the

@@ -1,5 +1,6 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchEmulator
 import Testing
 
 /// Cron mode: `--quiet` prints nothing on a success and, otherwise, what led to the ending, the summary and the
@@ -111,5 +112,25 @@ import Testing
         #expect((error["message"] as? String)?.hasPrefix("orderbatch: no run nope in ") == true, "\(unknown.stderr)")
         let refused = try await OrderBatchCLI.run(["run", job, "--log-format", "yaml"])
         #expect(refused.exit.status == 64 && refused.stderr.contains("yaml"), "\(refused.stderr)")
+    }
+
+    @Test func quietWritesWhatASignalLeftAndTheCommandToContinue() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator(["--latency", "juspay"])
+        let input = try workspace.juspayCSV("in.csv", prefix: "SIG", count: 100)
+        let job = try workspace.job("quiet-signal", endpoint: emulator.url, input: input, extra: "concurrency: 1\n")
+        let run = try OrderBatchCLI.start(["run", job, "--quiet", "--run-id", "qs"])
+        _ = try await OrderBatchCLI.waitForCounts(run: "qs", db: workspace.db) { $0["succeeded", default: 0] >= 1 }
+        run.send(SIGTERM)
+        #expect(try await run.exit().status == 3, "\(run.stderr)")
+        // Held until the run was known to have stopped, then written in order, each stamped.
+        let stderr = run.stderr
+        let recorded = try #require(stderr.range(of: "orderbatch: run qs: 100 rows recorded in \(workspace.db)\n"))
+        let stopping = try #require(stderr.range(of: "orderbatch: SIGTERM: stopping; waiting for requests in flight\n"))
+        #expect(recorded.upperBound <= stopping.lowerBound, "\(stderr)")
+        #expect(run.rawStderr.split(separator: "\n").allSatisfy { $0.contains("Z qs ") }, "\(run.rawStderr)")
+        #expect(run.stdout.contains("  continue: orderbatch resume qs --db \(workspace.db)\n"), "\(run.stdout)")
+        try await emulator.stop()
     }
 }
