@@ -2,18 +2,24 @@ import Foundation
 import OrderBatchCore
 
 extension OrderBatch.Status {
+    /// How many invocations the text detail lists (the latest ones).
+    static let shownInvocations = 10
+
     /// The `invocations` and `pace` lines of the detail: when each `run`, `resume` and `retry` began, with the
     /// pacing flags it was given, then the pace of the latest one (each value, and the flag that set it).
     static func invocationLines(_ run: RunRecord, _ invocations: [InvocationRecord]) -> [(String, String)] {
         guard let last = invocations.last else { return [] }
-        var lines = invocations.enumerated().map { index, invocation in
+        // A migration resumed night after night keeps the detail short: the last ten, and how many came before.
+        let shown = invocations.suffix(shownInvocations)
+        var values = shown.map { invocation in
             let flags = invocation.overrides.pacingFlags
-            return (
-                index == 0 ? "invocations" : "",
-                "\(timestamp(invocation.startedAt))  \(invocation.command.rawValue)"
-                    + (flags.isEmpty ? "" : " " + flags.joined(separator: " "))
-            )
+            return "\(timestamp(invocation.startedAt))  \(invocation.command.rawValue)"
+                + (flags.isEmpty ? "" : " " + flags.joined(separator: " "))
         }
+        if invocations.count > shown.count {
+            values.insert("(\(invocations.count - shown.count) earlier; --json lists them all)", at: 0)
+        }
+        var lines = values.enumerated().map { index, value in (index == 0 ? "invocations" : "", value) }
         if let job = run.pace(with: last.overrides) {
             let values = PacingSetting.allCases.map { setting in
                 "\(setting.key) \(setting.value(in: job))"

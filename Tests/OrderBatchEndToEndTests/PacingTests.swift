@@ -126,4 +126,25 @@ import Testing
             try await OrderBatchCLI.run(["status", "f1", "--db", workspace.db, "--json"]).stdout)
         #expect((json["invocations"] as? [Any])?.count == 1)
     }
+
+    @Test func statusListsTheLastTenInvocationsAndJSONListsThemAll() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let input = try workspace.juspayCSV("in.csv", prefix: "TEN", count: 1)
+        let job = try workspace.job(
+            "ten", endpoint: "emulator", input: input,
+            extra: "preflight: false\nemulator:\n  unknown_orders: not-found\n")
+        #expect(try await OrderBatchCLI.run(["run", job, "--run-id", "t1"]).exit.status == 1)
+        for attempt in 1...11 {
+            let retry = try await OrderBatchCLI.run(["retry", "t1", "--db", workspace.db, "--rate", "\(attempt)"])
+            #expect(retry.exit.status == 1, "\(retry.stderr)")
+        }
+        let text = try await OrderBatchCLI.run(["status", "t1", "--db", workspace.db]).stdout
+        let lines = text.split(separator: "\n").drop { !$0.hasPrefix("invocations") }.prefix(11).map(String.init)
+        #expect(lines.first == "invocations   (2 earlier; --json lists them all)", "\(text)")
+        #expect(lines.last?.hasSuffix("  retry --rate 11") == true && lines[1].hasSuffix("  retry --rate 2"), "\(text)")
+        let json = try JSON.object(
+            try await OrderBatchCLI.run(["status", "t1", "--db", workspace.db, "--json"]).stdout)
+        #expect((json["invocations"] as? [Any])?.count == 12)
+    }
 }
