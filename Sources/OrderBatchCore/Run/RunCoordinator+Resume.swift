@@ -63,7 +63,7 @@ extension RunCoordinator {
         _ = try store.recoverInterrupted(runID: run.id)
         let n = try store.startRetryGeneration(runID: run.id, states: includeSkipped ? [.failed, .skipped] : [.failed])
         let counts = try store.counts(runID: run.id)
-        if n == 0 && counts.remaining == 0 {
+        if n == 0 && counts.remaining == 0 && run.state == .finished {
             try? store.releaseLease(jobName: stored.job.name, runID: run.id, owner: owner)
             let skipped =
                 counts.skipped > 0 && !includeSkipped
