@@ -18,9 +18,10 @@ extension OrderBatch {
                 "created_at", "started_at", "finished_at", "input", "input_sha256", "process", "counts": {"total", \
                 "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}, "invocations", \
                 "pace"}, and for the list a JSON array of them. "invocations" lists each run, resume and retry \
-                that sent, oldest first: {"command", "started_at", "overrides"}, "overrides" holding the pacing \
-                flags it was given ("concurrency", "rate", "max_failures", "deadline"); "pace" is the latest \
-                one's {"concurrency", "rate", "max_failures", "deadline"} ("none" for no limit), or null. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
+                that took the run's lease to send it, oldest first: {"command", "started_at", "overrides"}, \
+                "overrides" holding the pacing flags it was given ("concurrency", "rate", "max_failures", \
+                "deadline"); "pace" is the latest one's {"concurrency", "rate", "max_failures", "deadline"} \
+                ("none" for no limit), or null. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \

@@ -5,8 +5,8 @@ public enum InvocationCommand: String, Sendable, Equatable, CaseIterable {
     case run, resume, retry
 }
 
-/// One invocation of `run`, `resume` or `retry` that went on to send: when, which command, and the pacing
-/// flags it was given (they apply to that invocation only; `status` shows them).
+/// One invocation of `run`, `resume` or `retry` that took the run's lease to send it: when, which command, and
+/// the pacing flags it was given (they apply to that invocation only; `status` shows them).
 public struct InvocationRecord: Sendable, Equatable {
     /// The run it worked on.
     public var runID: String

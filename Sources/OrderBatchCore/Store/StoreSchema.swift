@@ -137,9 +137,9 @@ enum StoreSchema {
         CREATE INDEX runs_by_input ON runs (job_name, input_sha256, state);
         """
 
-    /// Adds `invocations`: one row per `run`, `resume` or `retry` that went on to send, with the pacing
-    /// flags it was given (`--concurrency`, `--rate`, `--max-failures`, `--deadline`) as a JSON object
-    /// (``RunOverrides``, only the keys given; `{}` for none). `status` lists them.
+    /// Adds `invocations`: one row per `run`, `resume` or `retry` that took the run's lease to send it, with
+    /// the pacing flags it was given (`--concurrency`, `--rate`, `--max-failures`, `--deadline`) as a JSON
+    /// object (``RunOverrides``, only the keys given; `{}` for none). `status` lists them.
     private static let version3 = """
         CREATE TABLE invocations (
             id            INTEGER PRIMARY KEY,
