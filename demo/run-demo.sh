@@ -67,6 +67,15 @@ step "9. Recent runs, and every row's fate as CSV (input columns + outcome colum
 expect 0 "$BIN" status --db "$STATE/night.sqlite"
 "$BIN" report night-1 --db "$STATE/night.sqlite" --state all | head -4
 
+step "10. Every request of one order, in time order (the attempts log; all orders without --order)"
+expect 0 "$BIN" log night-1 --db "$STATE/night.sqlite" --order ORD000007
+
+step "11. The run as one HTML page with charts (no network needed to open it)"
+mkdir -p .build/demo
+REPORT=$(pwd)/.build/demo/night-1.html
+expect 0 "$BIN" report night-1 --db "$STATE/night.sqlite" --format html --output "$REPORT"
+echo "HTML report: $REPORT   (open it in a browser: file://$REPORT)"
+
 echo
 if [ "$failures" -eq 0 ]; then
   echo "demo: every step exited as documented"

@@ -9,9 +9,10 @@ enum CommandSupport {
     /// error is lost (full disk, closed pipe, closed descriptor), nothing more is written there and the command
     /// goes on.
     static func printError(
-        _ text: String, level: LogLevel = .error, fields: [(key: String, value: JSONValue)] = []
+        _ text: String, level: LogLevel = .error, fields: [(key: String, value: JSONValue)] = [],
+        holdable: Bool = true
     ) {
-        LogSink.standardError.write(level, text, fields: fields)
+        LogSink.standardError.write(level, text, fields: fields, holdable: holdable)
     }
 
     /// Writes `text` and a newline to standard output; once standard output is lost, nothing more is

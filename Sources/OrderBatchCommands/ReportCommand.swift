@@ -24,6 +24,13 @@ extension OrderBatch {
                 ob_ columns), CRLF line ends; cells a spreadsheet would run as a formula (=, +, -, @ …) are \
                 written with a leading apostrophe. JSONL: one object per row, values as stored (JSON numbers in normalised form: 13.50 is written 13.5, the same value).
 
+                HTML (--format html --output FILE): one self-contained page a browser opens with no network: \
+                where the requests went, the rows by state and their share, charts (inline SVG, no script) of \
+                rows finished, requests, latency percentiles, errors by code, 429s and retries over time, the \
+                request figures, the first 50 rows in the --state states with their messages, what to type \
+                next, and the run's settings. Figures are aggregated by the database into at most 90 time \
+                buckets, so a run of a million rows gives a page of the same size.
+
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist. Output \
                 goes to standard output unless --output FILE.
                 Exit status: 0 written; 1 writing failed (quietly when the reader of a pipe went away, as with \
@@ -46,7 +53,7 @@ extension OrderBatch {
         var stateArguments: [String] = []
 
         /// The output format.
-        @Option(help: "The output format.")
+        @Option(help: "The output format: csv, jsonl, or html (a page with charts).")
         var format: FormatChoice = .csv
 
         /// Where to write; standard output when absent.
@@ -65,6 +72,7 @@ extension OrderBatch {
             try DatabaseCheck.readingDamage(path: path) {
                 try DatabaseCheck.requireConsistent(store, runID: run.id, path: path)
             }
+            if format == .html { return try writeHTML(run: run, store: store, path: path, states: states) }
 
             // The CSV header must be known before the first row, and rows of a JSONL input may carry different
             // members: a first pass over the selected rows collects the column names in first-seen order.
@@ -161,7 +169,7 @@ extension OrderBatch {
 extension OrderBatch.Report {
     /// `--format csv|jsonl`.
     enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
-        case csv, jsonl
+        case csv, jsonl, html
         var value: ReportFormat { self == .csv ? .csv : .jsonl }
     }
 }

@@ -11,6 +11,13 @@ extension RunSession {
         if case .executed(let summary) = outcome, !(quiet && outcome.status == .success) {
             printSummary(summary, json: json)
             if let note = summary.signalNote { CommandSupport.printError(note, level: .warning) }
+        } else if case .executed(let summary) = outcome, summary.job.endpoint == .emulator {
+            // A cron line left on `endpoint: emulator` "succeeds" every night and reaches no provider: even
+            // `--quiet` says so, in one line.
+            let endpoint =
+                summary.story?.endpointLine ?? "endpoint: the built-in emulator: nothing was sent to the provider"
+            CommandSupport.printError(
+                "orderbatch: run \(summary.runID): " + endpoint, level: .warning, holdable: false)
         }
         return outcome.status
     }
@@ -26,38 +33,52 @@ extension RunSession {
             let k = result.counters
             let elapsed =
                 JSONNumber(literal: String(format: "%.3f", result.elapsedSeconds)).map(JSONValue.number) ?? .null
-            let object: JSONValue = .object([
-                ("run_id", .string(runID)), ("job", .string(job.name)), ("provider", .string(job.provider.rawValue)),
-                ("state", .string(status == .stoppedEarly ? "stopped" : "finished")),
-                ("reason", reason.map { .string($0) } ?? .null), ("exit_code", .integer(Int(status.rawValue))),
-                ("elapsed_seconds", elapsed), ("attempts", .integer(k.sends)), ("preflights", .integer(k.preflights)),
-                ("reconciles", .integer(k.reconciles)), ("retries", .integer(k.retries)),
-                ("rate_limited", .integer(k.rateLimited)),
-                (
-                    "counts",
-                    .object([
-                        ("total", .integer(c.total)), ("succeeded", .integer(c.succeeded)),
-                        ("failed", .integer(c.failed)),
-                        ("skipped", .integer(c.skipped)), ("invalid", .integer(c.invalid)),
-                        ("unknown", .integer(c.unknown)),
-                        ("pending", .integer(c.pending + c.inFlight)),
-                    ])
-                ),
-            ])
+            let object: JSONValue = .object(
+                [
+                    ("run_id", .string(runID)), ("job", .string(job.name)),
+                    ("provider", .string(job.provider.rawValue)),
+                    ("state", .string(status == .stoppedEarly ? "stopped" : "finished")),
+                    ("reason", reason.map { .string($0) } ?? .null), ("exit_code", .integer(Int(status.rawValue))),
+                    ("elapsed_seconds", elapsed), ("attempts", .integer(k.sends)),
+                    ("preflights", .integer(k.preflights)),
+                    ("reconciles", .integer(k.reconciles)), ("retries", .integer(k.retries)),
+                    ("rate_limited", .integer(k.rateLimited)),
+                    (
+                        "counts",
+                        .object([
+                            ("total", .integer(c.total)), ("succeeded", .integer(c.succeeded)),
+                            ("failed", .integer(c.failed)),
+                            ("skipped", .integer(c.skipped)), ("invalid", .integer(c.invalid)),
+                            ("unknown", .integer(c.unknown)),
+                            ("pending", .integer(c.pending + c.inFlight)),
+                        ])
+                    ),
+                    ("invocation_kind", .string(summary.invocation)),
+                ] + (summary.story?.jsonMembers ?? []))
             CommandSupport.output(object.compactText)
             return
         }
         let state = status == .stoppedEarly ? "stopped (\(reason ?? ""))" : "finished"
+        let this = summary.invocation == "run" ? "" : " (this \(summary.invocation))"
         CommandSupport.output(
-            "run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in \(String(format: "%.1f", result.elapsedSeconds)) s"
-        )
+            "run \(runID) (job \(job.name), \(job.provider.rawValue)): \(state) in "
+                + "\(ProgressFormat.elapsed(result.elapsedSeconds))\(this)")
+        if let endpoint = summary.story?.endpointLine { CommandSupport.output("  " + endpoint) }
         CommandSupport.output(
             "  \(counts.total) rows: \(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.skipped) skipped, "
                 + "\(counts.invalid) invalid, \(counts.unknown) unknown, \(counts.pending + counts.inFlight) pending")
         let k = result.counters
-        CommandSupport.output(
-            "  requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; \(k.retries) retries, \(k.rateLimited) rate-limited"
-        )
+        let requests =
+            "requests: \(k.sends) updates, \(k.preflights) status reads (preflight), \(k.reconciles) reconciliations; "
+            + "\(k.retries) retries, \(k.rateLimited) rate-limited"
+        if let story = summary.story {
+            if summary.invocation == "run" { CommandSupport.output("  " + requests) }
+            for line in story.textLines(invocationName: summary.invocation, invocationRequests: requests) {
+                CommandSupport.output(line)
+            }
+        } else {
+            CommandSupport.output("  " + requests)
+        }
         let dbArg = "--db \(db)"
         if status == .stoppedEarly { CommandSupport.output("  continue: orderbatch resume \(runID) \(dbArg)") }
         if counts.failed > 0 {

@@ -95,11 +95,15 @@ extension OrderBatch {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
+                let story = try DatabaseCheck.readingDamage(path: path) {
+                    try Self.story(of: run, counts: counts, in: store, path: path)
+                }
                 let invocations = try store.invocations(runID: run.id)
                 print(
                     json
-                        ? Self.json(run, counts, process, invocations: invocations)
-                        : Self.detail(run, counts, process, databasePath: path, invocations: invocations))
+                        ? Self.json(run, counts, process, invocations: invocations, story: story)
+                        : Self.detail(
+                            run, counts, process, databasePath: path, invocations: invocations, story: story))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -161,7 +165,7 @@ extension OrderBatch {
         /// One run, a `name  value` line per fact, then the commands that would continue it.
         static func detail(
             _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String,
-            invocations: [InvocationRecord] = []
+            invocations: [InvocationRecord] = [], story: RunStory? = nil
         ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
@@ -175,8 +179,13 @@ extension OrderBatch {
                 ("finished", run.finishedAt.map(timestamp) ?? "-"),
                 ("rows", "\(counts.total) total"),
             ]
-            lines += counts.byState.map { ("  " + $0.state.replacingOccurrences(of: "_", with: " "), String($0.count)) }
+            lines += counts.byState.map { state, count in
+                state == ItemState.inFlight.rawValue
+                    ? ("  claimed", claimedText(count, run: run, process: process, path: databasePath))
+                    : ("  " + state, String(count))
+            }
             lines += invocationLines(run, invocations)
+            lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
             let width = lines.map(\.0.count).max() ?? 0
@@ -236,7 +245,8 @@ extension OrderBatch {
 
         /// The run as the documented JSON object.
         static func json(
-            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, invocations: [InvocationRecord] = []
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, invocations: [InvocationRecord] = [],
+            story: RunStory? = nil
         ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
@@ -265,7 +275,8 @@ extension OrderBatch {
                         "counts",
                         .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                     ),
-                ] + invocationMembers(run, invocations))
+                ] + invocationMembers(run, invocations)
+                    + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }
     }

@@ -54,10 +54,13 @@ import Testing
     @Test func quietSaysNothingOnSuccessAndWhatToDoOtherwise() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let good = try job(workspace, "quiet-good", rows: 3)
+        let emulator = try await ExternalEmulator()
+        let input = try workspace.juspayCSV("good.csv", prefix: "QOK", count: 3)
+        let good = try workspace.job("quiet-good", endpoint: emulator.url, input: input)
         let success = try await OrderBatchCLI.run(["run", good, "--quiet", "--run-id", "q1"])
         #expect(success.exit.status == 0)
         #expect(success.stdout == "" && success.stderr == "", "\(success.stdout)\(success.stderr)")
+        try await emulator.stop()
         // A second firing of the cron line, and a resume of the finished run: nothing to say either.
         let again = try await OrderBatchCLI.run(["run", good, "--quiet"])
         #expect(again.exit.status == 0 && again.stdout == "" && again.stderr == "", "\(again.stderr)")
@@ -132,5 +135,22 @@ import Testing
         #expect(run.rawStderr.split(separator: "\n").allSatisfy { $0.contains("Z qs ") }, "\(run.rawStderr)")
         #expect(run.stdout.contains("  continue: orderbatch resume qs --db \(workspace.db)\n"), "\(run.stdout)")
         try await emulator.stop()
+    }
+
+    /// A cron line left on `endpoint: emulator` "succeeds" every night without reaching the provider: even
+    /// `--quiet` says so, in one line.
+    @Test func quietStillSaysWhenASuccessReachedOnlyTheBuiltInEmulator() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let job = try job(workspace, "quiet-emulator", rows: 2)
+        let result = try await OrderBatchCLI.run(["run", job, "--quiet", "--run-id", "qe"])
+        #expect(result.exit.status == 0)
+        #expect(result.stdout == "")
+        #expect(
+            result.stderr.hasPrefix("orderbatch: run qe: endpoint: THE BUILT-IN EMULATOR (http://127.0.0.1:")
+                && result.stderr.hasSuffix(
+                    "): NOTHING WAS SENT TO JUSPAY. A job left on `endpoint: emulator` succeeds without credentials; "
+                        + "set `endpoint: sandbox` or `production` to reach juspay\n")
+                && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 }

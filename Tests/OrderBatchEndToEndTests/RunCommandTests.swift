@@ -25,7 +25,8 @@ import Testing
         #expect(
             Set(summary.keys) == [
                 "run_id", "job", "provider", "state", "reason", "exit_code", "elapsed_seconds", "attempts",
-                "preflights", "reconciles", "retries", "rate_limited", "counts",
+                "preflights", "reconciles", "retries", "rate_limited", "counts", "invocation_kind", "endpoint",
+                "rate_limit", "invocation", "whole_run",
             ])
         #expect(summary["run_id"] as? String == "h1")
         #expect(summary["job"] as? String == "happy")

@@ -27,6 +27,9 @@ public struct ExecutorCounters: Sendable, Equatable {
     public var pending = 0
     /// 429 responses seen.
     public var rateLimited = 0
+    /// Seconds during which no request started because a 429 asked for a pause (`Retry-After`, capped),
+    /// overlapping pauses counted once.
+    public var rateLimitPauseSeconds = 0.0
     /// Times the circuit breaker stopped the run (0 or 1 per process).
     public var breakerTrips = 0
     /// Transport failures or 5xx responses in a row right now.

@@ -134,7 +134,9 @@ extension ExecutorStateMachine {
             counters.rateLimited += 1
             limiter.recordRateLimited(requestStartedAt: item.operationStartedAt, now: now)
             if let retryAfter, retryAfter > 0 {
+                let pausedFrom = max(now, limiter.pausedUntil)
                 limiter.pause(until: now + min(retryAfter, policy.retryAfterCap))
+                counters.rateLimitPauseSeconds += max(0, limiter.pausedUntil - pausedFrom)
             }
         }
         item.lastFailureCountsForBreaker = Self.countsForBreaker(outcome)

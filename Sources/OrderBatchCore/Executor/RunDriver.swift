@@ -67,8 +67,14 @@ public struct RunDriver: Sendable {
         self.lease = lease
     }
 
+    /// Milliseconds since `start` on the monotonic clock: a read's latency, for the attempts log.
+    private static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.attoseconds) * 1e-15 + Double(d.components.seconds) * 1000
+    }
+
     private enum Event: Sendable {
-        case preflight(Int64, PreflightResult, Date)
+        case preflight(Int64, PreflightResult, Date, Double)
         case reconcile(Int64, Reconciliation, Date, Double)
         case send(Int64, Outcome, Date)
         case wake
@@ -184,7 +190,9 @@ public struct RunDriver: Sendable {
                         try await requireFence()
                         group.addTask {
                             let at = Date()
-                            return .preflight(seq, await client.preflight(item, timeoutMilliseconds: timeoutMS), at)
+                            let started = ContinuousClock.now
+                            let r = await client.preflight(item, timeoutMilliseconds: timeoutMS)
+                            return .preflight(seq, r, at, Self.milliseconds(since: started))
                         }
                     case .reconcile(let seq):
                         guard let item = claimed[seq]?.item.outbound else { continue }
@@ -193,10 +201,7 @@ public struct RunDriver: Sendable {
                             let at = Date()
                             let started = ContinuousClock.now
                             let r = await client.reconcile(item, timeoutMilliseconds: timeoutMS)
-                            let d = ContinuousClock.now - started
-                            return .reconcile(
-                                seq, r, at,
-                                Double(d.components.attoseconds) * 1e-15 + Double(d.components.seconds) * 1000)
+                            return .reconcile(seq, r, at, Self.milliseconds(since: started))
                         }
                     case .send(let seq, _):
                         guard let item = claimed[seq]?.item.outbound else { continue }
@@ -246,18 +251,21 @@ public struct RunDriver: Sendable {
                 guard let event = try await group.next() else { break }
                 let t = now()
                 switch event {
-                case .preflight(let seq, let result, let at):
+                case .preflight(let seq, let result, let at, let ms):
                     var rec: AttemptRecord
                     switch result {
-                    case .proceed: rec = AttemptRecord(attempt: 0, phase: .preflight, startedAt: at, result: .succeeded)
+                    case .proceed:
+                        rec = AttemptRecord(
+                            attempt: 0, phase: .preflight, startedAt: at, latencyMilliseconds: ms, result: .succeeded)
                     case .skip(let reason):
                         rec = AttemptRecord(
-                            attempt: 0, phase: .preflight, startedAt: at, message: reason, result: .skipped)
+                            attempt: 0, phase: .preflight, startedAt: at, latencyMilliseconds: ms, message: reason,
+                            result: .skipped)
                         claimed[seq]?.last = Outcome(kind: .permanent, errorCode: "PREFLIGHT_SKIPPED", message: reason)
                     case .reject(let code, let reason):
                         rec = AttemptRecord(
-                            attempt: 0, phase: .preflight, startedAt: at, errorCode: code, message: reason,
-                            result: .rejected)
+                            attempt: 0, phase: .preflight, startedAt: at, latencyMilliseconds: ms, errorCode: code,
+                            message: reason, result: .rejected)
                         claimed[seq]?.last = Outcome(kind: .permanent, errorCode: code, message: reason)
                     case .failed(let outcome):
                         rec = AttemptRecord(attempt: 0, phase: .preflight, startedAt: at, outcome: outcome)

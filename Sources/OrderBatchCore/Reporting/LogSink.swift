@@ -72,11 +72,13 @@ public final class LogSink: Sendable {
     /// Whether `--quiet` is in effect.
     public var isQuiet: Bool { state.withLock { $0.quiet } }
 
-    /// Writes `message` (or holds it, under `--quiet`, unless it is an error).
-    public func write(_ level: LogLevel, _ message: String, fields: [(key: String, value: JSONValue)] = []) {
+    /// Writes `message` (or holds it, under `--quiet`, unless it is an error or `holdable` is false).
+    public func write(
+        _ level: LogLevel, _ message: String, fields: [(key: String, value: JSONValue)] = [], holdable: Bool = true
+    ) {
         let text: String? = state.withLock { state in
             let line = LogLine(level: level, runID: state.runID, message: message, fields: fields)
-            if state.quiet && level != .error {
+            if state.quiet && level != .error && holdable {
                 state.held.append(line)
                 if state.held.count > Self.heldLimit {
                     state.held.removeFirst()

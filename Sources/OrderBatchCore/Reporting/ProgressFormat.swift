@@ -14,7 +14,7 @@ public enum ProgressFormat {
     }
 
     /// The log line written off a terminal:
-    /// `progress 1234/5000 (24.7%), 310.2 rows/s, ETA 12s, in flight 8, retries 3, failed 1, elapsed 4s`.
+    /// `progress 1234/5000 (24.7%), 310.2 rows/s, ETA 12s, in flight 8, retries 3, failed 1, elapsed 4.2s`.
     ///
     /// - Parameters:
     ///   - snapshot: The counts.
@@ -22,7 +22,7 @@ public enum ProgressFormat {
     /// - Returns: `progress ` and the live line's fields plus the elapsed time, joined by `, `, without a
     ///   line break.
     public static func logLine(_ snapshot: ProgressSnapshot, rate: Double?) -> String {
-        let parts = fields(snapshot, rate: rate) + ["elapsed \(duration(snapshot.elapsedSeconds))"]
+        let parts = fields(snapshot, rate: rate) + ["elapsed \(elapsed(snapshot.elapsedSeconds))"]
         return "progress " + parts.joined(separator: ", ")
     }
 
@@ -69,6 +69,17 @@ public enum ProgressFormat {
         if whole < 60 { return "\(whole)s" }
         if whole < 3600 { return "\(whole / 60)m" + twoDigits(whole % 60) + "s" }
         return "\(whole / 3600)h" + twoDigits(whole % 3600 / 60) + "m"
+    }
+
+    /// Time spent, as the progress log and the summary both write it: `0.04s` below a second, `4.2s`
+    /// below a minute (rounded to the nearest tenth, never up to a whole second), then as ``duration(_:)``.
+    public static func elapsed(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds > 0 else { return "0s" }
+        let hundredths = Int((seconds * 100).rounded())
+        if hundredths < 100 { return "0." + twoDigits(hundredths) + "s" }
+        let tenths = Int((seconds * 10).rounded())
+        if tenths < 600 { return "\(tenths / 10).\(tenths % 10)s" }
+        return duration(seconds)
     }
 
     private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

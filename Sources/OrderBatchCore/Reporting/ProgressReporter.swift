@@ -103,10 +103,11 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// The bytes one update writes, given the current rate estimate.
     private func render(_ snapshot: ProgressSnapshot, final: Bool, estimate: Double?) -> String {
-        // At the end, the average over the whole run is the number worth keeping on screen.
+        // At the end, the average over this invocation is the number worth keeping on screen: rows settled
+        // by an earlier invocation (before a `resume` or `retry`) took none of its time.
         let rowsPerSecond =
             final && snapshot.elapsedSeconds > 0
-            ? Double(snapshot.done) / snapshot.elapsedSeconds : estimate
+            ? Double(snapshot.doneNow) / snapshot.elapsedSeconds : estimate
         switch mode {
         case .live(let width):
             var line = ProgressFormat.liveLine(snapshot, rate: rowsPerSecond)

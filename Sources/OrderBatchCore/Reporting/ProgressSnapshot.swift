@@ -16,13 +16,16 @@ public struct ProgressSnapshot: Sendable, Equatable {
     public var inFlight: Int
     /// Retries sent so far.
     public var retries: Int
-    /// Seconds since the run started executing (a monotonic clock).
+    /// Seconds since this invocation started executing (a monotonic clock).
     public var elapsedSeconds: Double
+    /// Rows of ``done`` that were settled before this invocation started (by an earlier `run`, `resume` or
+    /// `retry`): rates count only this invocation's rows.
+    public var doneBefore: Int
 
     /// Creates a snapshot; see the properties for each argument.
     public init(
         done: Int, total: Int, succeeded: Int = 0, failed: Int = 0, skipped: Int = 0, unknown: Int = 0,
-        inFlight: Int = 0, retries: Int = 0, elapsedSeconds: Double
+        inFlight: Int = 0, retries: Int = 0, elapsedSeconds: Double, doneBefore: Int = 0
     ) {
         self.done = done
         self.total = total
@@ -33,5 +36,9 @@ public struct ProgressSnapshot: Sendable, Equatable {
         self.inFlight = inFlight
         self.retries = retries
         self.elapsedSeconds = elapsedSeconds
+        self.doneBefore = doneBefore
     }
+
+    /// Rows settled by this invocation.
+    public var doneNow: Int { max(0, done - doneBefore) }
 }

@@ -10,13 +10,15 @@ extension RunCoordinator {
     ///   - owner: The lease taken for the run; released when this returns or throws.
     ///   - recorded: The job as recorded, `state` the database's path; `overrides` are applied to it here.
     ///   - overrides: This invocation's options, applied to `recorded`.
+    ///   - invocation: `run`, `resume` or `retry`: the summary of the last two adds the whole run's figures.
     /// - Returns: ``RunOutcome/executed(_:)`` with the run's summary: its final counts, the driver's result and
     ///   the exit status (``ExitStatus/success``, ``ExitStatus/rowsFailed`` when rows failed, were skipped or
     ///   invalid, ``ExitStatus/stoppedEarly`` when the driver stopped or rows are left), with the reason.
     /// - Throws: ``RunError``: 3 for a signal before anything was sent, and ``RunFailure``'s mapping of what
     ///   stopped the driver (3, 74, 75).
     public func execute(
-        store: any RunStore, runID: String, owner: LeaseOwner, job recorded: Job, overrides: RunOverrides
+        store: any RunStore, runID: String, owner: LeaseOwner, job recorded: Job, overrides: RunOverrides,
+        invocation: String = "run"
     ) async throws -> RunOutcome {
         let job = try overrides.applied(to: recorded)
         defer { try? store.releaseLease(jobName: job.name, runID: runID, owner: owner) }
@@ -52,10 +54,11 @@ extension RunCoordinator {
                         done: settledBefore + c.succeeded + c.failed + c.skipped, total: total, succeeded: c.succeeded,
                         failed: c.failed, skipped: c.skipped, unknown: c.unknown, inFlight: c.inFlight,
                         retries: c.retries,
-                        elapsedSeconds: t))
+                        elapsedSeconds: t, doneBefore: settledBefore))
             },
             lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
         let result: RunDriver.Result
+        let sendingStartedAt = Date()
         do {
             result = try await driver.execute(totalItems: total, failedSoFar: before.failed)
         } catch {
@@ -71,7 +74,8 @@ extension RunCoordinator {
             ProgressSnapshot(
                 done: counts.succeeded + counts.failed + counts.skipped + counts.invalid, total: counts.total,
                 succeeded: counts.succeeded, failed: counts.failed, skipped: counts.skipped, unknown: counts.unknown,
-                inFlight: 0, retries: result.counters.retries, elapsedSeconds: result.elapsedSeconds))
+                inFlight: 0, retries: result.counters.retries, elapsedSeconds: result.elapsedSeconds,
+                doneBefore: settledBefore))
 
         let status: ExitStatus
         let reason: String?
@@ -99,6 +103,10 @@ extension RunCoordinator {
         return .executed(
             RunSummary(
                 runID: runID, job: job, counts: counts, result: result, status: status, reason: reason,
-                signalNote: signalNote))
+                signalNote: signalNote, invocation: invocation,
+                story: Self.story(
+                    store: store, runID: runID, job: job, baseURL: endpoint.baseURL, since: sendingStartedAt,
+                    result: result, settledNow: max(0, counts.settled - settledBefore), settledInAll: counts.settled,
+                    wholeRun: invocation != "run")))
     }
 }

@@ -36,7 +36,8 @@ extension RunCoordinator {
         }
         try begin(.resume, stored, owner: owner)
         return try await execute(
-            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
+            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides,
+            invocation: "resume")
     }
 
     /// `retry`: sends again the rows that failed (with `includeSkipped`, the skipped ones too) as a new attempt
@@ -75,7 +76,8 @@ extension RunCoordinator {
         inform("orderbatch: run \(run.id): \(n) rows to send again")
         try begin(.retry, stored, owner: owner)
         return try await execute(
-            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides)
+            store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides, invocation: "retry"
+        )
     }
 
     /// Records the invocation with its pacing flags, and says what pace it runs at: a warning when the job

@@ -37,6 +37,10 @@ public struct RunSummary {
     public var reason: String?
     /// For a run stopped by a signal: the line saying what is left and what to type, printed after the summary.
     public var signalNote: String?
+    /// `run`, `resume` or `retry`.
+    public var invocation: String = "run"
+    /// Where the requests went and the request figures; nil when the store keeps no history.
+    public var story: RunStory?
 
     /// The state database's path.
     public var db: String { job.state }

@@ -50,4 +50,13 @@ import Testing
     func durations(seconds: Double, text: String) {
         #expect(ProgressFormat.duration(seconds) == text)
     }
+
+    /// The progress log and the summary write elapsed time alike: never "0.0 s" beside "1s".
+    @Test(arguments: [
+        (0.0, "0s"), (0.04, "0.04s"), (0.994, "0.99s"), (0.996, "1.0s"), (4.25, "4.3s"), (59.9, "59.9s"),
+        (59.97, "1m00s"), (243, "4m03s"),
+    ])
+    func elapsedTimes(seconds: Double, text: String) {
+        #expect(ProgressFormat.elapsed(seconds) == text)
+    }
 }

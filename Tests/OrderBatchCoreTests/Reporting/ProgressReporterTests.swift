@@ -28,9 +28,9 @@ import Testing
         #expect(
             text.split(separator: "\n") == [
                 "progress 0/1000 (0.0%), -- rows/s, ETA --, in flight 4, retries 0, failed 0, elapsed 0s",
-                "progress 250/1000 (25.0%), 50.0 rows/s, ETA 15s, in flight 4, retries 0, failed 0, elapsed 5s",
-                "progress 500/1000 (50.0%), 50.0 rows/s, ETA 10s, in flight 4, retries 0, failed 0, elapsed 10s",
-                "progress 1000/1000 (100.0%), 50.0 rows/s, ETA 0s, in flight 4, retries 0, failed 0, elapsed 20s",
+                "progress 250/1000 (25.0%), 50.0 rows/s, ETA 15s, in flight 4, retries 0, failed 0, elapsed 5.0s",
+                "progress 500/1000 (50.0%), 50.0 rows/s, ETA 10s, in flight 4, retries 0, failed 0, elapsed 10.0s",
+                "progress 1000/1000 (100.0%), 50.0 rows/s, ETA 0s, in flight 4, retries 0, failed 0, elapsed 20.0s",
             ])
     }
 
@@ -44,6 +44,33 @@ import Testing
         #expect(redraws.allSatisfy { $0.hasSuffix("\u{1B}[K") || $0.hasSuffix("\u{1B}[K\n") })
         #expect(redraws.first == "0/1000 (0.0%)  -- rows/s  ETA --  in fl\u{1B}[K")  // cut to 39 columns
         #expect(text.hasSuffix("\n") && text.filter { $0 == "\n" }.count == 1)
+    }
+
+    /// After `resume`: 900 rows were settled by earlier invocations, this one settled 100 in 62.5 s. The rate
+    /// and ETA count this invocation's rows (1.6 rows/s), not 1000/62.5 (16.0 rows/s).
+    @Test func theFinalRateCountsOnlyThisInvocationsRows() throws {
+        let text = try output(mode: .log) { reporter in
+            reporter.finish(
+                ProgressSnapshot(done: 1000, total: 2000, succeeded: 100, elapsedSeconds: 62.5, doneBefore: 900))
+        }
+        #expect(
+            text
+                == "progress 1000/2000 (50.0%), 1.6 rows/s, ETA 10m25s, in flight 0, retries 0, failed 0, elapsed 1m03s\n"
+        )
+    }
+
+    /// Mid-way, the sliding window sees only this invocation's rows: its first sample already holds the
+    /// 900 earlier ones.
+    @Test func theWindowedRateIgnoresRowsSettledEarlier() throws {
+        let text = try output(mode: .log) { reporter in
+            for tick in 0...50 {
+                reporter.update(
+                    ProgressSnapshot(done: 900 + tick, total: 2000, elapsedSeconds: Double(tick) / 10, doneBefore: 900))
+            }
+        }
+        #expect(
+            text.split(separator: "\n").last
+                == "progress 950/2000 (47.5%), 10.0 rows/s, ETA 1m45s, in flight 0, retries 0, failed 0, elapsed 5.0s")
     }
 
     @Test func aPipeIsNotATerminal() throws {
