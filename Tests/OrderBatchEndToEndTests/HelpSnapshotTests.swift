@@ -5,7 +5,9 @@ import Testing
 /// of the interface (options, exit codes), and a change to one must be a deliberate change to its snapshot.
 /// `UPDATE_SNAPSHOTS=1 swift test --filter HelpSnapshotTests` writes the current texts instead.
 @Suite struct HelpSnapshotTests {
-    static let commands = ["", "validate", "run", "resume", "retry", "status", "report", "log", "cancel", "emulator"]
+    static let commands = [
+        "", "init", "validate", "plan", "run", "resume", "retry", "status", "report", "log", "cancel", "emulator",
+    ]
 
     static var directory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
