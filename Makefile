@@ -50,3 +50,14 @@ clean:
 .PHONY: lint
 lint:
 	./scripts/format-lint.sh
+
+# Installs the binary, bash/zsh/fish completions and a man page under $(DESTDIR)$(PREFIX) (scripts/install.sh).
+#   make install PREFIX=$HOME/.local          BIN=path installs that binary instead of building a release one;
+#   make install DESTDIR=/tmp/pkg             MAN=help makes the man page from the help texts (no plugin build).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BIN ?=
+MAN ?= plugin
+.PHONY: install
+install: deps
+	BIN="$(BIN)" MAN="$(MAN)" SWIFT="$(SWIFT)" ./scripts/install.sh "$(DESTDIR)$(PREFIX)"

@@ -25,10 +25,19 @@ extension OrderBatch {
 
                 --metrics FILE is written on every exit once the job file is parsed, with the real exit code \
                 (not by --dry-run, which runs nothing).
+
+                --input - (with --format) reads standard input; it, or a pipe or device given as --input, is \
+                copied beside the state database (DB.inputs/SHA-256.csv, kept once the input is valid, said on \
+                standard error), so the run is hashed, recorded and resumed as from a file. Input paths are \
+                recorded absolute.
                 """)
 
         @Argument(help: "The job file (YAML).") var job: String
-        @Option(help: "Use this input file instead of the job's `input`.") var input: String?
+        @Option(help: "Use this input file instead of the job's `input`; - reads standard input (with --format).")
+        var input: String?
+        @Option(
+            help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
+        var format: String?
         @Option(
             help: ArgumentHelp(
                 "The state database (default: the job's `state`): a SQLite file, or postgresql://USER@HOST:PORT/DB "
@@ -38,6 +47,7 @@ extension OrderBatch {
         @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
         @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.")
         var dryRun = false
+        @Option(help: "With --dry-run: print only the first N requests, then the totals.") var limit: Int?
         @Flag(help: "Run even if this job already completed a run on an input with the same SHA-256.") var allowRerun =
             false
         @Flag(help: "Close the job's unfinished older runs as canceled (superseded by this one) instead of refusing.")
@@ -51,6 +61,8 @@ extension OrderBatch {
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func validate() throws {
+            if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+            if limit != nil && !dryRun { throw ValidationError("--limit goes with --dry-run") }
             if let c = concurrency, !(1...256).contains(c) {
                 throw ValidationError("--concurrency must be from 1 to 256")
             }
@@ -73,15 +85,23 @@ extension OrderBatch {
         private func perform(_ invocation: RunInvocation) async throws -> ExitStatus {
             let job = try CommandSupport.loadJob(self.job)
             invocation.metrics.concern(job: job)
-            let inputPath = try CommandSupport.inputPath(job: job, override: input)
-            let format = try CommandSupport.inputFormat(job: job, path: inputPath)
-            let request = NewRunRequest(
-                job: job, inputPath: inputPath, format: format, db: db ?? job.state,
+            let dbPath = db ?? job.state
+            let selection = try InputSelection(
+                job: job, input: input, format: format,
+                // A dry run keeps nothing: its copy of standard input stays unnamed and goes with the process.
+                spoolDirectory: dryRun
+                    ? NSTemporaryDirectory() : InputSelection.spoolDirectory(forDatabase: dbPath, job: job))
+            var request = NewRunRequest(
+                job: job, inputPath: selection.readPath, format: selection.format, db: dbPath,
                 runID: runID ?? RunCoordinator.makeRunID(),
                 overrides: RunOverrides(
                     concurrency: concurrency, rate: rate, deadline: deadline, maxFailures: maxFailures,
-                    skipInvalid: skipInvalid, input: inputPath),
+                    skipInvalid: skipInvalid, input: input.map { $0 == "-" ? $0 : InputSelection.absolute($0) },
+                    format: format),
                 dryRun: dryRun, allowRerun: allowRerun, supersede: supersede)
+            request.displayPath = selection.displayPath
+            request.spool = selection.spool
+            request.spoolDirectory = selection.spoolDirectory
             let outcome = try await RunSession.coordinator(invocation: invocation, json: json).run(request)
             if case .dryRun(let plan) = outcome {
                 invocation.metrics.discard()
@@ -92,29 +112,44 @@ extension OrderBatch {
             return RunSession.report(outcome, json: json)
         }
 
+        /// Prints each request a run would send, in order (each row's preflight status read, then its update),
+        /// the first `--limit` of them when given, then the totals and the estimate (see ``RunPlan``).
         private func printDryRun(job: Job, recording: InputRecording, report: ValidationReport) throws {
-            let inputPath = recording.inputPath
             let base = job.endpoint.baseURL(for: job.provider) ?? "http://127.0.0.1:<emulator-port>"
             let client = RunSession.makeDryRunClient(job: job, baseURL: base)
+            let plan = RunPlan(job: job, inputPath: recording.displayPath, report: report)
             let dup = Set(report.duplicates.map(\.seq))
             var shown = 0
-            let source = recording.format.makeSource(path: inputPath)
+            func show(_ text: String) throws {
+                // Standard output lost (its reader went away), or --limit reached: the rest would go nowhere.
+                guard CommandSupport.outputIsOpen, shown < (limit ?? Int.max) else {
+                    throw StoppableRecordSource.Stopped()
+                }
+                CommandSupport.output(text)
+                shown += 1
+            }
+            let source = recording.format.makeSource(path: recording.inputPath)
             do {
-                _ = try recording.validation.run(source: source, sourcePath: inputPath, findDuplicates: false) { v in
+                _ = try recording.validation.run(
+                    source: source, sourcePath: recording.displayPath, findDuplicates: false
+                ) { v in
                     guard let row = v.row, !dup.contains(v.seq) else { return }
-                    let payload = row.update.storedJSON
                     let item = OutboundItem(
-                        seq: Int64(v.seq), orderID: row.orderID, payload: payload,
+                        seq: Int64(v.seq), orderID: row.orderID, payload: row.update.storedJSON,
                         idempotencyKey: "ob-<run>-\(v.seq)-g1")
-                    // Standard output lost (its reader went away): the rest would go nowhere.
-                    guard CommandSupport.outputIsOpen else { throw StoppableRecordSource.Stopped() }
-                    CommandSupport.output("# line \(v.line)\n" + client.describe(item))
-                    shown += 1
+                    if job.preflight {
+                        try show("# line \(v.line): status read (preflight)\n" + client.describeStatusRead(item))
+                    }
+                    try show("# line \(v.line): update\n" + client.describe(item))
                 }
             } catch is StoppableRecordSource.Stopped {
-                return
+                guard CommandSupport.outputIsOpen else { return }
             }
-            CommandSupport.output("# dry run: \(shown) requests would be sent to \(base); nothing was sent")
+            let shownText = shown < plan.requests ? " (\(shown) shown)" : ""
+            CommandSupport.output(
+                "# dry run: \(plan.requests) requests would be sent to \(base)\(shownText): "
+                    + "\(plan.preflightReads) status reads (preflight), \(plan.updates) updates; nothing was sent")
+            CommandSupport.output("# estimate: \(plan.headline) (orderbatch plan: the assumptions)")
         }
     }
 }

@@ -19,8 +19,13 @@ extension OrderBatch {
         var job: String
 
         /// Validate this file instead of the job's `input`.
-        @Option(help: "Validate this input file instead of the job's `input`.")
+        @Option(help: "Validate this input file instead of the job's `input`; - reads standard input (with --format).")
         var input: String?
+
+        /// The input's format when neither the job nor the extension says (required with `--input -`).
+        @Option(
+            help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
+        var format: String?
 
         /// Print a machine-readable JSON report on stdout instead of text.
         @Flag(help: "Print a machine-readable JSON report instead of text.")
@@ -36,13 +41,15 @@ extension OrderBatch {
 
         func run() throws {
             let job = try CommandSupport.loadJob(self.job)
-            let path = try CommandSupport.inputPath(job: job, override: input)
-            let format = try CommandSupport.inputFormat(job: job, path: path)
+            // Standard input or a pipe is copied to an unnamed temporary file, gone when the command ends.
+            let selection = try InputSelection(
+                job: job, input: input, format: self.format, spoolDirectory: NSTemporaryDirectory())
+            let (path, format) = (selection.displayPath, selection.format)
             let validation = FileValidation(
                 validator: job.provider.makeValidator(), columnsPerRecord: format == .jsonl, maxKeptIssues: maxErrors)
             let report: ValidationReport
             do {
-                report = try validation.run(source: format.makeSource(path: path), sourcePath: path)
+                report = try validation.run(source: format.makeSource(path: selection.readPath), sourcePath: path)
             } catch let error as InputError {
                 guard json else { throw RunError(error.exitStatus, "orderbatch: \(error)") }
                 CommandSupport.output(fatalReport(error, job: job, path: path))

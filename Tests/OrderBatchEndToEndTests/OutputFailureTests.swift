@@ -61,7 +61,7 @@ import Testing
         let metrics = workspace.path("m.prom")
         let dryRun = try await ShellRedirection.run(["run", job, "--dry-run", "--metrics", metrics], "| head -1")
         #expect(dryRun.exit == ChildProcess.Exit(status: 1, bySignal: false), "\(dryRun.stderr)")
-        #expect(dryRun.stdout == "# line 2\n" && dryRun.stderr == "", "\(dryRun.stdout) \(dryRun.stderr)")
+        #expect(dryRun.stdout == "# line 2: update\n" && dryRun.stderr == "", "\(dryRun.stdout) \(dryRun.stderr)")
         #expect(!FileManager.default.fileExists(atPath: metrics), "a dry run leaves the last run's metrics alone")
 
         // A recorded run to report on: the deadline stops it at once, its rows stay recorded.

@@ -193,8 +193,19 @@ import Testing
                 "\(result.stdout)")
             #expect(result.stdout.contains("\namount=\(i).5&udf1=e2e\n"))
         }
-        #expect(result.stdout.components(separatedBy: "Authorization: Basic ***\n").count == 4)
-        #expect(result.stdout.hasSuffix("# dry run: 3 requests would be sent to \(emulator.url); nothing was sent\n"))
+        // Each row's preflight status read, then its update: 6 requests, each with the key masked.
+        for i in 1...3 {
+            #expect(
+                result.stdout.contains(
+                    "# line \(i + 1): status read (preflight)\nGET \(emulator.url)/orders/\(Workspace.orderID("DRY", i))\n"
+                ),
+                "\(result.stdout)")
+        }
+        #expect(result.stdout.components(separatedBy: "Authorization: Basic ***\n").count == 7)
+        #expect(
+            result.stdout.contains(
+                "# dry run: 6 requests would be sent to \(emulator.url): 3 status reads (preflight), 3 updates; nothing was sent\n"
+            ), "\(result.stdout)")
         #expect(try await emulator.stats().requests == 0)
         let basic = Data((secret + ":").utf8).base64EncodedString()
         for output in [result.stdout, result.stderr] {
@@ -214,6 +225,7 @@ import Testing
             ["run", rapydJob, "--dry-run"], environment: ["RAPYD_ACCESS_KEY": access, "RAPYD_SECRET_KEY": key])
         #expect(rapyd.exit.status == 0, "\(rapyd.stderr)")
         #expect(rapyd.stdout.contains("POST \(emulator.url)/v1/orders/order_dry1\n"), "\(rapyd.stdout)")
+        #expect(rapyd.stdout.contains("GET \(emulator.url)/v1/orders/order_dry1\naccess_key: ***\nsalt: ***\n"))
         for output in [rapyd.stdout, rapyd.stderr] {
             #expect(!output.contains(access) && !output.contains(key))
         }

@@ -43,10 +43,7 @@ extension MappingReader {
         settings.revokeAfter = try e.int("revoke_after", in: 0...Int(Int32.max))
         settings.garble = try choice(&e, "garble", ["none", "updates", "reads", "both"]) ?? settings.garble
         settings.padMB = try e.int("pad_mb", in: 0...1024) ?? settings.padMB
-        try e.finish(known: [
-            "orders", "latency", "fail_rate", "fail_with", "seed", "rate_limits", "idempotency", "unknown_orders",
-            "revoke_after", "garble", "pad_mb",
-        ])
+        try e.finish(known: JobKeys.emulator)
         return settings
     }
 }

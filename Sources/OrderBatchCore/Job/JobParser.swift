@@ -189,12 +189,7 @@ struct MappingReader {
     }
 
     mutating func job(text: String, registry: ProviderRegistry) throws(JobError) -> Job {
-        let topKeys =
-            ["name", "provider", "endpoint", "input", "format", "state"] + registry.jobKeys
-            + [
-                "concurrency", "rate_limit", "timeouts", "retry", "breaker", "max_failures", "preflight",
-                "credentials",
-            ] + registry.jobSections + ["emulator", "lease_ttl", "unfinished_runs"]
+        let topKeys = JobKeys.topLevel(registry: registry)
         let (name, nameLine) = try requiredString("name", "a short name for the job, e.g. nightly-reprice")
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({
@@ -254,7 +249,7 @@ struct MappingReader {
             if let v = try t.duration("request", min: 10) { timeouts.request = v ?? timeouts.request }
             if let v = try t.duration("item", min: 10) { timeouts.item = v ?? timeouts.item }
             if let v = try t.duration("run", allowOff: true) { timeouts.run = v }
-            try t.finish(known: ["request", "item", "run"])
+            try t.finish(known: JobKeys.timeouts)
         }
         if timeouts.item < timeouts.request {
             throw JobError(
@@ -277,7 +272,7 @@ struct MappingReader {
                 }
                 retry.budget = value
             }
-            try r.finish(known: ["max_attempts", "backoff_base", "backoff_max", "budget"])
+            try r.finish(known: JobKeys.retry)
             if retry.backoffMax < retry.backoffBase {
                 throw JobError(
                     path: path, key: "retry.backoff_max", message: "must not be shorter than retry.backoff_base")
@@ -287,7 +282,7 @@ struct MappingReader {
         if var b = try mapping("breaker") {
             breaker.consecutiveFailures =
                 try b.int("consecutive_failures", in: 1...100_000) ?? breaker.consecutiveFailures
-            try b.finish(known: ["consecutive_failures"])
+            try b.finish(known: JobKeys.breaker)
         }
         var maxFailures: ExecutorPolicy.FailureLimit?
         if let (m, line) = try string("max_failures") {

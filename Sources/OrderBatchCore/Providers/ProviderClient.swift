@@ -34,4 +34,14 @@ public protocol ProviderClient: Sendable {
     /// The request `send` would make, as text for `--dry-run`: method, URL, headers with
     /// every credential masked, body.
     func describe(_ item: OutboundItem) -> String
+    /// The status read `preflight` (and `reconcile`) would make, as text for `--dry-run`, credentials masked
+    /// as in ``describe(_:)``.
+    func describeStatusRead(_ item: OutboundItem) -> String
+}
+
+extension ProviderClient {
+    /// A provider that cannot describe its status read says so (the dry run still counts it).
+    public func describeStatusRead(_ item: OutboundItem) -> String {
+        "(the status read of order \(item.orderID); this provider does not describe it)"
+    }
 }

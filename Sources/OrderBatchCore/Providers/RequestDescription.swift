@@ -1,5 +1,5 @@
 /// The text `describe(_:)` shows for `--dry-run`: the request line, the headers with credentials
-/// masked, a blank line, and the body.
+/// masked, a blank line, and the body (neither for a request without one).
 ///
 /// ```
 /// POST https://api.juspay.in/orders/ORD1
@@ -28,6 +28,8 @@ enum RequestDescription {
             let value = masked.contains(header.name.lowercased()) ? replacement(header.name) : header.value
             lines.append("\(header.name): \(value)")
         }
+        // A read has no body: no blank line either.
+        guard !request.body.isEmpty else { return lines.joined(separator: "\n") }
         lines.append("")
         lines.append(String(decoding: request.body, as: UTF8.self))
         return lines.joined(separator: "\n")

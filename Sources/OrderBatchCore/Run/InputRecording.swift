@@ -5,14 +5,20 @@ import Foundation
 public struct InputRecording {
     public var job: Job
     public var inputPath: String
+    /// The input as messages name it (`<stdin>` for spooled standard input); ``inputPath`` by default.
+    public var displayPath: String
     public var format: InputFormat
     public var skipInvalid: Bool
     /// When raised (a signal), reading stops between two records with ``StoppableRecordSource/Stopped``.
     public var stop: StopFlag? = nil
 
-    public init(job: Job, inputPath: String, format: InputFormat, skipInvalid: Bool, stop: StopFlag? = nil) {
+    public init(
+        job: Job, inputPath: String, format: InputFormat, skipInvalid: Bool, stop: StopFlag? = nil,
+        displayPath: String? = nil
+    ) {
         self.job = job
         self.inputPath = inputPath
+        self.displayPath = displayPath ?? inputPath
         self.format = format
         self.skipInvalid = skipInvalid
         self.stop = stop
@@ -37,19 +43,19 @@ public struct InputRecording {
     public func validate() throws -> ValidationReport {
         let report: ValidationReport
         do {
-            report = try validation.run(source: makeSource(), sourcePath: inputPath)
+            report = try validation.run(source: makeSource(), sourcePath: displayPath)
         } catch let error as InputError {
             throw RunError(error.exitStatus, "orderbatch: \(error); nothing was sent")
         }
         if !report.isClean && (!skipInvalid || report.columnIssueCount > 0) {
-            var lines = report.issues.prefix(50).map { $0.formatted(path: inputPath) }
+            var lines = report.issues.prefix(50).map { $0.formatted(path: displayPath) }
             if report.issueCount > min(50, report.issues.count) {
                 lines.append(
                     "… and \(report.issueCount - min(50, report.issues.count)) more problems (orderbatch validate shows them all)"
                 )
             }
             lines.append(
-                "orderbatch: \(inputPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
+                "orderbatch: \(displayPath): \(report.invalid) of \(report.rows) rows are invalid; nothing was sent"
                     + (report.columnIssueCount > 0
                         ? " (fix the columns)" : " (fix them, or pass --skip-invalid to send the valid rows)"))
             throw RunError.invalidInput(lines.joined(separator: "\n"))
@@ -67,7 +73,7 @@ public struct InputRecording {
         store: some RunStore, runID: String, report: ValidationReport, heartbeat: @escaping () -> Void = {}
     ) throws {
         _ = try Ingest.run(
-            store: store, runID: runID, source: makeSource(), sourcePath: inputPath,
+            store: store, runID: runID, source: makeSource(), sourcePath: displayPath,
             validation: validation, duplicates: report.duplicates, afterBatch: heartbeat)
         try store.setRunState(id: runID, .ready, reason: nil)
     }

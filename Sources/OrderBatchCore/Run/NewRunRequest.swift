@@ -3,6 +3,12 @@ public struct NewRunRequest: Sendable {
     /// The job as parsed (its `state` is the default database).
     public var job: Job
     public var inputPath: String
+    /// The input as messages name it (`<stdin>`); nil for ``inputPath``.
+    public var displayPath: String?
+    /// Standard input or a pipe, copied: kept beside the database (``spoolDirectory``) once the input is valid.
+    public var spool: InputSpool?
+    /// Where ``spool`` is kept.
+    public var spoolDirectory: String?
     public var format: InputFormat
     /// The state database (`--db`, else the job's `state`).
     public var db: String

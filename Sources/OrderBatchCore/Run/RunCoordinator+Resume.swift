@@ -91,7 +91,8 @@ extension RunCoordinator {
                 "Its input \(run.inputPath) has changed since (SHA-256 \(sha.prefix(12))…, not \(run.inputSHA256.prefix(12))…). "
                     + startAgain)
         }
-        guard let format = job.inputFormat(for: run.inputPath) else { throw refuse(startAgain) }
+        let recorded = stored.overrides.format.flatMap(InputFormat.init(rawValue:))
+        guard let format = recorded ?? job.inputFormat(for: run.inputPath) else { throw refuse(startAgain) }
         let recording = InputRecording(
             job: job, inputPath: run.inputPath, format: format, skipInvalid: stored.overrides.skipInvalid ?? false,
             stop: observer.stop)

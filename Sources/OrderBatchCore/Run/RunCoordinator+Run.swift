@@ -15,7 +15,8 @@ extension RunCoordinator {
 
         // 1. Validate the whole file before anything is stored or sent.
         var recording = InputRecording(
-            job: job, inputPath: request.inputPath, format: request.format, skipInvalid: request.skipInvalid)
+            job: job, inputPath: request.inputPath, format: request.format, skipInvalid: request.skipInvalid,
+            displayPath: request.displayPath)
         let report = try recording.validate()
         if request.dryRun { return .dryRun(DryRunPlan(job: effective, recording: recording, report: report)) }
 
@@ -28,7 +29,7 @@ extension RunCoordinator {
         let store = try Self.openStore(dbPath)
         let sha: String
         do {
-            sha = try SHA256Hasher.hexDigest(ofFileAt: request.inputPath)
+            sha = try request.spool?.sha256 ?? SHA256Hasher.hexDigest(ofFileAt: request.inputPath)
         } catch {
             throw RunError.usage("orderbatch: \(request.inputPath): \(error)")
         }
@@ -55,18 +56,28 @@ extension RunCoordinator {
                 "orderbatch: \(name): stopped before anything was recorded or sent; run the same command again")
         }
         try UnfinishedRunGuard(
-            job: job, store: store, dbPath: dbPath, inputPath: request.inputPath, newRunID: runID,
+            job: job, store: store, dbPath: dbPath, inputPath: request.displayPath ?? request.inputPath,
+            newRunID: runID,
             supersede: request.supersede, json: quiet, observer: observer
         ).enforce(owner: owner)
 
         // 3. Ingest: every row into SQLite, so resume never needs the file.
         let options = try JSONEncoder().encode(request.overrides)
         recording.stop = observer.stop
+        // Standard input or a pipe, valid: named beside the database, so the run reads and resumes it as a file.
+        let inputPath: String
+        do {
+            inputPath = try keepSpool(of: request)
+        } catch {
+            releaseLease()
+            throw error
+        }
+        recording.inputPath = inputPath
         do {
             try store.createRun(
                 NewRun(
                     id: runID, jobName: job.name, jobPath: job.path, jobText: job.text, provider: job.provider.rawValue,
-                    inputPath: request.inputPath, inputSHA256: sha,
+                    inputPath: inputPath, inputSHA256: sha,
                     optionsJSON: String(decoding: options, as: UTF8.self),
                     createdAt: Date()))
             observer.concern(runID: runID, store: store)
@@ -86,6 +97,26 @@ extension RunCoordinator {
         var recorded = job
         recorded.state = dbPath
         return try await execute(store: store, runID: runID, owner: owner, job: recorded, overrides: request.overrides)
+    }
+
+    /// The input path to record, absolute (so `resume` finds it from any directory): for standard input or a
+    /// pipe, its spooled copy, kept under its SHA-256 beside the database (said on standard error).
+    ///
+    /// - Throws: ``RunError/usage(_:)`` when the copy cannot be kept.
+    private func keepSpool(of request: NewRunRequest) throws(RunError) -> String {
+        guard let spool = request.spool else { return InputSelection.absolute(request.inputPath) }
+        let directory =
+            request.spoolDirectory ?? InputSelection.spoolDirectory(forDatabase: request.db, job: request.job)
+        let kept: String
+        do {
+            kept = InputSelection.absolute(try spool.keep(in: directory, format: request.format))
+        } catch {
+            throw .usage("orderbatch: \(error)")
+        }
+        inform(
+            "orderbatch: \(request.displayPath ?? request.inputPath) (\(spool.byteCount) bytes, SHA-256 "
+                + "\(spool.sha256.prefix(12))…) spooled to \(kept)")
+        return kept
     }
 
     /// A previous run of this job already took this input: nothing is sent again.

@@ -9,11 +9,14 @@ public struct RunOverrides: Codable, Sendable, Equatable {
     public var maxFailures: String?
     public var skipInvalid: Bool?
     public var input: String?
+    /// `--format`, when given: what `resume` reads the recorded input as, should it record it again.
+    public var format: String?
 
     public init(
         concurrency: Int? = nil, rate: String? = nil, deadline: String? = nil, maxFailures: String? = nil,
-        skipInvalid: Bool? = nil, input: String? = nil
+        skipInvalid: Bool? = nil, input: String? = nil, format: String? = nil
     ) {
+        self.format = format
         self.concurrency = concurrency
         self.rate = rate
         self.deadline = deadline

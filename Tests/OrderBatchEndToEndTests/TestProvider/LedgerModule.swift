@@ -11,6 +11,7 @@ struct LedgerModule: ProviderModule {
     let displayName = "Ledger"
     let endpoints = ProviderEndpoints(sandbox: "https://sandbox.ledger.test", production: "https://api.ledger.test")
     let defaults = ProviderDefaults(concurrency: 1, rateLimit: [], requestTimeout: 2000, preflight: false)
+    let typicalLatency = ProviderLatency(meanMilliseconds: 50, source: "assumed: a test provider")
     let credentials = [CredentialSpec(key: "token_env", defaultVariable: "LEDGER_TOKEN", emulatorDemo: "ledger_demo")]
     let jobKeys = ["ledger_book"]
 

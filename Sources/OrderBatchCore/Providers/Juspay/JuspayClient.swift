@@ -149,6 +149,17 @@ public struct JuspayClient: ProviderClient {
         return RequestDescription.render(request, masked: ["authorization"], replacement: { _ in "Basic ***" })
     }
 
+    public func describeStatusRead(_ item: OutboundItem) -> String {
+        let request: HTTPRequest
+        do {
+            request = try statusRequest(try decode(item), timeoutMilliseconds: 1)
+        } catch {
+            return scrubber.scrub(
+                "cannot build the request for order \(item.orderID): \(error.outcome.message ?? "invalid update")")
+        }
+        return RequestDescription.render(request, masked: ["authorization"], replacement: { _ in "Basic ***" })
+    }
+
     // MARK: - Requests
 
     /// The `Authorization` header value: `Basic base64(api_key + ":")`.

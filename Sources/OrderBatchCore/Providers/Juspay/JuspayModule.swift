@@ -11,6 +11,11 @@ public struct JuspayModule: ProviderModule {
     /// No published rate limit (FACTS §1.6); DUPLICATE_REQUEST shows concurrency per order matters, not
     /// overall. Timeout: Juspay's recommended 1000 ms (TP99.9-based).
     public let defaults = ProviderDefaults(concurrency: 8, rateLimit: [], requestTimeout: 1000)
+    /// Juspay's published Update Order percentiles (TP50 19.85 ms, TP90 290.28 ms, TP99 429.57 ms), the
+    /// table the emulator's `--latency juspay` draws from: a mean of about 106 ms.
+    public let typicalLatency = ProviderLatency(
+        percentiles: JuspayLatency.updateOrderPercentiles,
+        source: "the mean of Juspay's published Update Order percentiles: TP50 19.85 ms, TP90 290 ms, TP99 430 ms")
     public let credentials = [
         CredentialSpec(
             key: "api_key_env", defaultVariable: JuspayCredentialRules.apiKeyVariable,
@@ -18,6 +23,17 @@ public struct JuspayModule: ProviderModule {
     ]
     public let jobKeys = ["merchant_id"]
     public let jobSections = ["juspay"]
+    public let jobSectionKeys = ["juspay": ["update_statuses"]]
+    public var jobTemplate: [JobTemplateEntry] {
+        [
+            JobTemplateEntry(
+                key: "merchant_id", value: "CHANGE_ME", comment: "required: your Juspay merchant id (x-merchantid)"),
+            JobTemplateEntry(
+                key: "juspay.update_statuses",
+                value: "[" + JuspaySettings.defaultUpdateStatuses.joined(separator: ", ") + "]",
+                comment: "statuses that may be updated; others are skipped (preflight)"),
+        ]
+    }
     public let emulatorLatencyModels = ["juspay"]
 
     public func readSettings(_ job: inout ProviderJobSection) throws(JobError) -> ProviderSettings {
@@ -36,7 +52,7 @@ public struct JuspayModule: ProviderModule {
                 guard !list.isEmpty else { throw j.error("update_statuses", line, "must name at least one status") }
                 settings.updateStatuses = list
             }
-            try j.finish(known: ["update_statuses"])
+            try j.finish(known: jobSectionKeys["juspay", default: []])
         }
         return ProviderSettings(settings)
     }

@@ -6,7 +6,10 @@ public struct JuspaySettings: ProviderJobSettings, Equatable {
     public var merchantID: String
     /// The order statuses that may be updated (default `NEW` only: Juspay advises against updating once
     /// a transaction has started).
-    public var updateStatuses = ["NEW"]
+    public var updateStatuses = JuspaySettings.defaultUpdateStatuses
+
+    /// `update_statuses` when the job does not say: `NEW` only.
+    public static let defaultUpdateStatuses = ["NEW"]
 
     public init(merchantID: String) { self.merchantID = merchantID }
 

@@ -11,6 +11,7 @@
 ///     let displayName = "Acme"
 ///     let endpoints = ProviderEndpoints(sandbox: "https://sandbox.acme.test", production: "https://api.acme.test")
 ///     let defaults = ProviderDefaults(concurrency: 4, rateLimit: [], requestTimeout: 5000)
+///     let typicalLatency = ProviderLatency(meanMilliseconds: 200, source: "assumed: Acme publishes none")
 ///     let credentials = [CredentialSpec(key: "api_key_env", defaultVariable: "ACME_API_KEY", emulatorDemo: "demo")]
 ///     func makeValidator() -> any RowValidator { AcmeValidator() }
 ///     func makeClient(job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport)
@@ -26,6 +27,8 @@ public protocol ProviderModule: Sendable {
     var endpoints: ProviderEndpoints { get }
     /// Concurrency, rate limits, request timeout and preflight when the job file does not say.
     var defaults: ProviderDefaults { get }
+    /// How long the provider typically takes to answer, for `orderbatch plan`'s duration estimate.
+    var typicalLatency: ProviderLatency { get }
     /// The `credentials:` sub-keys, each naming an environment variable, in the order they are read.
     var credentials: [CredentialSpec] { get }
     /// Top-level job-file keys only this provider's jobs may have (`merchant_id`), listed among the known
@@ -34,6 +37,11 @@ public protocol ProviderModule: Sendable {
     /// Top-level job-file sections only this provider's jobs may have (`juspay:`), listed among the known
     /// keys after `credentials`.
     var jobSections: [String] { get }
+    /// The keys of each of ``jobSections`` (`juspay: [update_statuses]`), as its ``readSettings(_:)`` checks them.
+    var jobSectionKeys: [String: [String]] { get }
+    /// This provider's own keys as `orderbatch init` writes them: each of ``jobKeys`` and of ``jobSectionKeys``
+    /// (dotted), with its default or a placeholder, and a comment.
+    var jobTemplate: [JobTemplateEntry] { get }
     /// The names of the emulator latency models this provider contributes (`juspay`), offered by the job
     /// file's `emulator: latency:` beside `none`.
     var emulatorLatencyModels: [String] { get }
@@ -74,6 +82,11 @@ public protocol ProviderModule: Sendable {
 extension ProviderModule {
     public var jobKeys: [String] { [] }
     public var jobSections: [String] { [] }
+    public var jobSectionKeys: [String: [String]] { [:] }
+    /// Each of ``jobKeys``, with a placeholder value.
+    public var jobTemplate: [JobTemplateEntry] {
+        jobKeys.map { JobTemplateEntry(key: $0, value: "CHANGE_ME", comment: "required by \(displayName)") }
+    }
     public var emulatorLatencyModels: [String] { [] }
 
     /// No keys of its own: ``ProviderSettings/none``.

@@ -157,6 +157,21 @@ public struct RapydClient: ProviderClient {
         return RequestDescription.render(request, masked: ["access_key", "salt", "signature"])
     }
 
+    public func describeStatusRead(_ item: OutboundItem) -> String {
+        let update: RapydUpdate
+        do {
+            update = try decode(item)
+        } catch {
+            return scrubber.scrub(
+                "cannot build the request for order \(item.orderID): \(error.outcome.message ?? "invalid update")")
+        }
+        let call = Call(method: .get, path: Self.orderPath(update.orderID), body: "", idempotencyKey: nil)
+        let request = self.request(
+            call, salt: RequestDescription.mask, timestamp: "<Unix seconds when sent>",
+            signature: RequestDescription.mask, timeoutMilliseconds: 1)
+        return RequestDescription.render(request, masked: ["access_key", "salt", "signature"])
+    }
+
     // MARK: - Requests
 
     /// The Update an Order call for `update`.

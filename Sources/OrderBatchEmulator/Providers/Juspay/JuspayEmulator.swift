@@ -82,21 +82,9 @@ extension EmulatorLatency {
 }
 
 extension LatencyModel {
-    /// Juspay Update Order, from the "API Latency Guidelines" table of
-    /// https://juspay.io/in/docs/api-reference/docs/express-checkout/update-order-api
-    /// (TP50 19.85, TP90 290.28, TP99 429.57, TP99.9 574, TP99.99 1075.28 ms).
-    ///
-    /// Juspay publishes no minimum or maximum; P0 = 5 ms and P100 = 1100 ms are this emulator's
-    /// assumptions so that the distribution is bounded.
-    static let juspay = LatencyModel(points: [
-        (0, 5),
-        (0.5, 19.85),
-        (0.9, 290.28),
-        (0.99, 429.57),
-        (0.999, 574),
-        (0.9999, 1075.28),
-        (1, 1100),
-    ])
+    /// Juspay Update Order: its published percentiles (``JuspayLatency/updateOrderPercentiles``, plain data
+    /// shared with the client, which estimates run durations from them).
+    static let juspay = LatencyModel(points: JuspayLatency.updateOrderPercentiles)
 }
 
 extension EmulatorCredentials {
