@@ -20,7 +20,9 @@ extension OrderBatch {
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
-                "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
+                With a PostgreSQL database the object also has "workers": every process working on the run \
+                ({"pid", "host", "heartbeat_age_seconds", "rows_claimed", "live"}, the age by the database's \
+                clock), and the text lists the live ones. "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist.
@@ -62,10 +64,12 @@ extension OrderBatch {
                 let story = try DatabaseCheck.readingDamage(path: path) {
                     try Self.story(of: run, counts: counts, in: store, path: path)
                 }
+                // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
+                let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
                 print(
                     json
-                        ? Self.json(run, counts, process, story: story)
-                        : Self.detail(run, counts, process, databasePath: path, story: story))
+                        ? Self.json(run, counts, process, story: story, workers: workers)
+                        : Self.detail(run, counts, process, databasePath: path, story: story, workers: workers))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -123,7 +127,8 @@ extension OrderBatch {
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
         static func detail(
-            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String, story: RunStory? = nil
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String, story: RunStory? = nil,
+            workers: [RunWorker]? = nil
         ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
@@ -142,6 +147,7 @@ extension OrderBatch {
                     ? ("  claimed", claimedText(count, run: run, process: process, path: databasePath))
                     : ("  " + state, String(count))
             }
+            lines += workerLines(workers)
             lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
@@ -201,7 +207,10 @@ extension OrderBatch {
         // MARK: - JSON
 
         /// The run as the documented JSON object.
-        static func json(_ run: RunRecord, _ counts: RunCounts, _ process: Process?, story: RunStory? = nil) -> String {
+        static func json(
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, story: RunStory? = nil,
+            workers: [RunWorker]? = nil
+        ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
             let object: JSONValue = .object(
@@ -229,7 +238,7 @@ extension OrderBatch {
                         "counts",
                         .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                     ),
-                ] + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
+                ] + workersMember(workers) + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }
     }

@@ -36,7 +36,7 @@ import Testing
         let path = try versionOneDatabase()
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
-        #expect(try store.userVersion() == 2)
+        #expect(try store.userVersion() == StoreSchema.currentVersion)
         // Nothing cascaded away while `runs` was rebuilt, and the order of creation is kept.
         #expect(try store.recentRuns(limit: 10).map(\.id) == ["older", "old"])  // same created_at: by rowid, kept
         #expect(try store.run(id: "old")?.stateReason == "deadline")
