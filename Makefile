@@ -1,12 +1,13 @@
 # orderbatch: one entry point for setting up, building, testing and demonstrating.
 #   make demo   install what is missing, build, run the sample jobs against the built-in emulator
 #   make test   install what is missing, build, run the whole test suite
+#   make demo-cluster   PostgreSQL, the emulator and three workers on one run, one killed with kill -9
 SHELL := /bin/bash
-APT_PACKAGES := libcsv-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev
+APT_PACKAGES := libcsv-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libpq-dev postgresql
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo demo-cluster bench clean
 
 # Installs the Debian packages only when one is missing, so repeated runs cost nothing.
 deps:
@@ -25,10 +26,11 @@ release: deps
 	$(SWIFT) build -c release
 
 # The full log goes to .build/test.log; on a failure the failing tests' lines are repeated at the
-# end, so that the tail of a CI log names them.
+# end, so that the tail of a CI log names them. The suite runs beside a throwaway PostgreSQL cluster
+# (scripts/with-postgres.sh: initdb in a temp folder, a free loopback port, stopped even on failure).
 test: deps
 	$(SWIFT) build --build-tests
-	@set -o pipefail; $(SWIFT) test --skip-build --parallel 2>&1 | tee .build/test.log; rc=$$?; \
+	@set -o pipefail; ./scripts/with-postgres.sh $(SWIFT) test --skip-build --parallel 2>&1 | tee .build/test.log; rc=$$?; \
 	if [ $$rc -ne 0 ]; then \
 	  echo "==== failing tests (full log: .build/test.log) ===="; \
 	  grep -E -A3 '✘|error:|Fatal error|Test Case .* failed' .build/test.log | grep -v '^--$$' | tail -60; \
@@ -36,6 +38,10 @@ test: deps
 
 demo: build
 	./demo/run-demo.sh .build/debug/orderbatch
+
+# PostgreSQL (a throwaway cluster), the emulator and three workers on one run; one is killed with kill -9.
+demo-cluster: build
+	./scripts/with-postgres.sh ./demo/cluster-demo.sh .build/debug/orderbatch
 
 clean:
 	rm -rf .build

@@ -25,6 +25,9 @@ let package = Package(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
 
@@ -38,7 +41,7 @@ let package = Package(
         .target(
             name: "OrderBatchCore",
             dependencies: [
-                "CCSV", "CCurl", "CSQLite", "CCrypto", "ProviderRules", "OrderBatchJSON",
+                "CCSV", "CCurl", "CSQLite", "CLibPQ", "CCrypto", "ProviderRules", "OrderBatchJSON",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: upcoming),
@@ -65,15 +68,20 @@ let package = Package(
         .executableTarget(name: "orderbatch", dependencies: ["OrderBatchCommands"], swiftSettings: upcoming),
 
         // MARK: - Tests
+        .target(
+            name: "OrderBatchTestSupport", path: "Tests/OrderBatchTestSupport",
+            swiftSettings: upcoming),
         .testTarget(
-            name: "OrderBatchCoreTests", dependencies: ["OrderBatchCore", "OrderBatchEmulator"],
+            name: "OrderBatchCoreTests",
+            dependencies: ["OrderBatchCore", "OrderBatchEmulator", "OrderBatchTestSupport"],
             swiftSettings: upcoming),
         .testTarget(name: "OrderBatchJSONTests", dependencies: ["OrderBatchJSON"], swiftSettings: upcoming),
         .testTarget(
             name: "OrderBatchEmulatorTests", dependencies: ["OrderBatchEmulator", "CCrypto"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "OrderBatchEndToEndTests", dependencies: ["OrderBatchCore", "OrderBatchEmulator"],
+            name: "OrderBatchEndToEndTests",
+            dependencies: ["OrderBatchCore", "OrderBatchEmulator", "OrderBatchTestSupport"],
             swiftSettings: upcoming),
     ],
     swiftLanguageModes: [.v6]

@@ -10,8 +10,8 @@ public struct OrderBatch: AsyncParsableCommand {
             "Validate and apply batches of order updates at payment providers (\(ProviderRegistry.standard.displayNames)).",
         version: "0.1.0",
         subcommands: [
-            Init.self, Validate.self, Plan.self, Run.self, Emulator.self, Status.self, Report.self, Log.self,
-            Resume.self, Retry.self, Cancel.self,
+            Init.self, Validate.self, Plan.self, Run.self, Work.self, Emulator.self, Status.self, Report.self,
+            Log.self, Resume.self, Retry.self, Cancel.self,
         ])
     public init() {}
 }

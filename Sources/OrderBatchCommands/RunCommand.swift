@@ -38,7 +38,11 @@ extension OrderBatch {
         @Option(
             help: "The input's format, csv or jsonl (required with --input -; default: the job's, else the extension).")
         var format: String?
-        @Option(help: "SQLite state file (default: the job's `state`).") var db: String?
+        @Option(
+            help: ArgumentHelp(
+                "The state database (default: the job's `state`): a SQLite file, or postgresql://USER@HOST:PORT/DB "
+                    + "(no password: PGPASSWORD or ~/.pgpass).", valueName: "file|url"))
+        var db: String?
         @Option(help: "Run id (default: generated, e.g. 20261123-020000-4f2a).") var runID: String?
         @Flag(help: "Record invalid rows as `invalid` and send the valid ones.") var skipInvalid = false
         @Flag(help: "Validate, then print the requests that would be sent (credentials masked); send nothing.")

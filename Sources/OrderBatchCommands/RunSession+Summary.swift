@@ -79,7 +79,7 @@ extension RunSession {
         } else {
             CommandSupport.output("  " + requests)
         }
-        let dbArg = "--db \(db)"
+        let dbArg = "--db \(ShellWord.quote(db))"
         if status == .stoppedEarly { CommandSupport.output("  continue: orderbatch resume \(runID) \(dbArg)") }
         if counts.failed > 0 {
             CommandSupport.output(

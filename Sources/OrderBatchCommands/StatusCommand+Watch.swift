@@ -27,7 +27,7 @@ extension OrderBatch.Status {
     /// - Throws: ``RunError``: 1 when standard output cannot be written any more (quietly when its reader went
     ///   away), 74 for a damaged database, 64 for an unknown run.
     static func watch(
-        runID: String, store: SQLiteRunStore, path: String, interval: String, intervalSeconds: Double, json: Bool
+        runID: String, store: any RunStore, path: String, interval: String, intervalSeconds: Double, json: Bool
     ) throws -> ExitStatus {
         let terminal = isatty(STDOUT_FILENO) == 1
         var first = true

@@ -25,7 +25,9 @@ extension OrderBatch {
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
-                "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
+                With a PostgreSQL database the object also has "workers": every process working on the run \
+                ({"pid", "host", "heartbeat_age_seconds", "rows_claimed", "live"}, the age by the database's \
+                clock), and the text lists the live ones. "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
                 --watch shows RUN_ID every --interval (default 2s) until no process is at work on it: on a \
@@ -98,12 +100,15 @@ extension OrderBatch {
                 let story = try DatabaseCheck.readingDamage(path: path) {
                     try Self.story(of: run, counts: counts, in: store, path: path)
                 }
+                // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
+                let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
                 let invocations = try store.invocations(runID: run.id)
                 print(
                     json
-                        ? Self.json(run, counts, process, invocations: invocations, story: story)
+                        ? Self.json(run, counts, process, invocations: invocations, story: story, workers: workers)
                         : Self.detail(
-                            run, counts, process, databasePath: path, invocations: invocations, story: story))
+                            run, counts, process, databasePath: path, invocations: invocations, story: story,
+                            workers: workers))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -165,7 +170,7 @@ extension OrderBatch {
         /// One run, a `name  value` line per fact, then the commands that would continue it.
         static func detail(
             _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String,
-            invocations: [InvocationRecord] = [], story: RunStory? = nil
+            invocations: [InvocationRecord] = [], story: RunStory? = nil, workers: [RunWorker]? = nil
         ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
@@ -184,6 +189,7 @@ extension OrderBatch {
                     ? ("  claimed", claimedText(count, run: run, process: process, path: databasePath))
                     : ("  " + state, String(count))
             }
+            lines += workerLines(workers)
             lines += invocationLines(run, invocations)
             lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
@@ -246,7 +252,7 @@ extension OrderBatch {
         /// The run as the documented JSON object.
         static func json(
             _ run: RunRecord, _ counts: RunCounts, _ process: Process?, invocations: [InvocationRecord] = [],
-            story: RunStory? = nil
+            story: RunStory? = nil, workers: [RunWorker]? = nil
         ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
@@ -275,7 +281,7 @@ extension OrderBatch {
                         "counts",
                         .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                     ),
-                ] + invocationMembers(run, invocations)
+                ] + workersMember(workers) + invocationMembers(run, invocations)
                     + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }

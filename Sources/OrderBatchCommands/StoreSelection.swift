@@ -2,15 +2,19 @@ import ArgumentParser
 import Foundation
 import OrderBatchCore
 
-/// `--db FILE` / `--job JOB`: which state database a read-only command (`status`, `report`) opens.
+/// `--db FILE|URL` / `--job JOB`: which state database a read-only command (`status`, `report`) opens.
 ///
-/// `--db` names the SQLite file directly; `--job` takes the job file's `state:` path (resolved against the
-/// job's directory). When both are given, `--db` wins, as `--input` wins over a job's `input:`. One of them is
-/// required. The file must already exist: a read-only command never creates an empty database where the
-/// operator mistyped a path.
+/// `--db` names the SQLite file, or a PostgreSQL database (`postgresql://USER@HOST:PORT/DB`), directly; `--job`
+/// takes the job file's `state:` (a path resolved against the job's directory, or a URL). When both are given,
+/// `--db` wins, as `--input` wins over a job's `input:`. One of them is required. The database must already
+/// exist: a read-only command never creates an empty database (or PostgreSQL tables) where the operator
+/// mistyped a path.
 struct StoreSelection: ParsableArguments {
-    /// The SQLite state file.
-    @Option(help: ArgumentHelp("The SQLite state file of the run(s).", valueName: "file"))
+    /// The SQLite state file, or a PostgreSQL URL.
+    @Option(
+        help: ArgumentHelp(
+            "The state database of the run(s): a SQLite file, or postgresql://USER@HOST:PORT/DB (no password: "
+                + "PGPASSWORD or ~/.pgpass).", valueName: "file|url"))
     var db: String?
 
     /// A job file whose `state:` names the state file.
@@ -20,7 +24,7 @@ struct StoreSelection: ParsableArguments {
     func validate() throws {
         guard db != nil || job != nil else {
             throw ValidationError(
-                "pass --db FILE (the run's state database) or --job JOB (to use the job's `state:` file)")
+                "pass --db FILE|URL (the run's state database) or --job JOB (to use the job's `state:` database)")
         }
     }
 
@@ -31,28 +35,14 @@ struct StoreSelection: ParsableArguments {
         return try CommandSupport.loadJob(job).state
     }
 
-    /// Opens the existing database.
+    /// Opens the existing database (see ``StateDatabase``).
     ///
-    /// - Throws: ``RunError``: 64 when it is missing or cannot be opened, 74 when it is damaged.
+    /// - Throws: ``RunError``: 64 when it is missing, holds no runs or cannot be opened, 74 when it is damaged.
     ///
-    /// - Returns: The store and its path (for messages and the commands `status` suggests).
-    func openExisting() throws -> (store: SQLiteRunStore, path: String) {
+    /// - Returns: The store and its location (for messages and the commands `status` suggests).
+    func openExisting() throws -> (store: any RunStore, path: String) {
         let path = try path()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            let hint = db != nil ? "check --db" : "check the job's `state:` or pass --db"
-            throw RunError.usage(
-                "orderbatch: \(path): no such state database; \(hint) (it is created by `orderbatch run`)")
-        }
-        let store: SQLiteRunStore
-        do {
-            store = try SQLiteRunStore(path: path)
-        } catch let error as SQLiteError where error.isCorruption {
-            throw RunError.stateLost("orderbatch: \(RunStoreError.damaged(path: path, problems: [error.description]))")
-        } catch {
-            throw RunError.usage("orderbatch: \(path): cannot open the state database: \(error)")
-        }
-        return (store, path)
+        return (try StateDatabase.open(path, purpose: .read), path)
     }
 
     /// The run `id`.

@@ -4,7 +4,11 @@ import OrderBatchCore
 /// Options shared by `resume` and `retry`: which run, in which database.
 struct StoredRunOptions: ParsableArguments {
     @Argument(help: "The run id (see `orderbatch status`).") var runID: String
-    @Option(help: "SQLite state file.") var db: String?
+    @Option(
+        help: ArgumentHelp(
+            "The state database: a SQLite file, or postgresql://USER@HOST:PORT/DB (no password: PGPASSWORD or "
+                + "~/.pgpass).", valueName: "file|url"))
+    var db: String?
     @Option(help: "Use this job file's `state` as the database.") var job: String?
     @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics:
         String?
@@ -31,7 +35,7 @@ struct StoredRunOptions: ParsableArguments {
 
     func validate() throws {
         if db == nil && job == nil {
-            throw ValidationError("give --db FILE or --job JOB to say where the run is recorded")
+            throw ValidationError("give --db FILE|URL or --job JOB to say where the run is recorded")
         }
         if let c = concurrency, !(1...256).contains(c) {
             throw ValidationError("--concurrency must be from 1 to 256")

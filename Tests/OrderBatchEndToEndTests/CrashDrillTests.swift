@@ -1,6 +1,7 @@
 import Foundation
 import OrderBatchCore
 import OrderBatchEmulator
+import OrderBatchTestSupport
 import Testing
 
 /// Runs interrupted the hard ways (signals, `kill -9`, a flaky or dead provider, a deadline) and
@@ -42,7 +43,7 @@ import Testing
         #expect(
             run.stderr.contains("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping; waiting for requests in flight"))
         #expect(run.stdout.contains("stopped (interrupted by a signal)"), "\(run.stdout)")
-        #expect(run.stdout.contains("continue: orderbatch resume sg --db \(workspace.db)"))
+        #expect(run.stdout.contains("continue: orderbatch resume sg --db \(workspace.dbWord)"))
 
         let status = try JSON.object(
             try await OrderBatchCLI.run(["status", "sg", "--db", workspace.db, "--json"]).stdout)
@@ -119,8 +120,10 @@ import Testing
         return counts
     }
 
-    @Test func killNineMidRunThenResumeAppliesEveryJuspayOrderOnceByReconciliation() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func killNineMidRunThenResumeAppliesEveryJuspayOrderOnceByReconciliation(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         // Juspay has no idempotency key: only reconciliation (reading the order back) prevents a
         // second application of the rows that were in flight when the process died.
@@ -154,7 +157,7 @@ import Testing
         #expect(after.allSatisfy { $0.generation == 1 && $0.state == .succeeded })
         // Rows that were in flight were read back before anything was sent again.
         if killed["in_flight", default: 0] > 0 {
-            let store = try SQLiteRunStore(path: workspace.db)
+            let store = try workspace.openStore()
             defer { try? store.close() }
             var reconciled = 0
             for item in after {
@@ -166,8 +169,10 @@ import Testing
         try await emulator.stop()
     }
 
-    @Test func killNineMidRunThenResumeAppliesEveryRapydOrderOnceWithIdempotencyOff() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func killNineMidRunThenResumeAppliesEveryRapydOrderOnceWithIdempotencyOff(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator(
             ["--latency", "juspay", "--idempotency", "off", "--rate-limits", "off"])
@@ -261,8 +266,10 @@ import Testing
 
     // MARK: - Deadline
 
-    @Test func aDeadlineStopsTheRunWithExit3AndTheRunResumes() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func aDeadlineStopsTheRunWithExit3AndTheRunResumes(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         // ~40 s of work at this pace: the 1 s deadline stops it long before.
         let emulator = try await ExternalEmulator(["--latency", "juspay"])

@@ -6,7 +6,8 @@ import Testing
 /// `UPDATE_SNAPSHOTS=1 swift test --filter HelpSnapshotTests` writes the current texts instead.
 @Suite struct HelpSnapshotTests {
     static let commands = [
-        "", "init", "validate", "plan", "run", "resume", "retry", "status", "report", "log", "cancel", "emulator",
+        "", "init", "validate", "plan", "run", "work", "resume", "retry", "status", "report", "log", "cancel",
+        "emulator",
     ]
 
     static var directory: URL {

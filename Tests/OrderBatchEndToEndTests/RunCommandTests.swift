@@ -1,6 +1,7 @@
 import Foundation
 import OrderBatchCore
 import OrderBatchEmulator
+import OrderBatchTestSupport
 import Testing
 
 /// `orderbatch run`, `status`, `report` and `retry` as real processes against `orderbatch emulator`
@@ -11,8 +12,10 @@ import Testing
 
     // MARK: - Happy paths
 
-    @Test func aJuspayRunSucceedsWithTheJSONSummaryMetricsAndStatusInAgreement() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func aJuspayRunSucceedsWithTheJSONSummaryMetricsAndStatusInAgreement(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator()
         let input = try workspace.juspayCSV("in.csv", prefix: "HAP", count: 8)
@@ -75,8 +78,10 @@ import Testing
         try await emulator.stop()
     }
 
-    @Test func aRapydRunAppliesMetadataAndStatusToSeededOrders() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func aRapydRunAppliesMetadataAndStatusToSeededOrders(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator(
             ["--orders", Self.root + "/samples/rapyd-orders.jsonl", "--unknown-orders", "not-found"])
@@ -107,8 +112,9 @@ import Testing
 
     /// The sample jobs of the README run end to end against their built-in emulator (`endpoint:
     /// emulator`, the `emulator:` section seeding the Rapyd orders), into a database of the test's own.
-    @Test func theSampleJobsRunAgainstTheBuiltInEmulator() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func theSampleJobsRunAgainstTheBuiltInEmulator(_ store: StoreKind) async throws
+    {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let juspay = try await OrderBatchCLI.run(
             ["run", Self.root + "/jobs/juspay-reprice.yaml", "--db", workspace.db, "--run-id", "sj", "--json"])

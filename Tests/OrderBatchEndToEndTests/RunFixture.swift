@@ -1,6 +1,7 @@
 import Foundation
 import OrderBatchCore
 import OrderBatchEmulator
+import OrderBatchTestSupport
 import Testing
 
 /// The `orderbatch` binary, run to completion with explicit credentials in its environment.
@@ -40,10 +41,12 @@ enum OrderBatchCLI {
         run: String, db: String, timeout: Double = 30, _ condition: ([String: Int]) -> Bool
     ) async throws -> [String: Int] {
         let deadline = Date().addingTimeInterval(timeout)
-        var store: SQLiteRunStore?
+        var store: (any RunStore)?
         defer { try? store?.close() }
         while Date() < deadline {
-            if store == nil, FileManager.default.fileExists(atPath: db) { store = try? SQLiteRunStore(path: db) }
+            if store == nil, StateDatabase.isPostgres(db) || FileManager.default.fileExists(atPath: db) {
+                store = try? StateDatabase.open(db, purpose: .read)
+            }
             if let c = try? store?.counts(runID: run) {
                 var counts = Dictionary(uniqueKeysWithValues: c.byState.map { ($0.state, $0.count) })
                 counts["total"] = c.total
@@ -66,18 +69,29 @@ enum JSON {
 /// A temporary directory of its own for one test: job files, inputs, the state database.
 struct Workspace {
     let directory: String
+    /// The state database every job of this workspace uses: `state.sqlite` in the directory, or a schema of
+    /// its own on the test PostgreSQL server.
+    let db: String
+    let store: StoreKind
 
-    init() throws {
+    /// - Parameter store: Where the workspace's runs are recorded.
+    /// - Throws: ``TestPostgres/Missing`` for PostgreSQL without a test server.
+    init(store: StoreKind = .sqlite) throws {
         directory =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("orderbatch-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.store = store
+        db = store == .sqlite ? directory + "/state.sqlite" : try TestPostgres.freshURL("e2e")
     }
 
     func path(_ name: String) -> String { directory + "/" + name }
 
-    /// The state database every job of this workspace uses.
-    var db: String { path("state.sqlite") }
+    /// `--db` as a command line the binary prints shows it (quoted when it holds `?` or `&`).
+    var dbWord: String { ShellWord.quote(db) }
+
+    /// Opens the workspace's state database in this process.
+    func openStore() throws -> any RunStore { try StateDatabase.open(db, purpose: .read) }
 
     @discardableResult
     func write(_ name: String, _ text: String) throws -> String {
@@ -105,7 +119,7 @@ struct Workspace {
     func job(
         _ name: String, provider: String = "juspay", endpoint: String, input: String? = nil, extra: String = ""
     ) throws -> String {
-        var text = "name: \(name)\nprovider: \(provider)\nendpoint: \(endpoint)\nstate: \(db)\n"
+        var text = "name: \(name)\nprovider: \(provider)\nendpoint: \(endpoint)\nstate: \"\(db)\"\n"
         if provider == "juspay" { text += "merchant_id: demo_merchant\n" }
         if let input { text += "input: \(input)\n" }
         return try write(name + ".yaml", text + extra)
@@ -113,7 +127,7 @@ struct Workspace {
 
     /// Every row of `run` as the store holds it.
     func items(run: String) throws -> [StoredItem] {
-        let store = try SQLiteRunStore(path: db)
+        let store = try openStore()
         defer { try? store.close() }
         var items: [StoredItem] = []
         try store.forEachItem(runID: run, states: nil) { items.append($0) }

@@ -1,14 +1,17 @@
 import Foundation
 import OrderBatchCore
 import OrderBatchEmulator
+import OrderBatchTestSupport
 import Testing
 
 /// A run's life after its first invocation, as real processes against `orderbatch emulator` on loopback:
 /// the same input refused a second time, a second process on a held job (75), `retry` of failed rows, a
 /// report fed back as input, and `--max-failures`.
 @Suite struct RunLifecycleTests {
-    @Test func theSameInputIsRefusedASecondTimeUnlessAllowRerun() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func theSameInputIsRefusedASecondTimeUnlessAllowRerun(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator()
         let input = try workspace.juspayCSV("in.csv", prefix: "RER", count: 3)
@@ -38,15 +41,15 @@ import Testing
         try await emulator.stop()
     }
 
-    @Test func aSecondProcessOnAHeldJobExits75() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func aSecondProcessOnAHeldJobExits75(_ store: StoreKind) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator()
         let input = try workspace.juspayCSV("in.csv", prefix: "LSE", count: 2)
         let job = try workspace.job("leased", endpoint: emulator.url, input: input)
 
         // Another live process (this test) holds the job's lease.
-        let store = try SQLiteRunStore(path: workspace.db)
+        let store = try StateDatabase.open(workspace.db, purpose: .create)
         let owner = LeaseOwner.current()
         #expect(
             try store.acquireLease(jobName: "leased", runID: "elsewhere", owner: owner, ttlSeconds: 60)
@@ -66,8 +69,8 @@ import Testing
         try await emulator.stop()
     }
 
-    @Test func twoProcessesAtOnceTheSecondExits75() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func twoProcessesAtOnceTheSecondExits75(_ store: StoreKind) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator(["--latency", "juspay"])
         let input = try workspace.juspayCSV("in.csv", prefix: "TWO", count: 200)
@@ -97,10 +100,10 @@ import Testing
         #expect(again.exit.status == 3, "\(again.stderr)")
         #expect(
             again.stderr.contains(
-                "as run t1, which is stopped with rows left; nothing was sent. Continue it: orderbatch resume t1 --db \(workspace.db)"
+                "as run t1, which is stopped with rows left; nothing was sent. Continue it: orderbatch resume t1 --db \(workspace.dbWord)"
             ),
             "\(again.stderr)")
-        let store = try SQLiteRunStore(path: workspace.db)
+        let store = try workspace.openStore()
         #expect(try store.recentRuns(limit: 10).map(\.id) == ["t1"])
         try store.close()
         try await emulator.stop()
@@ -108,8 +111,10 @@ import Testing
 
     // MARK: - Permanent failures, retry, --max-failures
 
-    @Test func retrySendsOnlyTheFailedRowsUnderNewGenerationKeys() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func retrySendsOnlyTheFailedRowsUnderNewGenerationKeys(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let orders = try workspace.write(
             "orders.jsonl",
@@ -126,7 +131,7 @@ import Testing
         let run = try await OrderBatchCLI.run(["run", job, "--run-id", "rt"])
         #expect(run.exit.status == 1, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("5 rows: 2 succeeded, 2 failed, 1 skipped"), "\(run.stdout)")
-        #expect(run.stdout.contains("send them again: orderbatch retry rt --db \(workspace.db)"))
+        #expect(run.stdout.contains("send them again: orderbatch retry rt --db \(workspace.dbWord)"))
         let failed = try await OrderBatchCLI.run(
             ["report", "rt", "--db", workspace.db, "--state", "failed", "--format", "jsonl"])
         let rows = try failed.stdout.split(separator: "\n").map { try JSON.object(String($0)) }
@@ -159,8 +164,10 @@ import Testing
 
     /// The operator's loop: report the failed rows as CSV, fix them, feed the file back with `--input`. Cells the
     /// report guarded against spreadsheets (`-`, `=…`) go back to the provider as they were in the input.
-    @Test func aReportOfFailedRowsFedBackAsInputSendsTheOriginalValues() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func aReportOfFailedRowsFedBackAsInputSendsTheOriginalValues(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let orders = try workspace.write(
             "orders.jsonl", #"{"provider":"juspay","order_id":"FB00001","status":"NEW"}"# + "\n")
@@ -200,8 +207,8 @@ import Testing
         try await emulator.stop()
     }
 
-    @Test func maxFailuresStopsTheRunEarlyWithExit3() async throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases) func maxFailuresStopsTheRunEarlyWithExit3(_ store: StoreKind) async throws {
+        let workspace = try Workspace(store: store)
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator(["--unknown-orders", "not-found"])
         let input = try workspace.juspayCSV("in.csv", prefix: "MXF", count: 20)

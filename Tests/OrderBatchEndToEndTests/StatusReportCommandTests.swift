@@ -1,9 +1,10 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchTestSupport
 import Testing
 
 /// `orderbatch status` and `orderbatch report`, run as real processes over a state database the test fills
-/// through ``SQLiteRunStore``.
+/// through the store, for each kind of state database.
 @Suite struct StatusReportCommandTests {
     /// A temporary directory holding `state.sqlite` with two runs:
     ///
@@ -12,14 +13,19 @@ import Testing
     /// - `r-2` (JSONL input whose lines have different members, finished): two failed rows.
     private struct Fixture {
         let directory: String
-        var db: String { directory + "/state.sqlite" }
+        /// The SQLite file, or a schema of its own on the test PostgreSQL server.
+        let db: String
 
-        init() throws {
+        /// `--db` as the commands print it in the lines they suggest.
+        var dbWord: String { ShellWord.quote(db) }
+
+        init(_ kind: StoreKind) throws {
             directory =
                 FileManager.default.temporaryDirectory
                 .appendingPathComponent("e2e-status-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let store = try SQLiteRunStore(path: directory + "/state.sqlite")
+            db = kind == .sqlite ? directory + "/state.sqlite" : try TestPostgres.freshURL("status")
+            let store = try StateDatabase.open(db, purpose: .create)
             defer { try? store.close() }
 
             try store.createRun(
@@ -103,8 +109,9 @@ import Testing
 
     // MARK: - status
 
-    @Test func listsRecentRunsNewestFirstAsAnAlignedTable() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func listsRecentRunsNewestFirstAsAnAlignedTable(_ kind: StoreKind) async throws
+    {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let result = try await orderbatch(["status", "--db", fixture.db])
         #expect(result.exit.status == 0, "\(result.stderr)")
@@ -120,8 +127,8 @@ import Testing
         #expect(limited.stdout.contains("r-2") && !limited.stdout.contains("r-1"))
     }
 
-    @Test func showsOneRunInDetailWithTheNextCommands() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func showsOneRunInDetailWithTheNextCommands(_ kind: StoreKind) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let result = try await orderbatch(["status", "r-1", "--db", fixture.db])
         #expect(result.exit.status == 0, "\(result.stderr)")
@@ -136,21 +143,23 @@ import Testing
         #expect(lines.contains("  unknown     1"))
         #expect(
             Array(lines.suffix(3)) == [
-                "next          orderbatch resume r-1 --db \(fixture.db)",
-                "              orderbatch retry r-1 --db \(fixture.db)",
-                "              orderbatch report r-1 --db \(fixture.db) --state failed",
+                "next          orderbatch resume r-1 --db \(fixture.dbWord)",
+                "              orderbatch retry r-1 --db \(fixture.dbWord)",
+                "              orderbatch report r-1 --db \(fixture.dbWord) --state failed",
             ])
         // A finished run with failures: no resume.
         let finished = try await orderbatch(["status", "r-2", "--db", fixture.db])
         #expect(!finished.stdout.contains("orderbatch resume"))
-        #expect(finished.stdout.contains("orderbatch retry r-2 --db \(fixture.db)"))
+        #expect(finished.stdout.contains("orderbatch retry r-2 --db \(fixture.dbWord)"))
     }
 
     /// A `running` run is told apart by its lease: a live process, or one that was killed (resume it).
-    @Test func aRunningRunShowsItsProcessOrThatNoLiveProcessHoldsIt() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func aRunningRunShowsItsProcessOrThatNoLiveProcessHoldsIt(
+        _ kind: StoreKind
+    ) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
-        let store = try SQLiteRunStore(path: fixture.db)
+        let store = try StateDatabase.open(fixture.db, purpose: .read)
         // r-1 is held by this test process (alive); r-2 by a pid that has exited, on this host.
         let child = try ChildProcess(URL(fileURLWithPath: "/bin/true"), [])
         _ = try await child.exit()
@@ -178,22 +187,28 @@ import Testing
 
         let killed = try await orderbatch(["status", "r-2", "--db", fixture.db])
         #expect(killed.stdout.contains("running (no live process: killed or crashed; resume it)"), "\(killed.stdout)")
-        #expect(killed.stdout.contains("orderbatch resume r-2 --db \(fixture.db)"))
+        #expect(killed.stdout.contains("orderbatch resume r-2 --db \(fixture.dbWord)"))
         let killedJSON = try jsonObject(try await orderbatch(["status", "r-2", "--db", fixture.db, "--json"]).stdout)
         #expect((killedJSON["process"] as? [String: Any])?["live"] as? Bool == false)
     }
 
-    @Test func printsTheDocumentedJSONForOneRunAndForTheList() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func printsTheDocumentedJSONForOneRunAndForTheList(
+        _ kind: StoreKind
+    ) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let one = try await orderbatch(["status", "r-1", "--db", fixture.db, "--json"])
         #expect(one.exit.status == 0, "\(one.stderr)")
         let object = try jsonObject(one.stdout)
+        // PostgreSQL adds the run's workers (none here: no process holds it).
         #expect(
-            Set(object.keys) == [
-                "run_id", "job", "provider", "state", "reason", "created_at", "started_at", "finished_at", "input",
-                "input_sha256", "process", "counts", "invocations", "pace",
-            ])
+            Set(object.keys)
+                == Set(
+                    [
+                        "run_id", "job", "provider", "state", "reason", "created_at", "started_at", "finished_at",
+                        "input", "input_sha256", "process", "counts", "invocations", "pace",
+                    ] + (kind == .postgres ? ["workers"] : [])))
+        if kind == .postgres { #expect((object["workers"] as? [Any])?.isEmpty == true) }
         #expect(object["process"] is NSNull)
         #expect(object["run_id"] as? String == "r-1")
         #expect(object["job"] as? String == "reprice")
@@ -219,7 +234,7 @@ import Testing
     }
 
     @Test func findsTheDatabaseThroughTheJobsStateFile() async throws {
-        let fixture = try Fixture()
+        let fixture = try Fixture(.sqlite)
         defer { fixture.remove() }
         let job = fixture.directory + "/job.yaml"
         try Data("name: reprice\nprovider: juspay\nendpoint: emulator\nmerchant_id: m1\nstate: state.sqlite\n".utf8)
@@ -229,8 +244,10 @@ import Testing
         #expect(try jsonObject(result.stdout)["run_id"] as? String == "r-1")
     }
 
-    @Test func refusesAnUnknownRunAMissingDatabaseOrNoDatabaseWithExit64() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func refusesAnUnknownRunAMissingDatabaseOrNoDatabaseWithExit64(
+        _ kind: StoreKind
+    ) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let unknown = try await orderbatch(["status", "nope", "--db", fixture.db])
         #expect(unknown.exit.status == 64)
@@ -256,8 +273,10 @@ import Testing
 
     // MARK: - report
 
-    @Test func reportsTheRowsNeedingAttentionAsCSVThatReadsBackWithTheInputColumns() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func reportsTheRowsNeedingAttentionAsCSVThatReadsBackWithTheInputColumns(
+        _ kind: StoreKind
+    ) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let result = try await orderbatch(["report", "r-1", "--db", fixture.db])
         #expect(result.exit.status == 0, "\(result.stderr)")
@@ -289,8 +308,10 @@ import Testing
         #expect(cell(records[3], "note") == "'@home")
     }
 
-    @Test func filtersByRepeatedOrCommaSeparatedStatesOrAll() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func filtersByRepeatedOrCommaSeparatedStatesOrAll(
+        _ kind: StoreKind
+    ) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         func states(_ arguments: [String]) async throws -> [String] {
             let result = try await orderbatch(["report", "r-1", "--db", fixture.db, "--format", "jsonl"] + arguments)
@@ -311,8 +332,10 @@ import Testing
         #expect(bogus.stderr.contains("unknown --state broken"), "\(bogus.stderr)")
     }
 
-    @Test func reportsJSONLInputsAsStoredAndUnionsTheirColumnsForCSV() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func reportsJSONLInputsAsStoredAndUnionsTheirColumnsForCSV(
+        _ kind: StoreKind
+    ) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let jsonl = try await orderbatch([
             "report", "r-2", "--db", fixture.db, "--state", "failed", "--format", "jsonl",
@@ -337,8 +360,8 @@ import Testing
                 + "J-2,,\"{\"\"k\"\":\"\"v\"\"}\",2,failed,400,ERROR_ORDER_NOT_FOUND,The order was not found.,1\r\n")
     }
 
-    @Test func writesOnlyTheHeaderWhenNoRowMatches() async throws {
-        let fixture = try Fixture()
+    @Test(arguments: StoreKind.allCases) func writesOnlyTheHeaderWhenNoRowMatches(_ kind: StoreKind) async throws {
+        let fixture = try Fixture(kind)
         defer { fixture.remove() }
         let result = try await orderbatch(["report", "r-2", "--db", fixture.db, "--state", "succeeded"])
         #expect(result.exit.status == 0, "\(result.stderr)")

@@ -10,6 +10,20 @@ public struct RunDriver: Sendable {
         public var stopReason: ExecutorStateMachine.StopReason?
         public var counters: ExecutorCounters
         public var elapsedSeconds: Double
+        /// Rows the rescuer pass took back from workers whose lease expired, during this execution: they are
+        /// `unknown` now, and, claimed earlier in seq order than this execution's position, are left to the
+        /// next one.
+        public var rescuedRows = 0
+
+        public init(
+            stopReason: ExecutorStateMachine.StopReason?, counters: ExecutorCounters, elapsedSeconds: Double,
+            rescuedRows: Int = 0
+        ) {
+            self.stopReason = stopReason
+            self.counters = counters
+            self.elapsedSeconds = elapsedSeconds
+            self.rescuedRows = rescuedRows
+        }
     }
 
     public var store: any RunStore
@@ -119,6 +133,8 @@ public struct RunDriver: Sendable {
         let fence = lease?.owner
         /// The highest seq claimed so far: each row is offered at most once per execution.
         var lastClaimedSeq: Int64 = 0
+        /// Rows the rescuer pass took back from expired workers during this execution.
+        var rescuedRows = 0
         /// Every store call goes through here, to the store's own thread: a write waiting out
         /// another process's lock (the busy timeout) never blocks a cooperative thread.
         let db = RunStoreActor(store)
@@ -140,18 +156,20 @@ public struct RunDriver: Sendable {
                 return
             }
             let started = ContinuousClock.now
-            let renewed = try await db.perform { store in
+            let renewed = try await db.perform { store -> Int? in
                 guard try store.renewLease(jobName: lease.jobName, runID: runID, owner: lease.owner) else {
-                    return false
+                    return nil
                 }
                 try store.checkStorage()
-                return true
+                // The rescuer pass, run by every live worker: rows of workers whose lease expired become unknown.
+                return store.supportsWorkers ? try store.rescueStaleWorkers(runID: runID) : 0
             }
-            guard renewed else {
+            guard let rescued = renewed else {
                 lease.fence.close()
                 throw RunStoreError.leaseLost(runID: runID)
             }
             lease.fence.renewed(startedAt: started)
+            rescuedRows += rescued
         }
 
         /// Before a request starts: past the fence's window (the process was frozen or starved),
@@ -321,7 +339,8 @@ public struct RunDriver: Sendable {
             group.cancelAll()
             try await flush()
             onProgress?(machine.counters, now())
-            return Result(stopReason: end ?? nil, counters: machine.counters, elapsedSeconds: now())
+            return Result(
+                stopReason: end ?? nil, counters: machine.counters, elapsedSeconds: now(), rescuedRows: rescuedRows)
         }
     }
 }

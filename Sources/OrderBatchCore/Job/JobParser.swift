@@ -234,7 +234,7 @@ struct MappingReader {
         if format == nil, let input, InputFormat.fromExtension(path: input) == nil {
             throw error("input", nil, "has no .csv or .jsonl extension; add `format: csv` or `format: jsonl`")
         }
-        let state = try string("state").map { resolve($0.0) } ?? resolve("\(name).state.sqlite")
+        let state = try stateDatabase() ?? resolve("\(name).state.sqlite")
         let providerSettings = try providerSettings(provider, registry: registry)
         let concurrency = try int("concurrency", in: 1...256) ?? defaults.concurrency
 

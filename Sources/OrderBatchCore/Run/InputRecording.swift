@@ -64,14 +64,17 @@ public struct InputRecording {
     }
 
     /// Records every row of the validated file under `runID` (a run in ``RunState/ingesting`` with no rows),
-    /// then marks the run ``RunState/ready``.
+    /// then marks the run ``RunState/ready``. `heartbeat` is called after each batch of rows (the caller renews
+    /// its lease there, so that a long ingest does not look like a dead process).
     ///
     /// - Throws: ``StoppableRecordSource/Stopped`` when ``stop`` was raised: the rows of the batches already
     ///   committed stay, and the run stays ``RunState/ingesting``.
-    public func record(store: some RunStore, runID: String, report: ValidationReport) throws {
+    public func record(
+        store: some RunStore, runID: String, report: ValidationReport, heartbeat: @escaping () -> Void = {}
+    ) throws {
         _ = try Ingest.run(
             store: store, runID: runID, source: makeSource(), sourcePath: displayPath,
-            validation: validation, duplicates: report.duplicates)
+            validation: validation, duplicates: report.duplicates, afterBatch: heartbeat)
         try store.setRunState(id: runID, .ready, reason: nil)
     }
 }

@@ -40,6 +40,13 @@ extension RunCoordinator {
         let client = module.makeClient(
             job: job, credentials: credentials, baseURL: endpoint.baseURL, transport: transport.transport)
 
+        // A heartbeat before the run shows `running` (other workers join a running run): the lease may have been
+        // taken a while ago, before the input was recorded.
+        guard try store.renewLease(jobName: job.name, runID: runID, owner: owner) else {
+            await transport.shutdown()
+            await endpoint.shutdown()
+            throw RunFailure(error: RunStoreError.leaseLost(runID: runID), runID: runID, job: job).report(store: store)
+        }
         try store.setRunState(id: runID, .running, reason: nil)
         let before = try store.counts(runID: runID)
         let settledBefore = before.succeeded + before.failed + before.skipped + before.invalid
@@ -57,10 +64,13 @@ extension RunCoordinator {
                         elapsedSeconds: t, doneBefore: settledBefore))
             },
             lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
-        let result: RunDriver.Result
+        var result: RunDriver.Result
         let sendingStartedAt = Date()
         do {
             result = try await driver.execute(totalItems: total, failedSoFar: before.failed)
+            if store.supportsWorkers, result.stopReason == nil {
+                result = try await finishBesideOtherWorkers(driver: driver, first: result, total: total)
+            }
         } catch {
             await transport.shutdown()
             await endpoint.shutdown()
@@ -79,10 +89,16 @@ extension RunCoordinator {
 
         let status: ExitStatus
         let reason: String?
+        // Other live workers go on with the run: it stays `running`, whichever way this one ends.
+        let othersLive =
+            try store.supportsWorkers && store.workers(runID: runID).contains { $0.isLive && $0.id != owner.token }
         if let stopReason = result.stopReason {
             status = .stoppedEarly
             reason = Self.explain(stopReason, job: job, module: module, runID: runID)
-            try store.setRunState(id: runID, .stopped, reason: reason)
+            if !othersLive { try store.setRunState(id: runID, .stopped, reason: reason) }
+        } else if othersLive && counts.remaining > 0 {
+            status = .stoppedEarly
+            reason = "\(counts.remaining) rows left to the other workers of the run"
         } else if counts.pending + counts.inFlight + counts.unknown > 0 {
             status = .stoppedEarly
             reason =

@@ -159,7 +159,9 @@ extension RunCoordinator {
             stop: observer.stop)
         let report = try recording.validate()
         let discarded = try store.discardItems(runID: run.id)
-        try recording.record(store: store, runID: run.id, report: report)
+        try recording.record(store: store, runID: run.id, report: report) {
+            _ = try? store.renewLease(jobName: job.name, runID: run.id, owner: owner)
+        }
         inform(
             "orderbatch: run \(run.id) was interrupted while recording its input (\(discarded) rows recorded, "
                 + "nothing sent); recorded all \(report.rows) rows again from \(run.inputPath)")

@@ -81,7 +81,9 @@ extension RunCoordinator {
                     optionsJSON: String(decoding: options, as: UTF8.self),
                     createdAt: Date()))
             observer.concern(runID: runID, store: store)
-            try recording.record(store: store, runID: runID, report: report)
+            try recording.record(store: store, runID: runID, report: report) {
+                _ = try? store.renewLease(jobName: job.name, runID: runID, owner: owner)
+            }
             try store.recordInvocation(
                 InvocationRecord(runID: runID, command: .run, startedAt: Date(), overrides: request.overrides.pacing))
         } catch is StoppableRecordSource.Stopped {
@@ -152,17 +154,11 @@ extension RunCoordinator {
                 + "starting run \(runID)")
     }
 
-    /// Opens (creating it and its folder if needed) the state database.
+    /// Opens the state database, creating it (a SQLite file and its folder, or PostgreSQL tables) if needed.
     ///
-    /// - Throws: ``RunError/usage(_:)`` when it cannot be opened.
-    static func openStore(_ path: String) throws(RunError) -> SQLiteRunStore {
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        do {
-            return try SQLiteRunStore(path: path)
-        } catch {
-            throw .usage("orderbatch: cannot open the state database \(path): \(error)")
-        }
+    /// - Throws: ``RunError`` (64 when it cannot be opened, 3 when a PostgreSQL server does not answer).
+    static func openStore(_ path: String) throws(RunError) -> any RunStore {
+        try StateDatabase.open(path, purpose: .create)
     }
 
     /// A new run id: `yyyyMMdd-HHmmss-xxxx` in UTC, with 4 random hex digits.

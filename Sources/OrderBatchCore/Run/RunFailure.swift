@@ -8,6 +8,7 @@ import Foundation
 /// | the lease was taken over (``RunStoreError/leaseLost(runID:)``) | left to the new holder | 75 |
 /// | the database file went away or is damaged | not recorded (cannot be) | 74 |
 /// | a full disk or an I/O error (`SQLITE_FULL`, `SQLITE_IOERR`) | `stopped` if it can still be written | 3 |
+/// | the PostgreSQL server went away or refused a write | `stopped` if it can still be written | 3 |
 /// | anything else | `stopped` | 3 |
 ///
 /// In every case no request started after the error, and results not yet committed stay
@@ -41,11 +42,18 @@ public struct RunFailure {
                     + "is sent. Keep a copy of the file, then try `sqlite3 \(ShellWord.quote(job.state)) .recover` "
                     + "into a new file")
         }
-        let storage = (error as? SQLiteError)?.isStorageFailure == true
+        let storage =
+            (error as? SQLiteError)?.isStorageFailure == true || (error as? PostgresError)?.isConnectionFailure == true
         let why = storage ? "the state database could not be written (\(error))" : "an error: \(error)"
         let recorded = (try? store.setRunState(id: runID, .stopped, reason: "stopped by \(why)")) != nil
         var message = "orderbatch: run \(runID) stopped by \(why); nothing more is sent. "
-        if storage { message += "Free space or fix the disk under \(job.state), then " } else { message += "Then " }
+        if storage, StateDatabase.isPostgres(job.state) {
+            message += "Once the PostgreSQL server answers again, "
+        } else if storage {
+            message += "Free space or fix the disk under \(job.state), then "
+        } else {
+            message += "Then "
+        }
         message += "resume it with `orderbatch resume \(runID) --db \(ShellWord.quote(job.state))`"
         if !recorded { message += " (the stop itself could not be recorded; resume works all the same)" }
         return .stoppedEarly(message)

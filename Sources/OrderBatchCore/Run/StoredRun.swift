@@ -4,7 +4,7 @@ import Foundation
 /// `retry` continue from (the input file is not needed).
 public struct StoredRun {
     /// The open state database.
-    public var store: SQLiteRunStore
+    public var store: any RunStore
     /// The run as recorded.
     public var run: RunRecord
     /// The job recorded with the run, its `state` set to the database's path.
@@ -37,22 +37,18 @@ public struct StoredRun {
     /// - Returns: The open store, the run as recorded, its job with `state` set to `path`, and its options
     ///   with `pacing` applied.
     /// - Throws: ``RunError``: 64 for a missing database, an unknown run, a recorded job that no longer parses,
-    ///   recorded options that cannot be read or a pacing flag that does not parse; 74 for a damaged database.
+    ///   recorded options that cannot be read or a pacing flag that does not parse; 74 for a damaged database;
+    ///   3 for a PostgreSQL server that does not answer.
     public static func open(
         path: String, runID: String, pacing: RunOverrides = RunOverrides(), jobFile: String? = nil,
         registry: ProviderRegistry = .standard
     ) throws -> StoredRun {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw RunError.usage("orderbatch: no state database at \(path); check --db")
-        }
-        let store: SQLiteRunStore
-        do { store = try SQLiteRunStore(path: path) } catch {
-            throw RunError.usage("orderbatch: cannot open \(path): \(error)")
-        }
+        let store = try StateDatabase.open(path, purpose: .send)
         try DatabaseCheck.requireSound(store, path: path)
         guard let run = try store.run(id: runID) else {
             throw RunError.usage(
-                "orderbatch: no run \(runID) in \(path); `orderbatch status --db \(path)` lists the runs")
+                "orderbatch: no run \(runID) in \(path); `orderbatch status --db \(ShellWord.quote(path))` lists the runs"
+            )
         }
         var job: Job
         do {

@@ -14,7 +14,8 @@ public enum Ingest {
     /// become invalid too. Call only after validation said the file may be ingested.
     public static func run(
         store: any RunStore, runID: String, source: any RecordSource, sourcePath: String,
-        validation: FileValidation, duplicates: [DuplicateRow], batchSize: Int = 5000
+        validation: FileValidation, duplicates: [DuplicateRow], batchSize: Int = 5000,
+        afterBatch: @escaping () throws -> Void = {}
     ) throws -> Summary {
         var summary = Summary()
         var batch: [NewItem] = []
@@ -43,6 +44,7 @@ public enum Ingest {
             if batch.count >= batchSize {
                 try store.insertItems(runID: runID, batch)
                 batch.removeAll(keepingCapacity: true)
+                try afterBatch()
             }
         }
         if !batch.isEmpty { try store.insertItems(runID: runID, batch) }

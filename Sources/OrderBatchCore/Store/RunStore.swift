@@ -148,6 +148,27 @@ public protocol RunStore: AnyObject, Sendable {
     /// nil when no process holds or left one.
     func runLease(runID: String) throws -> LeaseHolder?
 
+    // MARK: - Workers (several processes on one run)
+
+    /// Whether several processes may work on one run at once (``joinRun(jobName:runID:owner:ttlSeconds:)``):
+    /// true for PostgreSQL, false for SQLite (one process per run).
+    var supportsWorkers: Bool { get }
+
+    /// Takes a lease on run `runID` beside the live workers already on it (`orderbatch work`): refused by a live
+    /// process on another run of `jobName` (one run per job at a time); stale leases of the job or run are
+    /// taken over. A store without ``supportsWorkers`` takes the run's only lease, as
+    /// ``acquireLease(jobName:runID:owner:ttlSeconds:)``.
+    func joinRun(jobName: String, runID: String, owner: LeaseOwner, ttlSeconds: Double) throws -> LeaseResult
+
+    /// The processes working on (or that left a lease on) run `runID`, oldest first, live or not.
+    func workers(runID: String) throws -> [RunWorker]
+
+    /// The rescuer pass: workers of run `runID` whose lease expired (heartbeat older than their TTL, or a dead
+    /// pid on this host) lose their rows: the rows they had in flight become ``ItemState/unknown`` (reconciled
+    /// before anything is sent again) and their lease goes. Rows of live workers are never touched. Returns how
+    /// many rows were rescued (always 0 for a store without ``supportsWorkers``).
+    func rescueStaleWorkers(runID: String) throws -> Int
+
     // MARK: - Health
 
     /// Throws ``RunStoreError/databaseMoved(path:)`` when the store's file was deleted, moved or replaced

@@ -15,6 +15,7 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case databaseMoved(path: String)
         case damaged(path: String, problems: [String])
         case notOpen(runID: String, state: RunState)
+        case noTables(location: String)
     }
 
     private let code: Code
@@ -98,8 +99,14 @@ public struct RunStoreError: Error, Sendable, Equatable, CustomStringConvertible
         RunStoreError(.notOpen(runID: runID, state: state))
     }
 
+    /// The PostgreSQL database holds no orderbatch tables (a read-only command never creates them).
+    public static func noTables(location: String) -> RunStoreError { RunStoreError(.noTables(location: location)) }
+
     public var description: String {
         switch code {
+        case let .noTables(location):
+            return "\(location) holds no orderbatch runs (no schema_version table in its schema); check --db or "
+                + "the job's `state:` (the tables are created by `orderbatch run`)"
         case let .schemaTooNew(path, found, supported):
             return "the database \(path) has schema version \(found), but this orderbatch understands up to "
                 + "version \(supported); use a newer orderbatch or another --db"

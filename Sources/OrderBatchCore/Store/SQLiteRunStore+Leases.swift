@@ -111,4 +111,28 @@ extension SQLiteRunStore {
             heartbeatAt: Date(timeIntervalSince1970: select.double(at: 5)))
         return (holder, select.string(at: 1) ?? "")
     }
+
+    // MARK: - Workers: one per run with SQLite
+
+    public var supportsWorkers: Bool { false }
+
+    /// One process per run: the same as ``acquireLease(jobName:runID:owner:ttlSeconds:)``.
+    public func joinRun(jobName: String, runID: String, owner: LeaseOwner, ttlSeconds: Double) throws -> LeaseResult {
+        try acquireLease(jobName: jobName, runID: runID, owner: owner, ttlSeconds: ttlSeconds)
+    }
+
+    /// The process holding the run's lease, if any, with its rows in flight.
+    public func workers(runID: String) throws -> [RunWorker] {
+        guard let holder = try runLease(runID: runID) else { return [] }
+        let now = clock()
+        return [
+            RunWorker(
+                id: "", host: holder.host, pid: holder.pid,
+                heartbeatAgeSeconds: now.timeIntervalSince(holder.heartbeatAt),
+                rowsClaimed: try counts(runID: runID).inFlight, isLive: holder.isLive(now: now))
+        ]
+    }
+
+    /// Nothing to rescue: a run has one process, and `resume` recovers what it left.
+    public func rescueStaleWorkers(runID: String) throws -> Int { 0 }
 }

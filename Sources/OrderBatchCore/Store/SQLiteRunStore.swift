@@ -48,12 +48,18 @@ public final class SQLiteRunStore: RunStore, Sendable {
     /// - Throws: ``SQLiteError`` when the file cannot be opened or is not a database;
     ///   ``RunStoreError/schemaTooNew(path:found:supported:)`` when a newer orderbatch wrote it;
     ///   ``RunStoreError/notWAL(path:mode:)`` when WAL mode is unavailable.
-    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public convenience init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        try self.init(path: path, clock: clock, schemaVersion: StoreSchema.currentVersion)
+    }
+
+    /// Opens the database at `path`, migrating it up to `schemaVersion` only: tests write a database as an
+    /// older release did, through the same code, then open it with ``init(path:clock:)``.
+    init(path: String, clock: @escaping @Sendable () -> Date, schemaVersion: Int) throws {
         self.path = path
         self.clock = clock
         let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(Self.busyTimeoutMilliseconds))
         do {
-            try Self.prepare(db, path: path)
+            try Self.prepare(db, path: path, upTo: schemaVersion)
         } catch {
             try? db.close()
             throw error
@@ -99,13 +105,13 @@ public final class SQLiteRunStore: RunStore, Sendable {
     /// all: switching a new file to WAL needs an exclusive lock, and SQLite answers `SQLITE_BUSY` at once,
     /// without calling the busy handler, when another connection is reading or converting it at that moment.
     /// Every step is idempotent, and the migration re-reads the version under the write lock.
-    private static func prepare(_ db: SQLiteConnection, path: String) throws {
+    private static func prepare(_ db: SQLiteConnection, path: String, upTo target: Int) throws {
         let deadline = Date().addingTimeInterval(openingPatienceSeconds)
         var pauseMicroseconds: UInt32 = 2_000
         while true {
             do {
                 try configure(db, path: path)
-                try migrate(db, path: path)
+                try migrate(db, path: path, upTo: target)
                 return
             } catch let error as SQLiteError where error.isBusy && Date() < deadline {
                 // Jittered, so racing processes do not retry in lock-step.
@@ -123,25 +129,38 @@ public final class SQLiteRunStore: RunStore, Sendable {
         try db.execute("PRAGMA foreign_keys = ON")
     }
 
-    /// Applies the missing migrations in one transaction, or refuses a newer schema.
-    private static func migrate(_ db: SQLiteConnection, path: String) throws {
+    /// Applies the missing migrations, each in a transaction of its own that also records it (`PRAGMA
+    /// user_version`, and a row of `schema_version` from version 3), or refuses a newer schema.
+    private static func migrate(_ db: SQLiteConnection, path: String, upTo target: Int) throws {
         let current = StoreSchema.currentVersion
         func readVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
         let seen = try readVersion()
         if seen > current { throw RunStoreError.schemaTooNew(path: path, found: seen, supported: current) }
-        guard seen < current else { return }
+        guard seen < target else { return }
         // Foreign keys are off while tables are rebuilt (migration 2), so dropping `runs` cannot cascade into
         // `items`; the pragma has no effect inside a transaction, hence here.
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
-        try db.inTransaction(.immediate) {
-            // Another process may have migrated between the read above and taking the write lock.
-            let version = try readVersion()
-            if version > current { throw RunStoreError.schemaTooNew(path: path, found: version, supported: current) }
-            for migration in StoreSchema.migrations where migration.version > version {
+        for migration in StoreSchema.migrations where migration.version > seen && migration.version <= target {
+            try db.inTransaction(.immediate) {
+                // Another process may have migrated between the read above and taking the write lock.
+                let version = try readVersion()
+                if version > current {
+                    throw RunStoreError.schemaTooNew(path: path, found: version, supported: current)
+                }
+                guard version < migration.version else { return }
                 try db.execute(migration.sql)
+                if migration.version >= StoreSchema.versionTableSince {
+                    let record = try db.prepare(
+                        "INSERT INTO schema_version (version, applied_at, description) VALUES (?1, ?2, ?3)")
+                    try record.bind(migration.version, at: 1)
+                    try record.bind(Date().timeIntervalSince1970, at: 2)
+                    try record.bind(migration.description, at: 3)
+                    try record.run()
+                }
+                // Inside the transaction: the version moves with the migration or not at all.
+                try db.execute("PRAGMA user_version = \(migration.version)")
             }
-            if version < current { try db.execute("PRAGMA user_version = \(current)") }
         }
     }
 

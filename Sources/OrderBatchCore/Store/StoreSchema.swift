@@ -1,23 +1,45 @@
-/// The store's schema as an ordered list of migrations; `PRAGMA user_version` holds how many are applied.
+/// The SQLite store's schema as an ordered list of migrations. `PRAGMA user_version` holds how many are
+/// applied (what an older orderbatch reads to refuse a newer file), and, from version 3, the table
+/// `schema_version` holds one row per migration: its number, when it was applied, and what it did.
 ///
-/// Append new migrations; never edit a released one. ``SQLiteRunStore`` applies the missing ones in one
-/// transaction when it opens a database, and refuses a database whose version is above ``currentVersion``.
+/// Append new migrations; never edit a released one. ``SQLiteRunStore`` applies the missing ones when it
+/// opens a database, each in a transaction of its own that also records it, and refuses a database whose
+/// version is above ``currentVersion``.
 enum StoreSchema {
     /// One step from version `version - 1` to `version`.
     struct Migration {
         let version: Int
+        let description: String
         let sql: String
     }
 
     /// Every migration, in order; `migrations[i].version == i + 1`.
     static let migrations: [Migration] = [
-        Migration(version: 1, sql: version1),
-        Migration(version: 2, sql: version2),
-        Migration(version: 3, sql: version3),
+        Migration(version: 1, description: "runs, items, attempts, leases", sql: version1),
+        Migration(version: 2, description: "run state canceled", sql: version2),
+        Migration(version: 3, description: "schema_version: the migrations applied", sql: version3),
+        Migration(
+            version: 4, description: "invocations: each run, resume and retry with its pacing flags", sql: version4),
     ]
 
     /// The version this build writes.
     static var currentVersion: Int { migrations.count }
+
+    /// The first version whose migration is recorded in `schema_version` (the table it creates).
+    static let versionTableSince = 3
+
+    /// The history of the schema: one row per migration. Versions 1 and 2 were applied before the table
+    /// existed, so their `applied_at` is NULL.
+    private static let version3 = """
+        CREATE TABLE schema_version (
+            version      INTEGER PRIMARY KEY,
+            applied_at   REAL,
+            description  TEXT NOT NULL
+        );
+        INSERT INTO schema_version (version, applied_at, description) VALUES
+            (1, NULL, 'runs, items, attempts, leases'),
+            (2, NULL, 'run state canceled');
+        """
 
     /// Runs, items (one per input row), the attempts log, and leases.
     ///
@@ -140,7 +162,7 @@ enum StoreSchema {
     /// Adds `invocations`: one row per `run`, `resume` or `retry` that took the run's lease to send it, with
     /// the pacing flags it was given (`--concurrency`, `--rate`, `--max-failures`, `--deadline`) as a JSON
     /// object (``RunOverrides``, only the keys given; `{}` for none). `status` lists them.
-    private static let version3 = """
+    private static let version4 = """
         CREATE TABLE invocations (
             id            INTEGER PRIMARY KEY,
             run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,

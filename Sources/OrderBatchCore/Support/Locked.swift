@@ -4,8 +4,8 @@ import Foundation
 ///
 /// `Synchronization.Mutex` would say the same in the type system, but it needs macOS 15 and the
 /// package supports macOS 13, so this wraps an `NSLock`. Keep the body short and free of I/O that
-/// can block (a `SQLiteRunStore` call is the one deliberate exception: its connection is confined
-/// by the lock, and the store runs off the cooperative pool, see ``RunStoreActor``).
+/// can block (a store call, `SQLiteRunStore`'s or `PostgresRunStore`'s, is the one deliberate exception:
+/// its connection is confined by the lock, and the store runs off the cooperative pool, see ``RunStoreActor``).
 ///
 /// ```swift
 /// let hits = Locked(0)

@@ -27,6 +27,16 @@ import Testing
         #expect(job.credentials.variable(forKey: "secret_key_env") == "RAPYD_SECRET_KEY")
     }
 
+    @Test func aPostgresStateIsKeptAsAURLAndRefusedWithAPassword() throws {
+        let base = "name: r\nprovider: rapyd\nendpoint: sandbox\n"
+        let job = try parse(base + "state: postgresql://ob@db1:5432/orderbatch?sslmode=require\n")
+        #expect(job.state == "postgresql://ob@db1:5432/orderbatch?sslmode=require")
+        let refused = try #require(error(base + "state: postgresql://ob:hunter2@db1/orderbatch\n"))
+        #expect(refused.description.contains("jobs/test.yaml:4: state: holds a password"), "\(refused)")
+        #expect(refused.description.contains("PGPASSWORD"))
+        #expect(!refused.description.contains("hunter2"))
+    }
+
     @Test func juspayDefaultsUseTheRecommendedTimeout() throws {
         let job = try parse("name: j\nprovider: juspay\nendpoint: production\nmerchant_id: m1\n")
         #expect(job.timeouts.request == 1000)

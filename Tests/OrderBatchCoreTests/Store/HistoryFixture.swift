@@ -1,5 +1,6 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchTestSupport
 
 /// A run whose every attempt the test wrote, for the history queries and the HTML report: 10 rows (order ids
 /// `ORD1`…`ORD10`), a preflight each at t0+seq s (10…100 ms), an update each at t0+20+seq s (1…10 ms); row 9's
@@ -11,6 +12,22 @@ enum HistoryFixture {
     static func makeStore(at path: String) throws -> SQLiteRunStore {
         let clock = TestClock(t0 + 50)
         let store = try SQLiteRunStore(path: path, clock: clock.function)
+        try fill(store)
+        return store
+    }
+
+    /// The run in a new database of `kind` (a file in `directory` for SQLite).
+    static func makeStore(_ kind: StoreKind, in directory: StoreTestDirectory) throws -> any RunHistoryStore {
+        let store = try TestDatabase(kind, in: directory).open(clock: TestClock(t0 + 50))
+        guard let history = store as? any RunHistoryStore else {
+            throw RunStoreError.corruptRow(runID: "r", seq: 0, detail: "the \(kind) store tells no history")
+        }
+        try fill(history)
+        return history
+    }
+
+    /// Records the run's rows and attempts in `store`.
+    private static func fill(_ store: any RunStore) throws {
         try store.createRun(StoreFixtures.newRun(id: "r", createdAt: t0))
         try store.insertItems(runID: "r", StoreFixtures.items(1...10))
         _ = try store.claimPending(runID: "r", limit: 10)
@@ -53,6 +70,5 @@ enum HistoryFixture {
                     message: failed ? "<b>down</b>" : nil, log: log))
         }
         try store.record(results)
-        return store
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchTestSupport
 import Testing
 
 @Suite struct RunStoreActorTests {
     let directory = StoreTestDirectory()
 
-    @Test func callsRunOnTheStoresOwnThreadOneAtATime() async throws {
-        let store = try SQLiteRunStore(path: directory.path())
+    @Test(arguments: StoreKind.allCases) func callsRunOnTheStoresOwnThreadOneAtATime(_ kind: StoreKind) async throws {
+        let store = try TestDatabase(kind, in: directory).open()
         defer { try? store.close() }
         let db = RunStoreActor(store)
         try await db.perform { try $0.createRun(StoreFixtures.newRun()) }

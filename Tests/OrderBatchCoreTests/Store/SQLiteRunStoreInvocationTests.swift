@@ -3,7 +3,7 @@ import Testing
 
 @testable import OrderBatchCore
 
-/// Schema version 3: each `run`, `resume` and `retry` that sent, with the pacing flags it was given.
+/// Schema version 4 (PostgreSQL: 3): each `run`, `resume` and `retry` that sent, with the pacing flags it was given.
 @Suite struct SQLiteRunStoreInvocationTests {
     let directory = StoreTestDirectory()
 
@@ -57,7 +57,7 @@ import Testing
         try db.close()
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
-        #expect(try store.userVersion() == 3)
+        #expect(try store.userVersion() == StoreSchema.currentVersion)
         #expect(try store.run(id: "old")?.state == .stopped)
         #expect(try store.invocations(runID: "old").isEmpty)
         try store.recordInvocation(

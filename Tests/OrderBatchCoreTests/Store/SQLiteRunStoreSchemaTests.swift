@@ -1,4 +1,5 @@
 import Foundation
+import OrderBatchTestSupport
 import Testing
 
 @testable import OrderBatchCore
@@ -11,7 +12,7 @@ import Testing
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
         #expect(try store.userVersion() == StoreSchema.currentVersion)
-        #expect(StoreSchema.currentVersion == 3)
+        #expect(StoreSchema.currentVersion == 4)
         #expect(try store.journalMode() == "wal")
         let tables = try store.withConnection { db -> [String] in
             let statement = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -19,7 +20,7 @@ import Testing
             while try statement.step() { names.append(statement.string(at: 0) ?? "") }
             return names
         }
-        #expect(tables == ["attempts", "invocations", "items", "leases", "runs"])
+        #expect(tables == ["attempts", "invocations", "items", "leases", "runs", "schema_version"])
         let foreignKeys = try store.withConnection { try $0.scalarInt("PRAGMA foreign_keys") }
         #expect(foreignKeys == 1)
         let synchronous = try store.withConnection { try $0.scalarInt("PRAGMA synchronous") }
@@ -52,7 +53,7 @@ import Testing
             try store.close()
             Issue.record("expected the newer schema to be refused")
         } catch let error as RunStoreError {
-            #expect(error == .schemaTooNew(path: path, found: 99, supported: 3))
+            #expect(error == .schemaTooNew(path: path, found: 99, supported: 4))
             #expect(error.description.contains("schema version 99"))
             #expect(error.description.contains("newer orderbatch"))
         }
@@ -71,10 +72,10 @@ import Testing
         }
     }
 
-    @Test func twoStoresOnOneFileSeeEachOthersCommits() throws {
-        let path = directory.path()
-        let a = try SQLiteRunStore(path: path)
-        let b = try SQLiteRunStore(path: path)
+    @Test(arguments: StoreKind.allCases) func twoStoresOnOneDatabaseSeeEachOthersCommits(_ kind: StoreKind) throws {
+        let db = try TestDatabase(kind, in: directory)
+        let a = try db.open()
+        let b = try db.open()
         defer {
             try? a.close()
             try? b.close()

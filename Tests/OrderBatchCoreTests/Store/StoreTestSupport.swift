@@ -1,5 +1,7 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchTestSupport
+import Testing
 
 /// A fresh directory for one test's database files, removed when the test's suite instance goes away.
 final class StoreTestDirectory {
@@ -63,5 +65,52 @@ enum StoreFixtures {
                 seq: seq, line: Int(seq) + 1, orderID: "ORD\(seq)", payload: #"{"amount":"\#(seq).00"}"#,
                 inputJSON: input)
         }
+    }
+}
+
+extension StoreKind: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}
+
+/// One test's database: a SQLite file in a fresh directory, or a fresh schema on the test server; every
+/// store ``open(clock:)`` returns shares it, as processes on one database do.
+final class TestDatabase: Sendable {
+    let kind: StoreKind
+    /// The SQLite file's path, or the PostgreSQL URL.
+    let location: String
+
+    /// A new, empty database of `kind`: for SQLite, the file `name` in `directory` (which the test keeps, and
+    /// deletes when it ends).
+    ///
+    /// - Throws: ``TestPostgres/Missing`` for PostgreSQL when no test server is configured.
+    init(_ kind: StoreKind, in directory: StoreTestDirectory, name: String = "orderbatch.sqlite") throws {
+        self.kind = kind
+        switch kind {
+        case .sqlite: location = directory.path(name)
+        case .postgres: location = try TestPostgres.freshURL("store")
+        }
+    }
+
+    /// A store on the database; with `clock`, its "now" follows the test's clock (SQLite reads it; PostgreSQL
+    /// shifts the server's `now()` by its distance from the real time).
+    func open(clock: TestClock? = nil) throws -> any RunStore {
+        switch kind {
+        case .sqlite:
+            let store: SQLiteRunStore
+            if let clock {
+                store = try SQLiteRunStore(path: location, clock: clock.function)
+            } else {
+                store = try SQLiteRunStore(path: location)
+            }
+            return store
+        case .postgres: return try PostgresRunStore(url: try PostgresURL(location), clock: clock?.function)
+        }
+    }
+
+    /// Whether two timestamps are the same for this store: equal for SQLite (it reads the test clock), within a
+    /// second for PostgreSQL (it reads the server's clock, shifted by the test clock's offset).
+    func same(_ a: Date?, _ b: Date) -> Bool {
+        guard let a else { return false }
+        return kind == .sqlite ? a == b : abs(a.timeIntervalSince(b)) < 1
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderBatchTestSupport
 import Testing
 
 @testable import OrderBatchCore
@@ -8,8 +9,8 @@ import Testing
     let directory = StoreTestDirectory()
 
     /// A store holding a run of `reprice` in every state, plus a run of another job.
-    private func store() throws -> SQLiteRunStore {
-        let store = try SQLiteRunStore(path: directory.path())
+    private func store(_ kind: StoreKind) throws -> any RunStore {
+        let store = try TestDatabase(kind, in: directory).open()
         var time = Date(timeIntervalSince1970: 1_750_000_000)
         func add(_ id: String, job: String = "reprice", _ state: RunState, rows: Int64, claim: Int = 0) throws {
             time += 1
@@ -32,8 +33,10 @@ import Testing
         return store
     }
 
-    @Test func blockersAreTheOpenRunsOfTheJobThatCouldStillSendNewestFirst() throws {
-        let store = try store()
+    @Test(arguments: StoreKind.allCases) func blockersAreTheOpenRunsOfTheJobThatCouldStillSendNewestFirst(
+        _ kind: StoreKind
+    ) throws {
+        let store = try store(kind)
         defer { try? store.close() }
         let blockers = try UnfinishedRunCheck.blockers(in: store, jobName: "reprice", excluding: "new")
         #expect(blockers.map(\.run.id) == ["stopped", "crashed", "ready", "ingesting-empty"])
@@ -55,8 +58,8 @@ import Testing
             ])
     }
 
-    @Test func theDecisionFollowsThePolicy() throws {
-        let store = try store()
+    @Test(arguments: StoreKind.allCases) func theDecisionFollowsThePolicy(_ kind: StoreKind) throws {
+        let store = try store(kind)
         defer { try? store.close() }
         let blockers = try UnfinishedRunCheck.blockers(in: store, jobName: "reprice", excluding: "new")
         #expect(UnfinishedRunCheck.decide(blockers, policy: .refuse) == .refuse(blockers))
@@ -66,8 +69,10 @@ import Testing
         #expect(UnfinishedRunCheck.supersededReason(by: "n1") == "superseded by run n1")
     }
 
-    @Test func cancelingClosesTheRunAndTurnsRowsLeftInFlightIntoUnknown() throws {
-        let store = try store()
+    @Test(arguments: StoreKind.allCases) func cancelingClosesTheRunAndTurnsRowsLeftInFlightIntoUnknown(
+        _ kind: StoreKind
+    ) throws {
+        let store = try store(kind)
         defer { try? store.close() }
         let counts = try store.cancelRun(id: "crashed", reason: "superseded by run new")
         #expect(counts.total == 4 && counts.pending == 2 && counts.unknown == 2 && counts.inFlight == 0)

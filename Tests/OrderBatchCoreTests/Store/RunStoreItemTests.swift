@@ -1,24 +1,26 @@
 import Foundation
+import OrderBatchTestSupport
 import Testing
 
 @testable import OrderBatchCore
 
-@Suite struct SQLiteRunStoreItemTests {
+/// Ingest, claims, results, retry generations and reports, against each store.
+@Suite struct RunStoreItemTests {
     let directory = StoreTestDirectory()
 
     /// A store with run `r` holding rows `1...count`, rows in `invalid` invalid.
     private func store(
-        rows count: Int64, invalid: Set<Int64> = [], clock: TestClock = TestClock()
+        _ kind: StoreKind, rows count: Int64, invalid: Set<Int64> = [], clock: TestClock = TestClock()
     ) throws
-        -> SQLiteRunStore
+        -> any RunStore
     {
-        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
+        let store = try TestDatabase(kind, in: directory).open(clock: clock)
         try store.createRun(StoreFixtures.newRun(id: "r"))
         if count > 0 { try store.insertItems(runID: "r", StoreFixtures.items(1...count, invalid: invalid)) }
         return store
     }
 
-    private func states(_ store: SQLiteRunStore) throws -> [Int64: ItemState] {
+    private func states(_ store: any RunStore) throws -> [Int64: ItemState] {
         var out: [Int64: ItemState] = [:]
         try store.forEachItem(runID: "r", states: nil) { out[$0.seq] = $0.state }
         return out
@@ -41,8 +43,9 @@ import Testing
 
     // MARK: - Ingest
 
-    @Test func discardItemsEmptiesARunStillIngestingAndNoOther() throws {
-        let store = try store(rows: 30)
+    @Test(arguments: StoreKind.allCases) func discardItemsEmptiesARunStillIngestingAndNoOther(_ kind: StoreKind) throws
+    {
+        let store = try store(kind, rows: 30)
         defer { try? store.close() }
         #expect(try store.discardItems(runID: "r") == 30)
         #expect(try store.counts(runID: "r").total == 0)
@@ -55,8 +58,9 @@ import Testing
         #expect(throws: RunStoreError.unknownRun("nope")) { try store.discardItems(runID: "nope") }
     }
 
-    @Test func ingestsOneHundredThousandRowsInBatchesAndCounts() throws {
-        let store = try SQLiteRunStore(path: directory.path())
+    @Test(arguments: StoreKind.allCases) func ingestsOneHundredThousandRowsInBatchesAndCounts(_ kind: StoreKind) throws
+    {
+        let store = try TestDatabase(kind, in: directory).open()
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "r"))
         var seq: Int64 = 1
@@ -73,8 +77,8 @@ import Testing
         // Speed is measured in bench/, not here.
     }
 
-    @Test func ingestStoresKeysAndValidationErrors() throws {
-        let store = try store(rows: 3, invalid: [2])
+    @Test(arguments: StoreKind.allCases) func ingestStoresKeysAndValidationErrors(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 3, invalid: [2])
         defer { try? store.close() }
         var items: [StoredItem] = []
         try store.forEachItem(runID: "r", states: nil) { items.append($0) }
@@ -87,24 +91,26 @@ import Testing
         #expect(items.allSatisfy { $0.generation == 1 && $0.attempts == 0 })
     }
 
-    @Test func aFailingBatchStoresNothing() throws {
-        let store = try store(rows: 5)
+    @Test(arguments: StoreKind.allCases) func aFailingBatchStoresNothing(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 5)
         defer { try? store.close() }
         // Rows 6 and 7 are new, row 5 is a duplicate: the whole batch is refused.
-        #expect(throws: SQLiteError.self) {
+        #expect(throws: (any Error).self) {
             try store.insertItems(runID: "r", Array(StoreFixtures.items(5...7).reversed()))
         }
         #expect(try store.counts(runID: "r").total == 5)
         // Rows of an unknown run break the foreign key.
-        #expect(throws: SQLiteError.self) { try store.insertItems(runID: "ghost", StoreFixtures.items(1...1)) }
+        #expect(throws: (any Error).self) { try store.insertItems(runID: "ghost", StoreFixtures.items(1...1)) }
         let bad = NewItem(seq: 9, line: 9, orderID: "x", payload: "{}", inputJSON: "{}", state: .succeeded)
         #expect(throws: RunStoreError.invalidNewItemState(.succeeded)) { try store.insertItems(runID: "r", [bad]) }
     }
 
     // MARK: - Claim and record
 
-    @Test func claimMovesPendingRowsInSeqOrderAndRecordSettlesThem() throws {
-        let store = try store(rows: 10, invalid: [3])
+    @Test(arguments: StoreKind.allCases) func claimMovesPendingRowsInSeqOrderAndRecordSettlesThem(
+        _ kind: StoreKind
+    ) throws {
+        let store = try store(kind, rows: 10, invalid: [3])
         defer { try? store.close() }
         let first = try store.claimPending(runID: "r", limit: 4)
         #expect(first.map(\.seq) == [1, 2, 4, 5])
@@ -155,8 +161,8 @@ import Testing
         #expect(log.allSatisfy { $0.generation == 1 && $0.record.phase == .send && $0.record.errorCode == "timed_out" })
     }
 
-    @Test func claimHonoursTheLimitAcrossUnknownAndPending() throws {
-        let store = try store(rows: 6)
+    @Test(arguments: StoreKind.allCases) func claimHonoursTheLimitAcrossUnknownAndPending(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 6)
         defer { try? store.close() }
         let all = try store.claimPending(runID: "r", limit: 6)
         try store.record([result(all[4], .unknown, log: [.unknown]), result(all[5], .unknown, log: [.unknown])])
@@ -169,8 +175,8 @@ import Testing
         #expect(try store.claimPending(runID: "r", limit: 10).isEmpty)
     }
 
-    @Test func recoverInterruptedTurnsInFlightIntoUnknown() throws {
-        let store = try store(rows: 5)
+    @Test(arguments: StoreKind.allCases) func recoverInterruptedTurnsInFlightIntoUnknown(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 5)
         defer { try? store.close() }
         let claimed = try store.claimPending(runID: "r", limit: 3)
         try store.record([result(claimed[0], .succeeded)])
@@ -186,8 +192,8 @@ import Testing
         #expect(resumed[0].idempotencyKey == claimed[1].idempotencyKey)
     }
 
-    @Test func recordOfAThousandResultsIsOneTransaction() throws {
-        let store = try store(rows: 1000)
+    @Test(arguments: StoreKind.allCases) func recordOfAThousandResultsIsOneTransaction(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 1000)
         defer { try? store.close() }
         let claimed = try store.claimPending(runID: "r", limit: 1000)
         var results = claimed.map { result($0, .succeeded) }
@@ -198,18 +204,20 @@ import Testing
         #expect(try store.attempts(runID: "r", seq: 1).isEmpty)
 
         results[999].generation = 1
-        let before = try store.withConnection { $0.totalChanges }
+        let sqlite = store as? SQLiteRunStore
+        let before = try sqlite?.withConnection { $0.totalChanges }
         try store.record(results)
-        let after = try store.withConnection { $0.totalChanges }
-        #expect(after - before == 2000)  // 1000 updates + 1000 attempts
+        let after = try sqlite?.withConnection { $0.totalChanges }
+        if let before, let after { #expect(after - before == 2000) }  // 1000 updates + 1000 attempts
+        #expect(try store.attempts(runID: "r", seq: 1000).count == 1)
         #expect(try store.counts(runID: "r").succeeded == 1000)
         #expect(throws: RunStoreError.invalidResultState(.invalid)) {
             try store.record([ItemResult(runID: "r", seq: 1, generation: 1, state: .invalid, attempts: 1)])
         }
     }
 
-    @Test func aResultCannotTouchAnInvalidRow() throws {
-        let store = try store(rows: 2, invalid: [2])
+    @Test(arguments: StoreKind.allCases) func aResultCannotTouchAnInvalidRow(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 2, invalid: [2])
         defer { try? store.close() }
         #expect(throws: RunStoreError.staleResult(runID: "r", seq: 2, generation: 1)) {
             try store.record([ItemResult(runID: "r", seq: 2, generation: 1, state: .succeeded, attempts: 1)])
@@ -219,8 +227,8 @@ import Testing
 
     // MARK: - Retry generations
 
-    @Test func retryGenerationGivesNewKeysAndKeepsOldAttempts() throws {
-        let store = try store(rows: 5, invalid: [5])
+    @Test(arguments: StoreKind.allCases) func retryGenerationGivesNewKeysAndKeepsOldAttempts(_ kind: StoreKind) throws {
+        let store = try store(kind, rows: 5, invalid: [5])
         defer { try? store.close() }
         let claimed = try store.claimPending(runID: "r", limit: 4)
         try store.record([
@@ -264,9 +272,11 @@ import Testing
 
     // MARK: - Reporting
 
-    @Test func forEachItemStreamsInSeqOrderAcrossPagesWithFilters() throws {
+    @Test(arguments: StoreKind.allCases) func forEachItemStreamsInSeqOrderAcrossPagesWithFilters(
+        _ kind: StoreKind
+    ) throws {
         let total = Int64(SQLiteRunStore.reportPageSize * 2 + 7)
-        let store = try store(rows: total, invalid: [1, 1000, 1001, total])
+        let store = try store(kind, rows: total, invalid: [1, 1000, 1001, total])
         defer { try? store.close() }
         var seqs: [Int64] = []
         try store.forEachItem(runID: "r", states: nil) { seqs.append($0.seq) }

@@ -1,16 +1,21 @@
 import Foundation
 import OrderBatchCore
+import OrderBatchTestSupport
 import Testing
 
-/// The history queries on a real SQLite file, against ``HistoryFixture``'s run.
-@Suite struct SQLiteRunStoreHistoryTests {
+/// The history queries on each store, against ``HistoryFixture``'s run.
+@Suite struct RunStoreHistoryTests {
     let directory = StoreTestDirectory()
     static let t0 = HistoryFixture.t0
 
-    private func makeStore() throws -> SQLiteRunStore { try HistoryFixture.makeStore(at: directory.path()) }
+    private func makeStore(_ kind: StoreKind) throws -> any RunHistoryStore {
+        try HistoryFixture.makeStore(kind, in: directory)
+    }
 
-    @Test func requestStatisticsArePerPhaseNearestRankPercentiles() throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func requestStatisticsArePerPhaseNearestRankPercentiles(
+        _ kind: StoreKind
+    ) throws {
+        let store = try makeStore(kind)
         defer { try? store.close() }
         let stats = try store.requestStatistics(runID: "r", since: nil, topErrors: 5)
         #expect(stats.requests == 21)
@@ -32,8 +37,10 @@ import Testing
         #expect(abs((stats.lastEndedAt ?? .distantPast).timeIntervalSince(Self.t0 + 40.1)) < 1e-6)
     }
 
-    @Test func sinceKeepsTheLaterAttemptsAndTopErrorsCutsTheList() throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func sinceKeepsTheLaterAttemptsAndTopErrorsCutsTheList(
+        _ kind: StoreKind
+    ) throws {
+        let store = try makeStore(kind)
         defer { try? store.close() }
         let stats = try store.requestStatistics(runID: "r", since: Self.t0 + 30, topErrors: 1)
         #expect(stats.requests == 2)
@@ -44,8 +51,8 @@ import Testing
         #expect(none == RequestStatistics())
     }
 
-    @Test func theAttemptsLogComesInTimeOrderAndByOrder() throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func theAttemptsLogComesInTimeOrderAndByOrder(_ kind: StoreKind) throws {
+        let store = try makeStore(kind)
         defer { try? store.close() }
         var lines: [AttemptLogLine] = []
         try store.forEachAttempt(runID: "r", orderID: nil) { lines.append($0) }
@@ -59,8 +66,8 @@ import Testing
         #expect(nine.allSatisfy { $0.orderID == "ORD9" && $0.seq == 9 && $0.generation == 1 })
     }
 
-    @Test func theTimelineIsAggregatedIntoBuckets() throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func theTimelineIsAggregatedIntoBuckets(_ kind: StoreKind) throws {
+        let store = try makeStore(kind)
         defer { try? store.close() }
         let timeline = try store.timeline(runID: "r", origin: Self.t0, bucketSeconds: 10)
         #expect(timeline.requests.map(\.bucket) == [0, 1, 2, 3, 4])
@@ -84,8 +91,9 @@ import Testing
 
     /// 1,000 latencies from 0.5 to 500 ms: the percentiles read from the 1 % bins are the exact ones or at
     /// most 1 % above.
-    @Test func percentilesFromBinsAreWithinOnePercent() throws {
-        let store = try SQLiteRunStore(path: directory.path("bins.sqlite"))
+    @Test(arguments: StoreKind.allCases) func percentilesFromBinsAreWithinOnePercent(_ kind: StoreKind) throws {
+        let opened = try TestDatabase(kind, in: directory, name: "bins.sqlite").open()
+        let store = try #require(opened as? any RunHistoryStore)
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "b"))
         try store.insertItems(runID: "b", StoreFixtures.items(1...1000))

@@ -1,14 +1,17 @@
 import Foundation
+import OrderBatchTestSupport
 import Testing
 
 @testable import OrderBatchCore
 
-@Suite struct SQLiteRunStoreRunTests {
+/// Runs: creating, reading, listing and moving them through their states, against each store.
+@Suite struct RunStoreRunTests {
     let directory = StoreTestDirectory()
 
-    @Test func createsReadsAndListsRuns() throws {
+    @Test(arguments: StoreKind.allCases) func createsReadsAndListsRuns(_ kind: StoreKind) throws {
         let clock = TestClock()
-        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
+        let db = try TestDatabase(kind, in: directory)
+        let store = try db.open(clock: clock)
         defer { try? store.close() }
         let base = Date(timeIntervalSince1970: 1_700_000_000)
         try store.createRun(StoreFixtures.newRun(id: "a", jobName: "j1", createdAt: base))
@@ -28,9 +31,10 @@ import Testing
         #expect(throws: RunStoreError.duplicateRun("a")) { try store.createRun(StoreFixtures.newRun(id: "a")) }
     }
 
-    @Test func stateChangesRecordStartAndFinish() throws {
+    @Test(arguments: StoreKind.allCases) func stateChangesRecordStartAndFinish(_ kind: StoreKind) throws {
         let clock = TestClock()
-        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
+        let db = try TestDatabase(kind, in: directory)
+        let store = try db.open(clock: clock)
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "r"))
         try store.setRunState(id: "r", .ready, reason: nil)
@@ -42,7 +46,7 @@ import Testing
         var run = try #require(try store.run(id: "r"))
         #expect(run.state == .stopped)
         #expect(run.stateReason == "signal SIGTERM")
-        #expect(run.startedAt == started)
+        #expect(db.same(run.startedAt, started))
         #expect(run.finishedAt == nil)
         clock.advance(5)
         try store.setRunState(id: "r", .running, reason: nil)  // resume keeps the first start
@@ -51,16 +55,18 @@ import Testing
         run = try #require(try store.run(id: "r"))
         #expect(run.state == .finished)
         #expect(run.stateReason == nil)
-        #expect(run.startedAt == started)
-        #expect(run.finishedAt == clock.now)
-        #expect(run.updatedAt == clock.now)
+        #expect(db.same(run.startedAt, started))
+        #expect(db.same(run.finishedAt, clock.now))
+        #expect(db.same(run.updatedAt, clock.now))
         #expect(throws: RunStoreError.unknownRun("missing")) {
             try store.setRunState(id: "missing", .ready, reason: nil)
         }
     }
 
-    @Test func previousRunFindsRunsThatMayHaveSentOfTheSameJobAndInput() throws {
-        let store = try SQLiteRunStore(path: directory.path())
+    @Test(arguments: StoreKind.allCases) func previousRunFindsRunsThatMayHaveSentOfTheSameJobAndInput(
+        _ kind: StoreKind
+    ) throws {
+        let store = try TestDatabase(kind, in: directory).open()
         defer { try? store.close() }
         try store.createRun(StoreFixtures.newRun(id: "x1", jobName: "j", sha: "abc"))
         // Still ingesting (or interrupted while ingesting): `run` must see it.
