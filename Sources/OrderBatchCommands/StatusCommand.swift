@@ -21,7 +21,9 @@ extension OrderBatch {
                 that took the run's lease to send it, oldest first: {"command", "started_at", "overrides"}, \
                 "overrides" holding the pacing flags it was given ("concurrency", "rate", "max_failures", \
                 "deadline"); "pace" is the latest one's {"concurrency", "rate", "max_failures", "deadline"} \
-                ("none" for no limit), or null. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
+                ("none" for no limit), or null. One run also has "endpoint" and "rate_limit", and "whole_run": \
+                null unless --figures asks for the whole run's request figures (read from every recorded attempt: \
+                seconds for a run of a million rows). Timestamps are ISO 8601 UTC or null; "reason" is null unless \
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
@@ -56,6 +58,14 @@ extension OrderBatch {
         // taken for an option ("Missing value").
         @Option(parsing: .unconditional, help: "How many recent runs to list (a positive number).")
         var limit = 20
+
+        /// Add the whole run's request figures, read from the attempts log.
+        @Flag(
+            help: """
+                With RUN_ID: add the whole run's request figures (requests by phase, latency percentiles, errors, \
+                429s, rates), read from every recorded attempt: seconds for a run of a million rows.
+                """)
+        var figures = false
 
         /// Refresh until the run ends.
         @Flag(help: "Show RUN_ID again and again until no process is at work on it; exit with the code it ended with.")
@@ -98,7 +108,7 @@ extension OrderBatch {
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
                 let story = try DatabaseCheck.readingDamage(path: path) {
-                    try Self.story(of: run, counts: counts, in: store, path: path)
+                    try Self.story(of: run, counts: counts, in: store, path: path, figures: figures)
                 }
                 // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
                 let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
