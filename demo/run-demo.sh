@@ -54,10 +54,11 @@ pid=$!
 sleep 2
 kill -TERM "$pid"
 wait "$pid"; got=$?
-grep -v '^progress' "$STATE/night.log"
+# Off a terminal every line is stamped with the UTC time and the run id (as cron would log it).
+grep -Ev '^[^ ]+ [^ ]+ progress ' "$STATE/night.log"
 if [ "$got" -eq 3 ]; then printf '\033[2m(exit 3, as documented)\033[0m\n'
 else printf '\033[31mdemo: expected exit 3, got %d\033[0m\n' "$got"; failures=$((failures + 1)); fi
-expect 0 "$BIN" status night-1 --db "$STATE/night.sqlite"
+expect 0 "$BIN" status night-1 --db "$STATE/night.sqlite" --figures
 
 step "8. Resume it (the input file is no longer needed: every row is in SQLite)"
 expect 0 "$BIN" resume night-1 --db "$STATE/night.sqlite"

@@ -4,10 +4,15 @@ import OrderBatchCore
 
 /// Helpers shared by the subcommands: printing, and the checks that end a command with a ``RunError``.
 enum CommandSupport {
-    /// Writes `text` and a newline to standard error; once standard error is lost (full disk, closed
-    /// pipe, closed descriptor), nothing more is written there and the command goes on.
-    static func printError(_ text: String) {
-        ConsoleStream.standardError.write(text + "\n")
+    /// Writes `text` and a newline to standard error as a ``LogLine`` (for `run`, `resume` and `retry`: stamped
+    /// off a terminal, JSON with `--log-format json`, held back by `--quiet` unless an error); once standard
+    /// error is lost (full disk, closed pipe, closed descriptor), nothing more is written there and the command
+    /// goes on.
+    static func printError(
+        _ text: String, level: LogLevel = .error, fields: [(key: String, value: JSONValue)] = [],
+        holdable: Bool = true
+    ) {
+        LogSink.standardError.write(level, text, fields: fields, holdable: holdable)
     }
 
     /// Writes `text` and a newline to standard output; once standard output is lost, nothing more is

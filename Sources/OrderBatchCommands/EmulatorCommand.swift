@@ -149,21 +149,31 @@ extension OrderBatch {
             do {
                 emulator = try await EmbeddedEmulator.start(configuration)
             } catch let error as EmulatorError {
-                throw RunError.usage("orderbatch: \(error)")
+                let advice: String
+                switch error.bindErrno {
+                case EADDRINUSE?:
+                    advice = "; pick another --port, or --port 0 for a free one (the listening line names it)"
+                case EACCES?: advice = "; pick a --port from 1024 up, or --port 0 for a free one"
+                case EADDRNOTAVAIL?: advice = "; give --host 127.0.0.1 or another address of this machine"
+                case .some: advice = "; check --host and --port"
+                case nil: advice = ""
+                }
+                throw RunError.usage("orderbatch: \(error)" + advice)
             } catch {
                 throw RunError.usage(
                     "orderbatch: emulator: cannot listen on \(host):\(port): \(error); pick another --port (0 picks a free one)"
                 )
             }
-            CommandSupport.printError("emulator: " + describe(configuration))
+            CommandSupport.printError("emulator: " + describe(configuration), level: .info)
             FileHandle.standardOutput.write(Data((Self.listeningLine(baseURL: emulator.baseURL) + "\n").utf8))
 
             let signal = await signals.next()
-            CommandSupport.printError("emulator: \(SignalTrap.name(signal)) received, shutting down")
+            CommandSupport.printError("emulator: \(SignalTrap.name(signal)) received, shutting down", level: .info)
             let stats = emulator.stats()
             try await emulator.shutdown()
             CommandSupport.printError(
-                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied")
+                "emulator: stopped after \(stats.requests) requests, \(stats.appliedTotal) updates applied",
+                level: .info)
         }
 
         /// The line printed on standard output once the emulator is listening.

@@ -20,12 +20,17 @@ struct InvocationObserver: RunObserver {
         }
     }
 
-    func note(_ line: String) { CommandSupport.printError(line) }
+    func note(_ line: String) { CommandSupport.printError(line, level: .info) }
+    func warn(_ line: String) { CommandSupport.printError(line, level: .warning) }
     func concern(job: Job) { invocation.metrics.concern(job: job) }
-    func concern(runID: String, store: any RunStore) { invocation.metrics.concern(runID: runID, store: store) }
+    func concern(runID: String, store: any RunStore) {
+        LogSink.standardError.concern(runID: runID)
+        invocation.metrics.concern(runID: runID, store: store)
+    }
     func sent(_ counters: ExecutorCounters, elapsedSeconds: Double) {
         invocation.metrics.record(counters, elapsedSeconds: elapsedSeconds)
     }
-    func progress(_ snapshot: ProgressSnapshot) { reporter.update(snapshot) }
-    func progressFinished(_ snapshot: ProgressSnapshot) { reporter.finish(snapshot) }
+    // `--quiet`: no progress at all (a run that fails says what it needs to in its summary).
+    func progress(_ snapshot: ProgressSnapshot) { if !invocation.quiet { reporter.update(snapshot) } }
+    func progressFinished(_ snapshot: ProgressSnapshot) { if !invocation.quiet { reporter.finish(snapshot) } }
 }

@@ -13,10 +13,12 @@ extension OrderBatch {
                 """)
 
         @OptionGroup var options: StoredRunOptions
+        @OptionGroup var log: LogOptions
         @Flag(help: "Also retry rows that were skipped (e.g. by preflight).") var includeSkipped = false
 
         func run() async throws {
-            let invocation = RunInvocation(metricsPath: options.metrics, quiet: options.json)
+            let invocation = RunInvocation(
+                metricsPath: options.metrics, json: options.json, log: log, runID: options.runID)
             try await invocation.perform { try await perform(invocation) }
         }
 
@@ -24,7 +26,7 @@ extension OrderBatch {
             let stored = try options.load()
             let coordinator = RunSession.coordinator(invocation: invocation, json: options.json)
             let outcome = try await coordinator.retry(stored, includeSkipped: includeSkipped)
-            return RunSession.report(outcome, json: options.json)
+            return RunSession.report(outcome, json: options.json, quiet: log.quiet)
         }
     }
 }

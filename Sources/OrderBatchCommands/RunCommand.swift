@@ -52,13 +52,15 @@ extension OrderBatch {
             false
         @Flag(help: "Close the job's unfinished older runs as canceled (superseded by this one) instead of refusing.")
         var supersede = false
-        @Option(help: "Stop when permanent failures pass N rows or N% of rows (exit 3).") var maxFailures: String?
+        @Option(help: "Stop when permanent failures pass N rows or N% of rows, or none (exit 3).") var maxFailures:
+            String?
         @Option(help: "Requests in flight at most (overrides the job).") var concurrency: Int?
         @Option(help: "Rate limit: requests per second, or windows such as 200/1m,1000/5m, or none.") var rate: String?
         @Option(help: "Stop starting work after this long (e.g. 50m); exit 3, resumable.") var deadline: String?
         @Option(help: "Write Prometheus text-format metrics to this file on exit, whatever the exit code.") var metrics:
             String?
         @Flag(help: "Print the summary as JSON.") var json = false
+        @OptionGroup var log: LogOptions
 
         func validate() throws {
             if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
@@ -75,7 +77,7 @@ extension OrderBatch {
         }
 
         func run() async throws {
-            let invocation = RunInvocation(metricsPath: metrics, quiet: json)
+            let invocation = RunInvocation(metricsPath: metrics, json: json, log: log)
             try await invocation.perform { try await perform(invocation) }
         }
 
@@ -109,7 +111,7 @@ extension OrderBatch {
                 try CommandSupport.requireOutputWritten()
                 return .success
             }
-            return RunSession.report(outcome, json: json)
+            return RunSession.report(outcome, json: json, quiet: log.quiet)
         }
 
         /// Prints each request a run would send, in order (each row's preflight status read, then its update),

@@ -23,7 +23,7 @@ extension RunSession {
         let emulator = try await EmbeddedEmulator.start(config)
         if !json {
             CommandSupport.printError(
-                "orderbatch: endpoint emulator: started the built-in emulator at \(emulator.baseURL)")
+                "orderbatch: endpoint emulator: started the built-in emulator at \(emulator.baseURL)", level: .info)
         }
         return RunEndpoint(baseURL: emulator.baseURL, shutdown: { try? await emulator.shutdown() })
     }

@@ -4,10 +4,20 @@ import OrderBatchCore
 extension RunSession {
     /// Prints what an executed run ended with (the summary, then the line a signal leaves) and returns its
     /// exit status.
-    static func report(_ outcome: RunOutcome, json: Bool) -> ExitStatus {
-        if case .executed(let summary) = outcome {
+    /// With `quiet` (`--quiet`), a run that succeeded prints nothing.
+    static func report(_ outcome: RunOutcome, json: Bool, quiet: Bool = false) -> ExitStatus {
+        // `--quiet`: a run that did not succeed shows the lines held back first, then its summary.
+        if outcome.status != .success { LogSink.standardError.releaseHeld() }
+        if case .executed(let summary) = outcome, !(quiet && outcome.status == .success) {
             printSummary(summary, json: json)
-            if let note = summary.signalNote { CommandSupport.printError(note) }
+            if let note = summary.signalNote { CommandSupport.printError(note, level: .warning) }
+        } else if case .executed(let summary) = outcome, summary.job.endpoint == .emulator {
+            // A cron line left on `endpoint: emulator` "succeeds" every night and reaches no provider: even
+            // `--quiet` says so, in one line.
+            let endpoint =
+                summary.story?.endpointLine ?? "endpoint: the built-in emulator: nothing was sent to the provider"
+            CommandSupport.printError(
+                "orderbatch: run \(summary.runID): " + endpoint, level: .warning, holdable: false)
         }
         return outcome.status
     }

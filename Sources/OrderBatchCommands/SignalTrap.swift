@@ -165,19 +165,24 @@ final class SignalTrap: Sendable {
         case .stopRecording(let runID):
             stop.raise(.signal)
             CommandSupport.printError(
-                "orderbatch: \(name): stopping the recording of run \(runID); nothing has been sent")
+                "orderbatch: \(name): stopping the recording of run \(runID); nothing has been sent", level: .warning)
         case .stopExecuting:
             stop.raise(.signal)
-            if !quiet { CommandSupport.printError("orderbatch: \(name): stopping; waiting for requests in flight") }
+            if !quiet {
+                CommandSupport.printError(
+                    "orderbatch: \(name): stopping; waiting for requests in flight", level: .warning)
+            }
         case .ended:
-            CommandSupport.printError("orderbatch: \(name): the run has already ended; finishing its summary")
+            CommandSupport.printError(
+                "orderbatch: \(name): the run has already ended; finishing its summary", level: .warning)
         case .wake(let waiter):
             waiter?.resume(returning: sig)
         }
     }
 
     private func exitNow(_ status: ExitStatus, _ message: String) -> Never {
-        CommandSupport.printError(message)
+        LogSink.standardError.releaseHeld()
+        CommandSupport.printError(message, fields: [("exit_code", .integer(Int(status.rawValue)))])
         beforeExit(status)
         exit(status.rawValue)
     }

@@ -2,16 +2,24 @@ import Foundation
 import OrderBatchCore
 
 extension OrderBatch.Status {
-    /// What `status RUN` adds to a run's counts: where its requests go and the whole run's request figures
-    /// from the attempts log (nil when the store keeps no history, or its job or options no longer read).
+    /// What `status RUN` adds to a run's counts: where its requests go and, with `figures`, the whole run's
+    /// request figures from the attempts log (nil when the store keeps no history, or its job or options no
+    /// longer read).
     ///
+    /// The figures read every attempt of the run (seconds for a run of a million rows), so plain `status`,
+    /// which cron scripts and `--watch` call often, leaves them out; `status RUN --figures` asks for them.
     /// The built-in emulator is started on a new port by every invocation; its address is shown as
     /// `http://127.0.0.1`.
-    static func story(of run: RunRecord, counts: RunCounts, in store: any RunStore, path: String) throws -> RunStory? {
+    static func story(
+        of run: RunRecord, counts: RunCounts, in store: any RunStore, path: String, figures: Bool
+    ) throws -> RunStory? {
         guard let history = store as? any RunHistoryStore, let job = effectiveJob(run, path: path) else { return nil }
         let destination = RunStory.Destination(
             baseURL: job.endpoint.baseURL(for: job.provider) ?? "http://127.0.0.1", setting: job.endpoint.description,
             provider: job.provider.rawValue, isBuiltInEmulator: job.endpoint == .emulator)
+        guard figures else {
+            return RunStory(destination: destination, rateLimit: job.rateLimit, invocation: nil, wholeRun: nil)
+        }
         let requests = try history.requestStatistics(runID: run.id, since: nil, topErrors: RunStory.topErrorCount)
         let whole = RunStory.Figures(
             requests: requests, rowsSettled: counts.settled, seconds: requests.spanSeconds, rateLimitPauseSeconds: nil)

@@ -11,12 +11,19 @@ extension OrderBatch {
             discussion: """
                 Without RUN_ID: the most recent runs, newest first, one line each (LEFT counts the rows \
                 still pending, in flight or unknown). With RUN_ID: the run's job, provider, input, state, \
-                timestamps and row counts, then the commands that would continue it.
+                timestamps and row counts, each invocation (run, resume, retry) with the pacing flags it was given \
+                and the pace of the latest, then the commands that would continue it.
 
                 --json prints one object per run: {"run_id", "job", "provider", "state", "reason", \
                 "created_at", "started_at", "finished_at", "input", "input_sha256", "process", "counts": {"total", \
-                "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}}, and for \
-                the list a JSON array of them. Timestamps are ISO 8601 UTC or null; "reason" is null unless \
+                "succeeded", "failed", "skipped", "invalid", "pending", "in_flight", "unknown"}, "invocations", \
+                "pace"}, and for the list a JSON array of them. "invocations" lists each run, resume and retry \
+                that took the run's lease to send it, oldest first: {"command", "started_at", "overrides"}, \
+                "overrides" holding the pacing flags it was given ("concurrency", "rate", "max_failures", \
+                "deadline"); "pace" is the latest one's {"concurrency", "rate", "max_failures", "deadline"} \
+                ("none" for no limit), or null. One run also has "endpoint" and "rate_limit", and "whole_run": \
+                null unless --figures asks for the whole run's request figures (read from every recorded attempt: \
+                seconds for a run of a million rows). Timestamps are ISO 8601 UTC or null; "reason" is null unless \
                 the run stopped early. "process" is null unless the state is "running" or "ingesting": then {"pid", \
                 "host", "heartbeat_at", "live"}, and "live": false means the process was killed or crashed (resume \
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
@@ -25,8 +32,15 @@ extension OrderBatch {
                 clock), and the text lists the live ones. "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
+                --watch shows RUN_ID every --interval (default 2s) until no process is at work on it: on a \
+                terminal the screen is redrawn; otherwise each refresh is a block of its own after a blank line \
+                (with --json, one object per line). It then exits with the code the run ended with, as `run` \
+                would have: 0 every row succeeded, 1 finished with rows failed or skipped, 2 never started or \
+                canceled, 3 stopped or left by a process that died (resume it).
+
                 The state database is --db FILE, or the `state:` file of --job JOB; it must exist.
-                Exit status: 0 shown; 64 usage error, missing database or unknown run id.
+                Exit status: 0 shown; 64 usage error, missing database or unknown run id; with --watch, the \
+                run's own code (0, 1, 2, 3).
                 """)
 
         /// The run to show; all recent runs when absent.
@@ -40,11 +54,38 @@ extension OrderBatch {
         var json = false
 
         /// How many runs the list shows.
-        @Option(help: "How many recent runs to list.")
+        // `.unconditional`: `--limit -1` reaches `validate()`, which says what is wrong, rather than being
+        // taken for an option ("Missing value").
+        @Option(parsing: .unconditional, help: "How many recent runs to list (a positive number).")
         var limit = 20
 
+        /// Add the whole run's request figures, read from the attempts log.
+        @Flag(
+            help: """
+                With RUN_ID: add the whole run's request figures (requests by phase, latency percentiles, errors, \
+                429s, rates), read from every recorded attempt: seconds for a run of a million rows.
+                """)
+        var figures = false
+
+        /// Refresh until the run ends.
+        @Flag(help: "Show RUN_ID again and again until no process is at work on it; exit with the code it ended with.")
+        var watch = false
+
+        /// Seconds between two refreshes of `--watch`.
+        @Option(
+            help: ArgumentHelp("Time between two refreshes of --watch (e.g. 2s, 500ms, 1m).", valueName: "duration"))
+        var interval = "2s"
+
         func validate() throws {
-            guard limit > 0 else { throw ValidationError("--limit must be 1 or more, got \(limit)") }
+            guard limit > 0 else {
+                throw ValidationError("--limit must be a positive number of runs (1 or more), got \(limit)")
+            }
+            if watch && runID == nil {
+                throw ValidationError("--watch needs the RUN_ID to watch (`orderbatch status` lists the runs)")
+            }
+            guard let ms = DurationText.milliseconds(interval), ms >= 100, ms <= 3_600_000 else {
+                throw ValidationError("--interval must be a duration from 100ms to 1h, such as 2s (got \(interval))")
+            }
         }
 
         func run() throws {
@@ -57,25 +98,36 @@ extension OrderBatch {
                     return try store.counts(runID: run.id)
                 }
             }
-            if let runID {
+            if let runID, watch {
+                let seconds = Double(DurationText.milliseconds(interval) ?? 2000) / 1000
+                let ending = try Self.watch(
+                    runID: runID, store: store, path: path, interval: interval, intervalSeconds: seconds, json: json)
+                if ending != .success { throw RunError(ending, "") }
+            } else if let runID {
                 let run = try StoreSelection.requireRun(runID, in: store, path: path)
                 let counts = try counts(run)
                 let process = try Self.process(of: run, in: store)
                 let story = try DatabaseCheck.readingDamage(path: path) {
-                    try Self.story(of: run, counts: counts, in: store, path: path)
+                    try Self.story(of: run, counts: counts, in: store, path: path, figures: figures)
                 }
                 // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
                 let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
+                let invocations = try store.invocations(runID: run.id)
                 print(
                     json
-                        ? Self.json(run, counts, process, story: story, workers: workers)
-                        : Self.detail(run, counts, process, databasePath: path, story: story, workers: workers))
+                        ? Self.json(run, counts, process, invocations: invocations, story: story, workers: workers)
+                        : Self.detail(
+                            run, counts, process, databasePath: path, invocations: invocations, story: story,
+                            workers: workers))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
                 }
                 if json {
-                    print("[" + runs.map { Self.json($0.0, $0.1, $0.2) }.joined(separator: ",") + "]")
+                    let objects = try runs.map {
+                        Self.json($0.0, $0.1, $0.2, invocations: try store.invocations(runID: $0.0.id))
+                    }
+                    print("[" + objects.joined(separator: ",") + "]")
                 } else if runs.isEmpty {
                     print("no runs in \(path)")
                 } else {
@@ -127,8 +179,8 @@ extension OrderBatch {
 
         /// One run, a `name  value` line per fact, then the commands that would continue it.
         static func detail(
-            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String, story: RunStory? = nil,
-            workers: [RunWorker]? = nil
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String,
+            invocations: [InvocationRecord] = [], story: RunStory? = nil, workers: [RunWorker]? = nil
         ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
@@ -148,6 +200,7 @@ extension OrderBatch {
                     : ("  " + state, String(count))
             }
             lines += workerLines(workers)
+            lines += invocationLines(run, invocations)
             lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
             for (index, command) in next.enumerated() { lines.append((index == 0 ? "next" : "", command)) }
@@ -208,8 +261,8 @@ extension OrderBatch {
 
         /// The run as the documented JSON object.
         static func json(
-            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, story: RunStory? = nil,
-            workers: [RunWorker]? = nil
+            _ run: RunRecord, _ counts: RunCounts, _ process: Process?, invocations: [InvocationRecord] = [],
+            story: RunStory? = nil, workers: [RunWorker]? = nil
         ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
@@ -238,7 +291,8 @@ extension OrderBatch {
                         "counts",
                         .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                     ),
-                ] + workersMember(workers) + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
+                ] + workersMember(workers) + invocationMembers(run, invocations)
+                    + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }
     }

@@ -14,6 +14,20 @@ struct StoredRunOptions: ParsableArguments {
         String?
     @Flag(help: "Print the summary as JSON.") var json = false
     @Option(
+        help: ArgumentHelp(
+            "Requests in flight at most, for this invocation (replaces the recorded value).", valueName: "n"))
+    var concurrency: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Rate limit for this invocation: requests per second, windows such as 200/1m,1000/5m, or none.",
+            valueName: "rate"))
+    var rate: String?
+    @Option(
+        help: ArgumentHelp(
+            "Stop when permanent failures pass N rows or N% of the run's rows (none: no limit), for this invocation (exit 3).",
+            valueName: "limit"))
+    var maxFailures: String?
+    @Option(
         help:
             "Stop starting work after this long (e.g. 50m), exit 3; replaces the run's recorded deadline for this invocation; none for no deadline."
     )
@@ -23,15 +37,24 @@ struct StoredRunOptions: ParsableArguments {
         if db == nil && job == nil {
             throw ValidationError("give --db FILE|URL or --job JOB to say where the run is recorded")
         }
+        if let c = concurrency, !(1...256).contains(c) {
+            throw ValidationError("--concurrency must be from 1 to 256")
+        }
+    }
+
+    /// This invocation's pacing flags.
+    var pacing: RunOverrides {
+        RunOverrides(concurrency: concurrency, rate: rate, deadline: deadline, maxFailures: maxFailures)
     }
 
     /// Opens the database (`--db`, else the job's `state:`) and loads the run, the job and the options it
-    /// recorded (see ``StoredRun/open(path:runID:deadline:)``).
+    /// recorded, with this invocation's pacing flags in place of the recorded ones (see
+    /// ``StoredRun/open(path:runID:pacing:jobFile:registry:)``).
     ///
     /// - Throws: ``RunError``: 64 for a job-file error, a missing database, an unknown run, a recorded job or
-    ///   options that cannot be read; 74 for a damaged database.
+    ///   options that cannot be read, a pacing flag that does not parse; 74 for a damaged database.
     func load() throws -> StoredRun {
         let path = try db ?? CommandSupport.loadJob(job ?? "").state
-        return try StoredRun.open(path: path, runID: runID, deadline: deadline)
+        return try StoredRun.open(path: path, runID: runID, pacing: pacing, jobFile: job)
     }
 }

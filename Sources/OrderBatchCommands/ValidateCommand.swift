@@ -68,9 +68,16 @@ extension OrderBatch {
                     CommandSupport.output(
                         "… and \(report.issueCount - shown) more problems (use --max-errors N to see more)")
                 }
-                var summary = "\(path): \(report.rows) rows: \(report.valid) valid, \(report.invalid) invalid"
+                // `validate` never sends: its summary says what it checked and what to do next.
+                var summary = "\(path): \(report.rows) rows checked: \(report.valid) valid, \(report.invalid) invalid"
                 if report.columnIssueCount > 0 { summary += ", \(report.columnIssueCount) column problems" }
-                summary += report.isClean ? "; ready to run (\(job.provider.rawValue))" : "; nothing was sent"
+                if report.isClean {
+                    summary += "; ready to run (\(job.provider.rawValue))"
+                } else if report.columnIssueCount > 0 {
+                    summary += "; fix them and validate again"
+                } else {
+                    summary += "; fix them and validate again (`run --skip-invalid` would send only the valid rows)"
+                }
                 CommandSupport.output(summary)
             }
             try CommandSupport.requireOutputWritten()

@@ -26,16 +26,18 @@ extension OrderBatch {
                 """)
 
         @OptionGroup var options: StoredRunOptions
+        @OptionGroup var log: LogOptions
 
         func run() async throws {
-            let invocation = RunInvocation(metricsPath: options.metrics, quiet: options.json)
+            let invocation = RunInvocation(
+                metricsPath: options.metrics, json: options.json, log: log, runID: options.runID)
             try await invocation.perform { try await perform(invocation) }
         }
 
         private func perform(_ invocation: RunInvocation) async throws -> ExitStatus {
             let stored = try options.load()
             let outcome = try await RunSession.coordinator(invocation: invocation, json: options.json).work(stored)
-            return RunSession.report(outcome, json: options.json)
+            return RunSession.report(outcome, json: options.json, quiet: log.quiet)
         }
     }
 }

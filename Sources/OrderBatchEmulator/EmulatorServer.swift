@@ -94,6 +94,9 @@ public final class EmulatorServer: Sendable {
                 throw EmulatorError("the listening socket has no port")
             }
             return EmulatorServer(group: group, channel: channel, router: router, port: port)
+        } catch let error as IOError {
+            try? await group.shutdownGracefully()
+            throw EmulatorError.cannotListen(host: configuration.host, port: configuration.port, errno: error.errnoCode)
         } catch {
             try? await group.shutdownGracefully()
             throw error

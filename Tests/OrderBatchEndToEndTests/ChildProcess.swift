@@ -92,8 +92,13 @@ final class ChildProcess: @unchecked Sendable {
     /// Everything written to standard output so far.
     var stdout: String { lock.withLock { String(decoding: stdoutBuffer, as: UTF8.self) } }
 
-    /// Everything written to standard error so far.
-    var stderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
+    /// Everything written to standard error so far, each line's message only: the UTC time and run id that
+    /// `run`, `resume` and `retry` put before every line when standard error is not a terminal (here, a pipe)
+    /// are taken off, so that tests pin the messages. ``rawStderr`` keeps them (`CronModeTests` pins them).
+    var stderr: String { LogStamp.strip(rawStderr) }
+
+    /// Everything written to standard error so far, as written.
+    var rawStderr: String { lock.withLock { String(decoding: stderrBuffer, as: UTF8.self) } }
 
     /// Waits until standard output holds a complete first line, and returns it (without the newline).
     /// The deadline only guards against a hang: under heavy load (a build beside the suite) the
@@ -142,5 +147,38 @@ final class ChildProcess: @unchecked Sendable {
         let child = try ChildProcess(executable, arguments, environment: environment)
         let exit = try await child.exit(timeout: timeout)
         return (exit, child.stdout, child.stderr)
+    }
+}
+
+/// The stamp `run`, `resume` and `retry` put before each line of standard error off a terminal:
+/// `2026-12-01T02:00:03.120Z RUN_ID ` (`-` before the run is known).
+///
+/// Read byte by byte rather than with a `Regex`: tests poll `stderr` every few milliseconds while a run goes
+/// on, and must not compete with it for the CPU.
+enum LogStamp {
+    /// `text` with the stamp taken off the start of every line that has one.
+    static func strip(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "Z")) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            stampLength(line.utf8).map { line.utf8.dropFirst($0) }.map { Substring($0) } ?? line
+        }.joined(separator: "\n")
+    }
+
+    /// The length in bytes of the stamp `line` starts with (`YYYY-MM-DDTHH:MM:SS.mmmZ RUN `), or nil.
+    static func stampLength(_ line: Substring.UTF8View) -> Int? {
+        let shape = Array("dddd-dd-ddTdd:dd:dd.dddZ ".utf8)
+        var index = line.startIndex
+        for expected in shape {
+            guard index < line.endIndex else { return nil }
+            let byte = line[index]
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            guard expected == UInt8(ascii: "d") ? digit : byte == expected else { return nil }
+            index = line.index(after: index)
+        }
+        // The run id: one or more bytes up to a space.
+        let idStart = index
+        while index < line.endIndex, line[index] != UInt8(ascii: " ") { index = line.index(after: index) }
+        guard index > idStart, index < line.endIndex else { return nil }
+        return line.distance(from: line.startIndex, to: index) + 1
     }
 }

@@ -23,7 +23,9 @@ import Testing
         #expect(result.exit == ChildProcess.Exit(status: 0, bySignal: false), "\(result.stdout) \(result.stderr)")
         #expect(result.stderr == "")
         if redirection.contains("head") {
-            #expect(result.stdout.hasPrefix("orderbatch: run o1: 60 rows recorded"), "\(result.stdout)")
+            // Standard error is a pipe: the line is stamped with the time and the run id.
+            #expect(LogStamp.strip(result.stdout).hasPrefix("orderbatch: run o1: 60 rows recorded"), "\(result.stdout)")
+            #expect(result.stdout.contains("Z o1 orderbatch: run o1: 60 rows recorded"), "\(result.stdout)")
         } else {
             #expect(result.stdout.contains("run o1 (job output, juspay): finished"), "\(result.stdout)")
         }

@@ -113,7 +113,7 @@ import Testing
         let validated = try await run(
             ["validate", job, "--input", "-", "--format", "csv"], in: workspace.directory, "< in.csv")
         #expect(validated.exit.status == 0, "\(validated.stderr)")
-        #expect(validated.stdout.hasPrefix("<stdin>: 5 rows: 5 valid, 0 invalid"), "\(validated.stdout)")
+        #expect(validated.stdout.hasPrefix("<stdin>: 5 rows checked: 5 valid, 0 invalid"), "\(validated.stdout)")
         let planned = try await run(
             ["plan", job, "--input", "/dev/stdin", "--format", "csv"], in: workspace.directory, "< <(cat in.csv)")
         #expect(planned.stdout.hasPrefix("plan: job stdin (Juspay), input /dev/stdin: 5 rows"), "\(planned.stderr)")

@@ -50,17 +50,27 @@ import Testing
         #expect(text.contains("    requests: 11 (7 preflight, 4 update, 0 reconcile)\n"), "\(text)")
         #expect(text.contains("    errors: 2 NOT_FOUND\n"), "\(text)")
 
-        let status = try await OrderBatchCLI.run(["status", "st", "--db", workspace.db])
+        // Plain status leaves out the figures (they read every attempt); --figures adds them.
+        let plain = try await OrderBatchCLI.run(["status", "st", "--db", workspace.db])
+        #expect(plain.exit.status == 0)
+        let plainLines = plain.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(plainLines.contains("claimed 0"), "\(plain.stdout)")
+        #expect(plainLines.contains { $0.hasPrefix("endpoint ") }, "\(plain.stdout)")
+        #expect(!plainLines.contains { $0.hasPrefix("requests ") || $0.hasPrefix("errors ") }, "\(plain.stdout)")
+        let plainJSON = try JSON.object(
+            try await OrderBatchCLI.run(["status", "st", "--db", workspace.db, "--json"]).stdout)
+        #expect(plainJSON["whole_run"] is NSNull)
+        #expect((plainJSON["endpoint"] as? [String: Any])?["emulator"] as? Bool == false)
+
+        let status = try await OrderBatchCLI.run(["status", "st", "--db", workspace.db, "--figures"])
         #expect(status.exit.status == 0)
         let statusLines = status.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
         #expect(statusLines.contains("requests 11 (7 preflight, 4 update, 0 reconcile)"), "\(status.stdout)")
         #expect(statusLines.contains("errors 2 NOT_FOUND"), "\(status.stdout)")
-        #expect(statusLines.contains("claimed 0"), "\(status.stdout)")
         let json = try JSON.object(
-            try await OrderBatchCLI.run(["status", "st", "--db", workspace.db, "--json"]).stdout)
+            try await OrderBatchCLI.run(["status", "st", "--db", workspace.db, "--json", "--figures"]).stdout)
         let whole = try #require(json["whole_run"] as? [String: Any])
         #expect((whole["requests"] as? [String: Int])?["total"] == 11)
-        #expect((json["endpoint"] as? [String: Any])?["emulator"] as? Bool == false)
 
         let log = try await OrderBatchCLI.run(["log", "st", "--db", workspace.db])
         #expect(log.exit.status == 0, "\(log.stderr)")

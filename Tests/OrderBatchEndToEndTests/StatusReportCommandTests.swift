@@ -206,8 +206,7 @@ import Testing
                 == Set(
                     [
                         "run_id", "job", "provider", "state", "reason", "created_at", "started_at", "finished_at",
-                        "input",
-                        "input_sha256", "process", "counts",
+                        "input", "input_sha256", "process", "counts", "invocations", "pace",
                     ] + (kind == .postgres ? ["workers"] : [])))
         if kind == .postgres { #expect((object["workers"] as? [Any])?.isEmpty == true) }
         #expect(object["process"] is NSNull)

@@ -31,7 +31,8 @@ import Testing
     @Test func aCleanFileExitsZeroWithASummary() async throws {
         let result = try await OrderBatchCLI.run(["validate", Self.juspayJob])
         #expect(result.exit == ChildProcess.Exit(status: 0, bySignal: false), "\(result.stderr)")
-        #expect(result.stdout.hasSuffix(" rows: 120 valid, 0 invalid; ready to run (juspay)\n"), "\(result.stdout)")
+        #expect(
+            result.stdout.hasSuffix(" rows checked: 120 valid, 0 invalid; ready to run (juspay)\n"), "\(result.stdout)")
         #expect(result.stdout.hasPrefix(Self.root + "/samples/juspay-reprice.csv: 120 rows"), "\(result.stdout)")
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
@@ -50,7 +51,10 @@ import Testing
         #expect(
             result.stdout.contains(
                 "\(Self.mistakes):2: order_id: order ORD000001 appears more than once in the file (lines 2, 12)"))
-        #expect(result.stdout.hasSuffix("\(Self.mistakes): 12 rows: 1 valid, 11 invalid; nothing was sent\n"))
+        #expect(
+            result.stdout.hasSuffix(
+                "\(Self.mistakes): 12 rows checked: 1 valid, 11 invalid; fix them and validate again (`run --skip-invalid` would send only the valid rows)\n"
+            ))
     }
 
     @Test func jsonReportsEveryIssueWithLineColumnAndMessage() async throws {
@@ -93,7 +97,10 @@ import Testing
         #expect(result.stdout.contains("\(Self.mistakes):2: order_id: order ORD000001 appears more than once"))
         #expect(result.stdout.contains("\(Self.mistakes):3: order_id: contains '/'"), "\(result.stdout)")
         #expect(result.stdout.contains("… and 9 more problems (use --max-errors N to see more)\n"), "\(result.stdout)")
-        #expect(result.stdout.hasSuffix("12 rows: 1 valid, 11 invalid; nothing was sent\n"))
+        #expect(
+            result.stdout.hasSuffix(
+                "12 rows checked: 1 valid, 11 invalid; fix them and validate again (`run --skip-invalid` would send only the valid rows)\n"
+            ))
 
         let json = try await OrderBatchCLI.run(
             ["validate", Self.juspayJob, "--input", Self.mistakes, "--max-errors", "2", "--json"])
@@ -162,6 +169,9 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("\(input):3: invalid JSON") }, "\(result.stdout)")
         #expect(
             lines.contains { $0.hasPrefix("\(input):4: amount: has more than 2 decimal places") }, "\(result.stdout)")
-        #expect(lines.last == "\(input): 4 rows: 2 valid, 2 invalid; nothing was sent")
+        #expect(
+            lines.last
+                == "\(input): 4 rows checked: 2 valid, 2 invalid; fix them and validate again (`run --skip-invalid` would send only the valid rows)"
+        )
     }
 }

@@ -29,7 +29,7 @@ import Testing
                 \(input):3: tax_percent: \(number) (got "-0")
                 \(input):4: tax_percent: must be from 0 to 100 (got "1234567890123456789012345678901234567890…", 42 characters)
                 \(input):5: tax_percent: has more than 6 decimal places (got "0.0000001")
-                \(input): 6 rows: 1 valid, 5 invalid; nothing was sent
+                \(input): 6 rows checked: 1 valid, 5 invalid; fix them and validate again (`run --skip-invalid` would send only the valid rows)
 
                 """)
     }
@@ -98,7 +98,7 @@ import Testing
                 \(input):2: \(duplicate)
                 \(input):3: \(duplicate)
                 \(input):5: \(duplicate)
-                \(input): 4 rows: 1 valid, 3 invalid; nothing was sent
+                \(input): 4 rows checked: 1 valid, 3 invalid; fix them and validate again (`run --skip-invalid` would send only the valid rows)
 
                 """)
     }

@@ -159,10 +159,15 @@ struct CSVRecordAssembler {
         }
         if count == 1, case let .text(only) = values[0], CSVRecordAssembler.isBlank(only) { return }
         guard count == columnCount else {
+            let cells = values.compactMap { value -> String? in
+                if case .text(let text) = value { return text }
+                return nil
+            }
+            let hint = CSVDelimiterHint.shortRow(cells, expected: columnCount) ?? ""
             pending.append(
                 .malformed(
                     InputIssue(
-                        line: line, message: "expected \(columnCount) fields as in the header, found \(count)")))
+                        line: line, message: "expected \(columnCount) fields as in the header, found \(count)" + hint)))
             return
         }
         pending.append(.record(InputRecord(line: line, columns: columns, values: values)))
@@ -202,6 +207,10 @@ struct CSVRecordAssembler {
             return
         }
         if count == 1, CSVRecordAssembler.isBlank(headerFields[0]) { return }
+        if count == 1, let problem = CSVDelimiterHint.oneColumnHeader(headerFields[0]) {
+            fail(.invalidHeader(path: path, line: line, problem: problem))
+            return
+        }
         var seen: [String: Int] = [:]
         for (i, name) in headerFields.enumerated() {
             if name.isEmpty {

@@ -13,6 +13,10 @@ public enum JobParser {
     /// - Throws: ``JobError`` naming the file when it is missing, unreadable or not UTF-8 text, and
     ///   whatever ``parse(text:path:registry:)`` throws for its content.
     public static func load(path: String, registry: ProviderRegistry = .standard) throws(JobError) -> Job {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw JobError(path: path, message: directoryMessage(path))
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw JobError(
@@ -33,7 +37,7 @@ public enum JobParser {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw yamlError(error, path: path)
+            throw yamlError(error, path: path, text: text)
         } catch {
             throw JobError(path: path, message: "is not valid YAML: \(error)")
         }
@@ -44,10 +48,18 @@ public enum JobParser {
         return try reader.job(text: text, registry: registry)
     }
 
-    private static func yamlError(_ error: YamlError, path: String) -> JobError {
+    private static func yamlError(_ error: YamlError, path: String, text: String) -> JobError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
+            // libyaml's words for a tab ("found character that cannot start any token", "found a tab character
+            // that violates indentation") do not say what to do; a tab in the indentation is the usual cause.
+            if let column = indentingTab(in: text, line: mark.line) {
+                return JobError(
+                    path: path, line: mark.line,
+                    message: "is not valid YAML: a tab indents this line (column \(column)); YAML does not allow "
+                        + "tabs for indentation: indent with spaces")
+            }
             return JobError(path: path, line: mark.line, message: "is not valid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, _):
             return JobError(path: path, message: "has duplicate keys: \(duplicates.joined(separator: ", "))")

@@ -38,6 +38,8 @@ public final class ProgressReporter: @unchecked Sendable {
     /// The gap between two log lines, in seconds.
     public let logInterval: Double
     private let stream: ConsoleStream
+    /// Where log-mode lines go: stamped, JSON or held as the invocation set (``LogSink``).
+    private let sink: LogSink
     /// What updates share: the rate estimate, the last redraw, whether the final state was written.
     private struct State {
         var rate = RateEstimator()
@@ -58,7 +60,10 @@ public final class ProgressReporter: @unchecked Sendable {
         fileDescriptor: Int32 = STDERR_FILENO, mode: Mode? = nil, liveInterval: Double = 0.2, logInterval: Double = 5
     ) {
         self.stream = ConsoleStream.on(fileDescriptor)
-        self.mode = mode ?? (isatty(fileDescriptor) == 1 ? .live(width: Self.terminalWidth(fileDescriptor)) : .log)
+        self.sink = LogSink.on(fileDescriptor)
+        // JSON lines are for a shipper even on a terminal: no live line among them.
+        let live = isatty(fileDescriptor) == 1 && sink.format == .text
+        self.mode = mode ?? (live ? .live(width: Self.terminalWidth(fileDescriptor)) : .log)
         self.liveInterval = liveInterval
         self.logInterval = logInterval
     }
@@ -77,7 +82,7 @@ public final class ProgressReporter: @unchecked Sendable {
             state.lastRender = snapshot.elapsedSeconds
             return render(snapshot, final: false, estimate: state.rate.rowsPerSecond)
         }
-        if let text { emit(text) }
+        if let text { emit(text, snapshot) }
     }
 
     /// Writes the final state and ends the live line; later updates are ignored.
@@ -88,7 +93,7 @@ public final class ProgressReporter: @unchecked Sendable {
             state.rate.record(done: snapshot.done, at: snapshot.elapsedSeconds)
             return render(snapshot, final: true, estimate: state.rate.rowsPerSecond)
         }
-        if let text { emit(text) }
+        if let text { emit(text, snapshot) }
     }
 
     /// The bytes one update writes; internal for tests.
@@ -114,9 +119,27 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Through the process's one ``ConsoleStream`` for the descriptor: once a write fails (a full disk, a
-    /// closed pipe, a hung-up terminal), progress output stops and the run goes on.
-    private func emit(_ text: String) {
-        stream.write(text)
+    /// closed pipe, a hung-up terminal), progress output stops and the run goes on. A log line goes through
+    /// the ``LogSink`` (stamped with the time and run id, or JSON with the snapshot's counts as fields).
+    private func emit(_ text: String, _ snapshot: ProgressSnapshot) {
+        switch mode {
+        case .live: stream.write(text)
+        case .log:
+            sink.write(
+                .info, text.hasSuffix("\n") ? String(text.dropLast()) : text, fields: Self.logFields(snapshot))
+        }
+    }
+
+    /// The snapshot's counts as a JSON log line's fields.
+    static func logFields(_ snapshot: ProgressSnapshot) -> [(key: String, value: JSONValue)] {
+        let elapsed = JSONNumber(literal: String(format: "%.3f", snapshot.elapsedSeconds)).map(JSONValue.number)
+        return [
+            ("event", .string("progress")), ("done", .integer(snapshot.done)), ("total", .integer(snapshot.total)),
+            ("succeeded", .integer(snapshot.succeeded)), ("failed", .integer(snapshot.failed)),
+            ("skipped", .integer(snapshot.skipped)), ("unknown", .integer(snapshot.unknown)),
+            ("in_flight", .integer(snapshot.inFlight)), ("retries", .integer(snapshot.retries)),
+            ("elapsed_seconds", elapsed ?? .null),
+        ]
     }
 
     /// The terminal's width in columns, or `nil` when unknown.

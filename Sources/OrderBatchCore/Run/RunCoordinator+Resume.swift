@@ -13,6 +13,11 @@ extension RunCoordinator {
         observer.concern(job: stored.job)
         observer.concern(runID: run.id, store: store)
         try stored.refuseIfNeverStarted(doing: "resume")
+        if run.state == .finished {
+            // Nothing to send: say so, and start nothing (no lease, no emulator, no transport).
+            observer.note(try finishedNote(stored))
+            return .alreadyFinished
+        }
         observer.enter(.recording(runID: run.id, resume: Self.resumeCommand(runID: run.id, db: db)))
         let owner = try acquireLease(store: store, job: stored.job, runID: run.id)
         if run.state == .ingesting {
@@ -29,6 +34,7 @@ extension RunCoordinator {
         if recovered > 0 {
             inform("orderbatch: \(recovered) rows were in flight when the run stopped; they will be reconciled first")
         }
+        try begin(.resume, stored, owner: owner)
         return try await execute(
             store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides,
             invocation: "resume")
@@ -57,10 +63,65 @@ extension RunCoordinator {
         let owner = try acquireLease(store: store, job: stored.job, runID: run.id)
         _ = try store.recoverInterrupted(runID: run.id)
         let n = try store.startRetryGeneration(runID: run.id, states: includeSkipped ? [.failed, .skipped] : [.failed])
+        let counts = try store.counts(runID: run.id)
+        if n == 0 && counts.remaining == 0 && run.state == .finished {
+            try? store.releaseLease(jobName: stored.job.name, runID: run.id, owner: owner)
+            let skipped =
+                counts.skipped > 0 && !includeSkipped
+                ? " (\(counts.skipped) skipped: --include-skipped sends them again)" : ""
+            observer.note(
+                "orderbatch: run \(run.id) has no failed rows\(skipped) and none left to send; nothing was sent")
+            return .alreadyFinished
+        }
         inform("orderbatch: run \(run.id): \(n) rows to send again")
+        try begin(.retry, stored, owner: owner)
         return try await execute(
             store: store, runID: run.id, owner: owner, job: stored.job, overrides: stored.overrides, invocation: "retry"
         )
+    }
+
+    /// Records the invocation with its pacing flags, and says what pace it runs at: a warning when the job
+    /// file on disk differs from the recorded job, the values in effect when flags changed them, a warning when
+    /// the failures recorded already leave no room under `max_failures`.
+    ///
+    /// - Throws: ``RunError/usage(_:)`` for an option that does not parse (checked when the run was opened), or
+    ///   what the store throws; the lease is released then.
+    private func begin(_ command: InvocationCommand, _ stored: StoredRun, owner: LeaseOwner) throws {
+        let (store, run) = (stored.store, stored.run)
+        do {
+            let note = try stored.pacingNote(command)
+            let effective = try stored.overrides.applied(to: stored.job)
+            if let drift = note.driftWarning(effective: effective) { observer.warn(drift) }
+            if let line = note.overrideNote(effective: effective) { inform(line) }
+            let counts = try store.counts(runID: run.id)
+            if let line = note.failureLimitWarning(effective: effective, failed: counts.failed, total: counts.total) {
+                observer.warn(line)
+            }
+            try store.recordInvocation(
+                InvocationRecord(runID: run.id, command: command, startedAt: Date(), overrides: stored.invocation))
+        } catch {
+            try? store.releaseLease(jobName: stored.job.name, runID: run.id, owner: owner)
+            throw error
+        }
+    }
+
+    /// What `resume` says of a finished run: its counts, and what is left to do with it.
+    private func finishedNote(_ stored: StoredRun) throws -> String {
+        let (run, db) = (stored.run, stored.db)
+        let counts = try stored.store.counts(runID: run.id)
+        let when = run.finishedAt.map { " at \($0.formatted(.iso8601))" } ?? ""
+        var line =
+            "orderbatch: run \(run.id) finished\(when) (\(counts.total) rows: \(counts.succeeded) succeeded, "
+            + "\(counts.failed) failed, \(counts.skipped) skipped, \(counts.invalid) invalid); nothing to resume, "
+            + "nothing was sent"
+        let id = ShellWord.quote(run.id)
+        let dbArg = "--db \(ShellWord.quote(db))"
+        if counts.failed > 0 {
+            line += ". Send the failed rows again: orderbatch retry \(id) \(dbArg)"
+        } else if counts.skipped > 0 {
+            line += ". Send the skipped rows again: orderbatch retry \(id) \(dbArg) --include-skipped"
+        }
+        return line
     }
 
     /// A run still `ingesting` whose process is gone was interrupted while recording its input, before

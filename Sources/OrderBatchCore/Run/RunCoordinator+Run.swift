@@ -84,6 +84,8 @@ extension RunCoordinator {
             try recording.record(store: store, runID: runID, report: report) {
                 _ = try? store.renewLease(jobName: job.name, runID: runID, owner: owner)
             }
+            try store.recordInvocation(
+                InvocationRecord(runID: runID, command: .run, startedAt: Date(), overrides: request.overrides.pacing))
         } catch is StoppableRecordSource.Stopped {
             // Reported just below.
         } catch {

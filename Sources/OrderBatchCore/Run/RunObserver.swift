@@ -23,6 +23,9 @@ public protocol RunObserver: Sendable {
     func enter(_ phase: RunPhase)
     /// A line for the operator on standard error (its text as printed, without the newline).
     func note(_ line: String)
+    /// A warning for the operator on standard error: something they may not expect (a job file that
+    /// differs from the recorded one), written even with `--json`.
+    func warn(_ line: String)
     /// The invocation concerns `job` (metrics are labelled with it from now on).
     func concern(job: Job)
     /// The invocation concerns run `runID` in `store` (the run created, resumed, retried, or pointed at).
@@ -33,4 +36,9 @@ public protocol RunObserver: Sendable {
     func progress(_ snapshot: ProgressSnapshot)
     /// The run's final progress.
     func progressFinished(_ snapshot: ProgressSnapshot)
+}
+
+extension RunObserver {
+    /// A warning written as a note, for observers that make no difference.
+    public func warn(_ line: String) { note(line) }
 }

@@ -2,7 +2,8 @@
 public enum RunOutcome {
     /// `run --dry-run`: the input is valid; the command prints the requests that would be sent.
     case dryRun(DryRunPlan)
-    /// `run` on an input this job already ran to the end: nothing was sent (exit 0; the reason was noted).
+    /// `run` on an input this job already ran to the end, `resume` of a finished run, `retry` of a run with
+    /// nothing to send again: nothing was sent (exit 0; the reason was noted).
     case alreadyFinished
     /// The run executed and ended; the command prints the summary.
     case executed(RunSummary)

@@ -54,9 +54,11 @@ public struct RunOverrides: Codable, Sendable, Equatable {
             }
             job.timeouts.run = ms
         }
-        if let m = maxFailures {
+        if let m = maxFailures, m == "none" || m == "off" {
+            job.maxFailures = nil
+        } else if let m = maxFailures {
             guard let f = ExecutorPolicy.FailureLimit.parse(m) else {
-                throw .usage("orderbatch: --max-failures \(m): give a count (25) or a percentage (2%)")
+                throw .usage("orderbatch: --max-failures \(m): give a count (25), a percentage (2%), or none")
             }
             job.maxFailures = f
         }

@@ -9,8 +9,17 @@ public struct StoredRun {
     public var run: RunRecord
     /// The job recorded with the run, its `state` set to the database's path.
     public var job: Job
-    /// The options recorded with the run, with this invocation's `--deadline` when given.
+    /// The options recorded with the run, with this invocation's pacing flags in place of theirs.
     public var overrides: RunOverrides
+    /// The options recorded with the run (`run`'s flags), as recorded.
+    public var recordedOverrides: RunOverrides
+    /// This invocation's pacing flags (`--concurrency`, `--rate`, `--max-failures`, `--deadline`).
+    public var invocation: RunOverrides
+    /// The job file as it is on disk now (`--job`, else the path recorded with the run), or nil when there is
+    /// none to read: compared with the recorded job so that an edit is never ignored silently.
+    public var jobFileOnDisk: PacingNote.JobFileText?
+    /// The providers the recorded job may name (to read the job file on disk with).
+    public var registry: ProviderRegistry = .standard
 
     /// The database's path.
     public var db: String { job.state }
@@ -20,15 +29,19 @@ public struct StoredRun {
     /// - Parameters:
     ///   - path: The state database (`--db`).
     ///   - runID: The run to load.
-    ///   - deadline: `--deadline`, replacing the recorded deadline for this invocation.
+    ///   - pacing: This invocation's `--concurrency`, `--rate`, `--max-failures` and `--deadline`, replacing
+    ///     the recorded ones for this invocation (other fields are ignored).
+    ///   - jobFile: The job file the operator named (`--job`), compared with the recorded job; nil for the
+    ///     path recorded with the run.
     ///   - registry: The providers the recorded job may name (the coordinator's).
     /// - Returns: The open store, the run as recorded, its job with `state` set to `path`, and its options
-    ///   with `deadline` applied.
-    /// - Throws: ``RunError``: 64 for a missing database, an unknown run, a recorded job that no longer parses or
-    ///   recorded options that cannot be read; 74 for a damaged database; 3 for a PostgreSQL server that does
-    ///   not answer.
+    ///   with `pacing` applied.
+    /// - Throws: ``RunError``: 64 for a missing database, an unknown run, a recorded job that no longer parses,
+    ///   recorded options that cannot be read or a pacing flag that does not parse; 74 for a damaged database;
+    ///   3 for a PostgreSQL server that does not answer.
     public static func open(
-        path: String, runID: String, deadline: String? = nil, registry: ProviderRegistry = .standard
+        path: String, runID: String, pacing: RunOverrides = RunOverrides(), jobFile: String? = nil,
+        registry: ProviderRegistry = .standard
     ) throws -> StoredRun {
         let store = try StateDatabase.open(path, purpose: .send)
         try DatabaseCheck.requireSound(store, path: path)
@@ -44,9 +57,38 @@ public struct StoredRun {
             throw RunError.usage("orderbatch: the job recorded with run \(runID) no longer parses: \(error)")
         }
         job.state = path
-        var overrides = try RunOverrides.recorded(with: run, db: path)
-        if let deadline { overrides.deadline = deadline }
-        return StoredRun(store: store, run: run, job: job, overrides: overrides)
+        let recorded = try RunOverrides.recorded(with: run, db: path)
+        let overrides = recorded.replacingPacing(with: pacing.pacing)
+        // A flag that does not parse stops here, before the lease is taken.
+        _ = try overrides.applied(to: job)
+        return StoredRun(
+            store: store, run: run, job: job, overrides: overrides, recordedOverrides: recorded,
+            invocation: pacing.pacing, jobFileOnDisk: Self.readJobFile(jobFile ?? run.jobPath), registry: registry)
+    }
+
+    /// Opens run `runID` with `deadline` (`--deadline`) replacing its recorded deadline; see
+    /// ``open(path:runID:pacing:jobFile:registry:)``.
+    public static func open(
+        path: String, runID: String, deadline: String?, registry: ProviderRegistry = .standard
+    ) throws -> StoredRun {
+        try open(path: path, runID: runID, pacing: RunOverrides(deadline: deadline), registry: registry)
+    }
+
+    /// The text of the job file at `path`, or nil when it is missing, a directory or unreadable (the run
+    /// never needs it: only the recorded job is used).
+    static func readJobFile(_ path: String) -> PacingNote.JobFileText? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else { return nil }
+        return PacingNote.JobFileText(path: path, text: text)
+    }
+
+    /// What this invocation says about its pace (see ``PacingNote``).
+    public func pacingNote(_ command: InvocationCommand) throws -> PacingNote {
+        PacingNote(
+            command: command, runID: run.id, recorded: try recordedOverrides.applied(to: job), invocation: invocation,
+            onDisk: jobFileOnDisk, registry: registry)
     }
 
     /// Refuses a `failed_ingest` run (it never started and never will) or a `canceled` one (closed for good:

@@ -48,6 +48,15 @@ public protocol RunStore: AnyObject, Sendable {
     ///   is finished, failed_ingest or canceled already.
     func cancelRun(id: String, reason: String) throws -> RunCounts
 
+    // MARK: - Invocations
+
+    /// Records that `invocation` (a `run`, `resume` or `retry`) began working on its run, with the pacing
+    /// flags it was given.
+    func recordInvocation(_ invocation: InvocationRecord) throws
+
+    /// The run's invocations, oldest first (none for a run recorded before schema version 3).
+    func invocations(runID: String) throws -> [InvocationRecord]
+
     // MARK: - Ingest
 
     /// Stores a batch of rows in one transaction, each with its generation-1 idempotency key (invalid rows get

@@ -18,6 +18,8 @@ enum StoreSchema {
         Migration(version: 1, description: "runs, items, attempts, leases", sql: version1),
         Migration(version: 2, description: "run state canceled", sql: version2),
         Migration(version: 3, description: "schema_version: the migrations applied", sql: version3),
+        Migration(
+            version: 4, description: "invocations: each run, resume and retry with its pacing flags", sql: version4),
     ]
 
     /// The version this build writes.
@@ -155,5 +157,19 @@ enum StoreSchema {
         CREATE INDEX runs_by_created ON runs (created_at);
         CREATE INDEX runs_by_job ON runs (job_name, created_at);
         CREATE INDEX runs_by_input ON runs (job_name, input_sha256, state);
+        """
+
+    /// Adds `invocations`: one row per `run`, `resume` or `retry` that took the run's lease to send it, with
+    /// the pacing flags it was given (`--concurrency`, `--rate`, `--max-failures`, `--deadline`) as a JSON
+    /// object (``RunOverrides``, only the keys given; `{}` for none). `status` lists them.
+    private static let version4 = """
+        CREATE TABLE invocations (
+            id            INTEGER PRIMARY KEY,
+            run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            command       TEXT NOT NULL CHECK (command IN ('run', 'resume', 'retry')),
+            started_at    REAL NOT NULL,
+            options_json  TEXT NOT NULL
+        );
+        CREATE INDEX invocations_by_run ON invocations (run_id, id);
         """
 }

@@ -22,7 +22,9 @@ enum PostgresSchema {
             version: 1, description: "runs, items (claimed by a worker), attempts, leases", sql: version1),
         Migration(version: 2, description: "workers: one lease row per worker of a run", sql: version2),
         Migration(
-            version: 3, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
+            version: 3, description: "invocations: each run, resume and retry with its pacing flags", sql: version3),
+        Migration(
+            version: 4, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
             sql: rateLimitSQL),
     ]
 
@@ -137,5 +139,18 @@ enum PostgresSchema {
         CREATE INDEX workers_by_job ON workers (job_name);
         CREATE INDEX workers_by_run ON workers (run_id);
         DROP TABLE leases;
+        """
+
+    /// One row per `run`, `resume` or `retry` that took the run's lease to send it, with the pacing flags it
+    /// was given (the SQLite store's version 4).
+    private static let version3 = """
+        CREATE TABLE invocations (
+            id            bigserial PRIMARY KEY,
+            run_id        text NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            command       text NOT NULL CHECK (command IN ('run', 'resume', 'retry')),
+            started_at    timestamptz NOT NULL,
+            options_json  text NOT NULL
+        );
+        CREATE INDEX invocations_by_run ON invocations (run_id, id);
         """
 }
