@@ -4,7 +4,8 @@ import Foundation
 /// `delay` is counted (``EmulatorStats/delayRequests``).
 ///
 /// - `GET /__emulator/stats`: ``EmulatorStats`` as JSON.
-/// - `POST /__emulator/reset-stats`: zero the counters; answers with the zeroed stats.
+/// - `POST /__emulator/reset-stats`: zero the counters (the per-minute counts too); answers with the zeroed
+///   stats.
 /// - `ANY /__emulator/echo/…`: `{"method","path","headers":[[name,value],…],"body_base64"}`, with the
 ///   path exactly as received and the headers in received order and case.
 /// - `GET /__emulator/delay/{ms}`: 200 after `ms` milliseconds.
@@ -25,7 +26,10 @@ extension EmulatorRouter {
         case ("GET", "stats", 1):
             return .respond(Self.statsResponse(stats()))
         case ("POST", "reset-stats", 1):
-            state.withLock { $0.stats = EmulatorStats() }
+            state.withLock {
+                $0.stats = EmulatorStats()
+                $0.perMinute = RollingWindowCount(seconds: 60)
+            }
             return .respond(Self.statsResponse(stats()))
         case (_, "echo", _):
             return .respond(.json(200, Self.echo(request)))
@@ -73,7 +77,15 @@ extension EmulatorRouter {
     }
 
     /// A snapshot of the counters.
-    func stats() -> EmulatorStats { state.withLock { $0.stats } }
+    func stats() -> EmulatorStats {
+        let now = clock()
+        return state.withLock { state in
+            var stats = state.stats
+            stats.requestsLastMinute = state.perMinute.count(at: now)
+            stats.mostRequestsInAMinute = state.perMinute.most
+            return stats
+        }
+    }
 
     private static func statsResponse(_ stats: EmulatorStats) -> EmulatorResponse {
         let encoder = JSONEncoder()

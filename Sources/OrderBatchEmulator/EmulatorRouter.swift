@@ -38,6 +38,7 @@ final class EmulatorRouter: Sendable {
         let route = modules.lazy.compactMap { $0.route(request) }.first
         let (index, latency) = state.withLock { state in
             state.stats.requests += 1
+            state.perMinute.record(at: clock())
             state.stats.requestsByRoute[route?.statsName ?? "other", default: 0] += 1
             defer { state.nextRequestIndex += 1 }
             return (state.nextRequestIndex, state.latency ?? configuration.latency)

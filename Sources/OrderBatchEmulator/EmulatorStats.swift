@@ -6,6 +6,11 @@
 public struct EmulatorStats: Sendable, Codable, Equatable {
     /// Requests received outside `/__emulator/`, including refused, fault-injected and unrouted ones.
     public var requests = 0
+    /// ``requests`` that arrived in the last 60 s (when the stats were read).
+    public var requestsLastMinute = 0
+    /// The most ``requests`` that arrived within any rolling 60 s since the counters were zeroed: what a
+    /// provider counting per rolling minute would have seen at worst (a client's rate limit, checked).
+    public var mostRequestsInAMinute = 0
     /// ``requests`` by route, e.g. `"POST /orders/{order_id}"`, `"GET /v1/orders/{order}"`, `"other"`.
     public var requestsByRoute: [String: Int] = [:]
     /// Updates applied to an order (a Rapyd idempotent replay applies nothing).

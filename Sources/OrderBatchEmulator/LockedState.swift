@@ -22,6 +22,8 @@ final class LockedState<Value: Sendable>: @unchecked Sendable {
 /// Everything the emulator remembers between requests; one lock guards it all.
 struct EmulatorState: Sendable {
     var stats = EmulatorStats()
+    /// Provider API requests per rolling minute, for ``EmulatorStats/mostRequestsInAMinute``.
+    var perMinute = RollingWindowCount(seconds: 60)
     /// Each provider's orders, caches and windows (``EmulatorProviderState``), changed in place under this lock.
     var orders: OrderBook
     /// The index the next provider API request gets, for fault and latency draws.

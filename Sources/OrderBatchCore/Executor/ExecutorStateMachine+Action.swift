@@ -23,6 +23,14 @@ extension ExecutorStateMachine {
         case finish(seq: Int64, state: FinalState, reason: String?)
         /// Call ``ExecutorStateMachine/tick(now:)`` at `at` (replaces any earlier wake-up).
         case wake(at: Double)
+        /// Only with a shared rate limit: take up to `count` tokens from the ``RateTokenSource``, handing
+        /// back `returning` first, and answer with ``ExecutorStateMachine/tokensGranted(_:now:)``. At most
+        /// one is outstanding at a time.
+        case takeTokens(count: Int, returning: [RateTokenLot])
+        /// Only with a shared rate limit: tell the ``RateTokenSource`` that a request started
+        /// `ageSeconds` ago was refused with 429, so that every taker slows down and pauses `pauseSeconds`.
+        /// Needs no answer.
+        case reportRateLimited(ageSeconds: Double, pauseSeconds: Double)
         /// The run stopped early and everything in flight has finished: commit and exit 3.
         /// Emitted once, last.
         case stopped(StopReason)

@@ -12,6 +12,7 @@ extension ExecutorStateMachine {
         if phase == .running {
             dispatch(now: now, into: &actions)
             requestItemsIfLow(into: &actions)
+            requestTokensIfLow(now: now, into: &actions)
         }
         finishRunIfDone(into: &actions)
         scheduleWake(now: now, into: &actions)
@@ -55,8 +56,9 @@ extension ExecutorStateMachine {
                 giveUp(item, reason: "item budget exhausted (\(policy.itemBudget.formatted3) s)", into: &actions)
                 continue
             }
-            guard limiter.canStart(now: now) else { break }
+            guard limiter.canStart(now: now), shared?.available(now: now) ?? 1 > 0 else { break }
             popCandidate(seq)
+            _ = shared?.take(now: now)
 
             if item.startedAt == nil {
                 item.startedAt = now
@@ -95,6 +97,15 @@ extension ExecutorStateMachine {
         actions.append(.requestItems(count: prefetchTarget - fresh.count))
     }
 
+    /// With a shared rate limit: asks for a batch of tokens when few are held and an item is ready to start.
+    private mutating func requestTokensIfLow(now: Double, into actions: inout [Action]) {
+        guard shared != nil, inFlight < policy.concurrency, nextCandidate(now: now) != nil,
+            let count = shared?.wanted(now: now, rate: limiter.allowedRate, concurrency: policy.concurrency),
+            let returning = shared?.requested(now: now)
+        else { return }
+        actions.append(.takeTokens(count: count, returning: returning))
+    }
+
     private mutating func finishRunIfDone(into actions: inout [Action]) {
         switch phase {
         case .stopping:
@@ -130,6 +141,9 @@ extension ExecutorStateMachine {
             } else if let next = delayed.first {
                 consider(max(next.readyAt, limiter.earliestStart(now: now)))
             }
+        }
+        if inFlight < policy.concurrency, nextCandidate(now: now) != nil, let retry = shared?.wakeTime(now: now) {
+            consider(retry)
         }
         if let deadline = policy.runDeadline { consider(deadline) }
         if let wake, wake != lastWake {

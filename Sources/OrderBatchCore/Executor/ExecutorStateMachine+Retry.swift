@@ -138,6 +138,14 @@ extension ExecutorStateMachine {
                 limiter.pause(until: now + min(retryAfter, policy.retryAfterCap))
                 counters.rateLimitPauseSeconds += max(0, limiter.pausedUntil - pausedFrom)
             }
+            if var tokens = shared {
+                let pause = retryAfter.flatMap { $0 > 0 ? min($0, policy.retryAfterCap) : nil } ?? tokens.pauseSeconds
+                let started = item.operationStartedAt
+                if tokens.rateLimited(requestStartedAt: started, now: now, pausedUntil: now + pause) {
+                    actions.append(.reportRateLimited(ageSeconds: max(0, now - started), pauseSeconds: pause))
+                }
+                shared = tokens
+            }
         }
         item.lastFailureCountsForBreaker = Self.countsForBreaker(outcome)
         if item.lastFailureCountsForBreaker {

@@ -106,6 +106,8 @@ public struct ExecutorStateMachine: Sendable {
     var requestOutstanding = false
     var exhausted = false
     var limiter: RateLimiter
+    /// The tokens of a shared rate limit this process holds; nil when the limit is this process's alone.
+    var shared: SharedTokens?
     let backoff: Backoff
     var random: SplitMix64
     var retriesGranted = 0
@@ -125,8 +127,14 @@ public struct ExecutorStateMachine: Sendable {
     ///   - failedSoFar: Items already `failed` in this run before this process (resume), so
     ///     `maxFailures` counts the whole run.
     ///   - seed: Seeds the backoff jitter; any value, e.g. derived from the run id.
-    public init(policy: ExecutorPolicy, totalItems: Int, failedSoFar: Int = 0, seed: UInt64) {
+    ///   - shared: With a rate limit shared with other processes (a ``RateTokenSource``), the tokens'
+    ///     bookkeeping: every start then needs a token as well; nil (the default) for a limit of this
+    ///     process's alone.
+    public init(
+        policy: ExecutorPolicy, totalItems: Int, failedSoFar: Int = 0, seed: UInt64, shared: SharedTokens? = nil
+    ) {
         self.policy = policy
+        self.shared = shared
         self.totalItems = max(0, totalItems)
         self.failedTotal = max(0, failedSoFar)
         self.limiter = RateLimiter(windows: policy.rateWindows, adaptive: policy.adaptiveRate)
@@ -140,6 +148,9 @@ public struct ExecutorStateMachine: Sendable {
 
     /// The rate limiter's current state (allowed rate, ceiling, pause).
     public var rateLimiter: RateLimiter { limiter }
+
+    /// The shared rate limit's tokens held, or nil when the limit is this process's alone.
+    public var sharedTokens: SharedTokens? { shared }
 
     // MARK: - Events
 
@@ -268,6 +279,21 @@ public struct ExecutorStateMachine: Sendable {
         }
         pump(now: now, into: &actions)
         return actions
+    }
+
+    /// The ``RateTokenSource`` answered ``Action/takeTokens(count:returning:)``.
+    public mutating func tokensGranted(_ grant: RateTokenGrant, now: Double) -> [Action] {
+        shared?.received(grant, now: now)
+        guard phase == .running || phase == .stopping else { return [] }
+        var actions: [Action] = []
+        checkDeadline(now: now, into: &actions)
+        pump(now: now, into: &actions)
+        return actions
+    }
+
+    /// Every shared token held, emptied, for the driver to hand back when the run ends.
+    public mutating func releaseSharedTokens() -> [RateTokenLot] {
+        shared?.releaseAll() ?? []
     }
 
     /// A wake-up the machine asked for (or any other moment): dispatch what has become possible.

@@ -36,6 +36,9 @@ public struct RunDriver: Sendable {
     /// The lease this process holds on the run, renewed at every heartbeat and fenced (see
     /// ``RunLease``); nil only in tests that hold none.
     public var lease: RunLease?
+    /// The rate limit shared with other processes (workers of the run, jobs on the same account), or nil
+    /// when the ``RateLimiter`` of this process alone paces the run (a SQLite state file).
+    public var sharedRate: SharedRate?
     /// Results are committed when this many are waiting, or every `flushInterval` seconds.
     public var flushCount = 500
     public var flushInterval = 0.25
@@ -68,9 +71,23 @@ public struct RunDriver: Sendable {
         public var heartbeatSeconds: Double { min(5, ttlSeconds / 12) }
     }
 
+    /// A rate limit shared through a ``RateTokenSource``: every start takes a token from it as well.
+    public struct SharedRate: Sendable {
+        /// Where the tokens come from.
+        public var source: any RateTokenSource
+        /// Seconds every taker pauses after a 429 without `Retry-After` (the job's `rate_limit_pause`).
+        public var pauseSeconds: Double
+
+        public init(source: any RateTokenSource, pauseSeconds: Double) {
+            self.source = source
+            self.pauseSeconds = pauseSeconds
+        }
+    }
+
     public init(
         store: any RunStore, runID: String, client: any ProviderClient, policy: ExecutorPolicy, stopFlag: StopFlag,
-        onProgress: (@Sendable (ExecutorCounters, Double) -> Void)? = nil, lease: RunLease? = nil
+        onProgress: (@Sendable (ExecutorCounters, Double) -> Void)? = nil, lease: RunLease? = nil,
+        sharedRate: SharedRate? = nil
     ) {
         self.store = store
         self.runID = runID
@@ -79,6 +96,7 @@ public struct RunDriver: Sendable {
         self.stopFlag = stopFlag
         self.onProgress = onProgress
         self.lease = lease
+        self.sharedRate = sharedRate
     }
 
     /// Milliseconds since `start` on the monotonic clock: a read's latency, for the attempts log.
@@ -93,6 +111,8 @@ public struct RunDriver: Sendable {
         case send(Int64, Outcome, Date)
         case wake
         case periodic
+        case tokens(RateTokenGrant)
+        case reported
     }
 
     /// Per-row bookkeeping while a row is claimed by this process.
@@ -119,7 +139,9 @@ public struct RunDriver: Sendable {
         }
         var machine = ExecutorStateMachine(
             policy: policy, totalItems: totalItems, failedSoFar: failedSoFar,
-            seed: UInt64(truncatingIfNeeded: runID.hashValue))
+            seed: UInt64(truncatingIfNeeded: runID.hashValue),
+            shared: sharedRate.map { SharedTokens(pauseSeconds: $0.pauseSeconds) })
+        let tokens = sharedRate.map { RateTokenActor($0.source) }
         var claimed: [Int64: Claimed] = [:]
         var pendingResults: [ItemResult] = []
         var lastFlush = 0.0
@@ -259,6 +281,18 @@ public struct RunDriver: Sendable {
                                 return .wake
                             }
                         }
+                    case .takeTokens(let count, let returning):
+                        guard let tokens else { continue }
+                        group.addTask {
+                            .tokens(try await tokens.perform { try $0.take(count, returning: returning) })
+                        }
+                    case .reportRateLimited(let age, let pause):
+                        guard let tokens else { continue }
+                        group.addTask {
+                            // Best effort: if the database is gone, the next take says so and stops the run.
+                            _ = try? await tokens.perform { try $0.rateLimited(ageSeconds: age, pauseSeconds: pause) }
+                            return .reported
+                        }
                     case .stopped(let reason):
                         end = .some(reason)
                     case .completed:
@@ -310,6 +344,10 @@ public struct RunDriver: Sendable {
                     claimed[seq]?.log.append(AttemptRecord(attempt: n, phase: .send, startedAt: at, outcome: outcome))
                     claimed[seq]?.last = outcome
                     queue += machine.attemptFinished(seq: seq, outcome: outcome, now: t)
+                case .tokens(let grant):
+                    queue += machine.tokensGranted(grant, now: t)
+                case .reported:
+                    break
                 case .wake:
                     if let w = scheduledWake, w <= t + 0.0005 { scheduledWake = nil }
                     queue += machine.tick(now: t)
@@ -337,6 +375,18 @@ public struct RunDriver: Sendable {
                 }
             }
             group.cancelAll()
+            var unused = machine.releaseSharedTokens()
+            // A batch of tokens still on its way when the run ended goes back too (the timers end at once).
+            while tokens != nil, let event = try? await group.next() {
+                if case .tokens(let grant) = event, grant.count > 0 {
+                    unused.append(RateTokenLot(grantID: grant.grantID, count: grant.count))
+                }
+            }
+            if let tokens, !unused.isEmpty {
+                let unused = unused
+                // Tokens not used go back to the shared budget; a failure only wastes them until their window passes.
+                _ = try? await tokens.perform { try $0.giveBack(unused) }
+            }
             try await flush()
             onProgress?(machine.counters, now())
             return Result(

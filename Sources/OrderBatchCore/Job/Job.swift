@@ -108,6 +108,18 @@ public struct Job: Sendable, Equatable {
     /// The default `lease_ttl`: 60 s.
     public static let defaultLeaseTTL = Int64(LeaseHolder.defaultTTLSeconds * 1000)
 
+    /// `rate_limit_scope`: what the `rate_limit` windows count when the state is in PostgreSQL; nil when the
+    /// job does not say (``RateLimitScope/default``). Ignored, with a note, with a SQLite state file.
+    public var rateLimitScope: RateLimitScope?
+
+    /// `rate_limit_pause` in milliseconds: with a shared rate limit, how long every worker pauses after a 429
+    /// that carries no `Retry-After` (the providers do not document one). Default 60 s.
+    public var rateLimitPause: Int64 = Job.defaultRateLimitPause
+
+    /// The default `rate_limit_pause`: 60 s, the length of the shortest window a provider documents blocking
+    /// for (Rapyd: until the minute ends).
+    public static let defaultRateLimitPause: Int64 = 60_000
+
     /// What `run` does while an older run of the job is unfinished (`unfinished_runs`, default refuse).
     public var unfinishedRuns = UnfinishedRunsPolicy.refuse
 

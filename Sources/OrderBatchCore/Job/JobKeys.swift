@@ -20,7 +20,10 @@ public enum JobKeys {
     /// - Returns: The keys, e.g. `name`, `provider`, …, `merchant_id`, `concurrency`, …
     public static func topLevel(registry: ProviderRegistry) -> [String] {
         ["name", "provider", "endpoint", "input", "format", "state"] + registry.jobKeys
-            + ["concurrency", "rate_limit", "timeouts", "retry", "breaker", "max_failures", "preflight", "credentials"]
+            + [
+                "concurrency", "rate_limit", "rate_limit_scope", "rate_limit_pause", "timeouts", "retry", "breaker",
+                "max_failures", "preflight", "credentials",
+            ]
             + registry.jobSections + ["emulator", "lease_ttl", "unfinished_runs"]
     }
 

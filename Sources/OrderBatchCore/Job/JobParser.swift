@@ -345,6 +345,7 @@ struct MappingReader {
             throw error(
                 e.key, e.line, "secrets never live in a job file: put it in an environment variable (see credentials:)")
         }
+        let sharing = try rateLimitSharing()
         try finish(known: topKeys)
         var job = Job(
             path: path, directory: (path as NSString).deletingLastPathComponent, text: text, name: name,
@@ -353,6 +354,7 @@ struct MappingReader {
             maxFailures: maxFailures, preflight: preflight, providerSettings: providerSettings,
             credentials: credentials, emulator: emulator, leaseTTL: leaseTTL)
         job.unfinishedRuns = unfinishedRuns
+        (job.rateLimitScope, job.rateLimitPause) = sharing
         return job
     }
 }

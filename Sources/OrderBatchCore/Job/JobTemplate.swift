@@ -89,6 +89,13 @@ public enum JobTemplate {
             e("state", name + ".state.sqlite", "SQLite state file, relative to this file; --db overrides"),
             e("concurrency", String(d.concurrency), "requests in flight, 1–256 (\(module.displayName)'s default)"),
             e("rate_limit", rate, "5 (per second), 200/1m, [190/1m, 950/5m], or none; every window is honoured"),
+            e(
+                "rate_limit_scope", RateLimitScope.default.rawValue,
+                "PostgreSQL state only: account (every job on the provider account) | run (this run's workers) "
+                    + "share rate_limit", off: true),
+            e(
+                "rate_limit_pause", ms(Job.defaultRateLimitPause),
+                "PostgreSQL state only: every worker pauses this long after a 429 without Retry-After", off: true),
             e("timeouts.request", ms(d.requestTimeout), "one HTTP exchange"),
             e(
                 "timeouts.item", ms(Job.Timeouts.defaultItem),

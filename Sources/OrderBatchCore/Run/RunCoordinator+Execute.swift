@@ -40,6 +40,16 @@ extension RunCoordinator {
         let client = module.makeClient(
             job: job, credentials: credentials, baseURL: endpoint.baseURL, transport: transport.transport)
 
+        let sharedRate: RunDriver.SharedRate?
+        do {
+            sharedRate = try self.sharedRate(
+                store: store, job: job, runID: runID, credentials: credentials, baseURL: endpoint.baseURL)
+        } catch {
+            await transport.shutdown()
+            await endpoint.shutdown()
+            throw RunFailure(error: error, runID: runID, job: job).report(store: store)
+        }
+        defer { sharedRate?.source.close() }
         // A heartbeat before the run shows `running` (other workers join a running run): the lease may have been
         // taken a while ago, before the input was recorded.
         guard try store.renewLease(jobName: job.name, runID: runID, owner: owner) else {
@@ -63,7 +73,8 @@ extension RunCoordinator {
                         retries: c.retries,
                         elapsedSeconds: t, doneBefore: settledBefore))
             },
-            lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence))
+            lease: RunDriver.RunLease(jobName: job.name, owner: owner, ttlSeconds: job.leaseTTLSeconds, fence: fence),
+            sharedRate: sharedRate)
         var result: RunDriver.Result
         let sendingStartedAt = Date()
         do {

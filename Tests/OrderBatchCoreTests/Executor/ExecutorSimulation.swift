@@ -224,6 +224,8 @@ struct ExecutorSimulation {
             case .wake(let at):
                 if at <= now { violations.append("wake-up in the past: \(at) at \(now)") }
                 wakeAt = at
+            case .takeTokens, .reportRateLimited:
+                violations.append("a shared-rate action without a shared rate limit: \(action)")
             case .stopped(let reason):
                 if inFlight != 0 { violations.append("stopped with \(inFlight) in flight") }
                 stopped = reason

@@ -76,6 +76,11 @@ public struct JuspayModule: ProviderModule {
 
     public func makeValidator() -> any RowValidator { JuspayValidator() }
 
+    /// The merchant (`x-merchantid`): Juspay publishes no limit, but whatever it counts, it counts per merchant.
+    public func accountIdentity(job: Job, credentials: ProviderCredentials) -> String {
+        "merchant:" + job.juspay.merchantID
+    }
+
     public func makeClient(
         job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport
     ) -> any ProviderClient {

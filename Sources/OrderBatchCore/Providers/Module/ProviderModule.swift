@@ -74,6 +74,11 @@ public protocol ProviderModule: Sendable {
         job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport
     ) -> any ProviderClient
 
+    /// The provider account the job's requests count against, for a rate limit shared by every job on it
+    /// (`rate_limit_scope: account`): a merchant id, or a hash of an access key (``ProviderAccount``), never
+    /// a secret itself (it is written to the database). By default, the hash of the first credential.
+    func accountIdentity(job: Job, credentials: ProviderCredentials) -> String
+
     /// For `endpoint: emulator`: the environment the built-in emulator reads this provider's credentials
     /// from, under the emulator's variable names, so it accepts what the client sends.
     func emulatorEnvironment(job: Job, credentials: ProviderCredentials) -> [String: String]

@@ -32,6 +32,11 @@ public struct RapydModule: ProviderModule {
 
     public func makeValidator() -> any RowValidator { RapydValidator() }
 
+    /// Rapyd's WAF limits are per account (FACTS §2.6); the access key names the account, hashed.
+    public func accountIdentity(job: Job, credentials: ProviderCredentials) -> String {
+        ProviderAccount.keyIdentity(credentials["access_key_env"])
+    }
+
     public func makeClient(
         job: Job, credentials: ProviderCredentials, baseURL: String, transport: any HTTPTransport
     ) -> any ProviderClient {

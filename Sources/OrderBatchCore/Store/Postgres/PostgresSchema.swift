@@ -23,6 +23,9 @@ enum PostgresSchema {
         Migration(version: 2, description: "workers: one lease row per worker of a run", sql: version2),
         Migration(
             version: 3, description: "invocations: each run, resume and retry with its pacing flags", sql: version3),
+        Migration(
+            version: 4, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
+            sql: rateLimitSQL),
     ]
 
     /// The version this build writes.
