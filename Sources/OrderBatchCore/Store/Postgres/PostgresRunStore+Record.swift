@@ -41,7 +41,8 @@ extension PostgresRunStore {
         var seen: Set<RowKey> = []
         var start = results.startIndex
         for index in results.indices {
-            let key = RowKey(runID: results[index].runID, seq: results[index].seq, generation: results[index].generation)
+            let key = RowKey(
+                runID: results[index].runID, seq: results[index].seq, generation: results[index].generation)
             if !seen.insert(key).inserted {
                 parts.append(results[start..<index])
                 seen = [key]
