@@ -3,7 +3,8 @@
 # cluster (scripts/with-postgres.sh; this script wraps itself in it when no server is given).
 #
 #   bench/scale-out.sh store   [ROWS] [RUNS]            one worker, SQLite vs PostgreSQL, concurrency 64,
-#                                                      emulator --latency none: rows/s over execution
+#                                                      emulator --latency none: rows/s over execution; with
+#                                                      BASELINE_BIN set, that binary too, in the same rounds
 #   bench/scale-out.sh workers [ROWS_PER_WORKER] [RUNS] [WORKERS] [RATE]
 #                                                      1, 2, 4 workers (`run` + `work`s) on one PostgreSQL run,
 #                                                      emulator --latency juspay, concurrency 8 each, RATE the
@@ -80,19 +81,25 @@ store)
   machine
   start_emulator --rate-limits off --latency none
   j=$(job store-bench "$ROWS" 64 none)
-  declare -A results=([sqlite]="" [postgres]="")
+  declare -A bins=([this]="$BIN") results=()
+  labels=(this)
+  if [ -n "${BASELINE_BIN:-}" ]; then bins[baseline]=$BASELINE_BIN; labels=(baseline this); echo "# baseline $BASELINE_BIN"; fi
   for round in $(seq 1 "$RUNS"); do
-    for store in sqlite postgres; do
-      if [ "$store" = sqlite ]; then db="$work/r$round.sqlite"; else db=$(pg_url); fi
-      json=$("$BIN" run "$j" --db "$db" --json 2>/dev/null || true)
-      rate=$(echo "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["counts"]["succeeded"]/d["elapsed_seconds"]))')
-      ok=$(echo "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["succeeded"])')
-      echo "round $round  $store  succeeded $ok  $rate rows/s"
-      results[$store]+=" $rate"
+    for label in "${labels[@]}"; do
+      for store in sqlite postgres; do
+        if [ "$store" = sqlite ]; then db="$work/r$round-$label.sqlite"; else db=$(pg_url); fi
+        json=$("${bins[$label]}" run "$j" --db "$db" --json 2>/dev/null || true)
+        rate=$(echo "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["counts"]["succeeded"]/d["elapsed_seconds"]))')
+        ok=$(echo "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["succeeded"])')
+        echo "round $round  $label  $store  succeeded $ok  $rate rows/s"
+        results[$label-$store]+=" $rate"
+      done
     done
   done
-  s=$(median ${results[sqlite]}); p=$(median ${results[postgres]})
-  python3 -c "import sys; s,p=float(sys.argv[1]),float(sys.argv[2]); print(f'median rows/s: SQLite {s:.0f}, PostgreSQL {p:.0f}, ratio {p/s:.2f} (goal >= 0.5)')" "$s" "$p"
+  for label in "${labels[@]}"; do
+    s=$(median ${results[$label-sqlite]}); p=$(median ${results[$label-postgres]})
+    python3 -c "import sys; s,p=float(sys.argv[1]),float(sys.argv[2]); print(f'$label median rows/s: SQLite {s:.0f}, PostgreSQL {p:.0f}, ratio {p/s:.2f} (goal >= 0.5)')" "$s" "$p"
+  done
   ;;
 workers)
   PER=${2:-1500}

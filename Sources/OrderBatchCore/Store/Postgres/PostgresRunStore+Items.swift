@@ -1,6 +1,6 @@
 import Foundation
 
-// MARK: - Ingest, execution, retry
+// MARK: - Ingest, claims, retry (results: PostgresRunStore+Record.swift)
 
 extension PostgresRunStore {
     /// Rows per INSERT statement while ingesting (8 parameters each, well under the protocol's 65,535).
@@ -125,74 +125,6 @@ extension PostgresRunStore {
                 """, [runID]
             ).affectedRows
         }
-    }
-
-    public func record(_ results: [ItemResult], fence: LeaseOwner?) throws {
-        guard !results.isEmpty else { return }
-        for result in results where result.state == .invalid {
-            throw RunStoreError.invalidResultState(result.state)
-        }
-        let now = self.now
-        try withConnection { db in
-            try db.inTransaction {
-                if let fence, let runID = results.first?.runID {
-                    try Self.requireLease(db, runID: runID, owner: fence, now: now)
-                }
-                for result in results {
-                    // Fenced: the row must still be this worker's (not rescued and claimed by another since).
-                    let changed = try db.query(
-                        """
-                        UPDATE items SET state = $4, attempts = $5, last_http_status = $6, error_code = $7,
-                                         error_message = $8, latency_ms = $9, updated_at = \(now)
-                        WHERE run_id = $1 AND seq = $2 AND generation = $3 AND state <> 'invalid'
-                          AND ($10::text IS NULL OR claimed_by = $10)
-                        """,
-                        [
-                            result.runID, result.seq, result.generation, result.state.rawValue, result.attempts,
-                            result.httpStatus, result.errorCode, result.message, result.latencyMilliseconds,
-                            fence?.token,
-                        ] as [any PostgresBindable]
-                    ).affectedRows
-                    if changed != 1, let fence {
-                        let owner = try db.query(
-                            "SELECT claimed_by FROM items WHERE run_id = $1 AND seq = $2 AND generation = $3",
-                            [result.runID, result.seq, result.generation] as [any PostgresBindable])
-                        if owner.rowCount == 1, owner.string(0, 0) != fence.token {
-                            throw RunStoreError.leaseLost(runID: result.runID)
-                        }
-                    }
-                    guard changed == 1 else {
-                        throw RunStoreError.staleResult(
-                            runID: result.runID, seq: result.seq, generation: result.generation)
-                    }
-                    try Self.appendAttempts(db, result)
-                }
-            }
-        }
-    }
-
-    /// Appends a result's attempts to the log, in one statement.
-    private static func appendAttempts(_ db: PostgresConnection, _ result: ItemResult) throws {
-        guard !result.log.isEmpty else { return }
-        var values: [String] = []
-        var parameters: [any PostgresBindable] = [result.runID, result.seq, result.generation]
-        for attempt in result.log {
-            let n = parameters.count
-            values.append(
-                "($1, $2, $3, $\(n + 1), $\(n + 2), to_timestamp($\(n + 3)::float8), $\(n + 4), $\(n + 5), "
-                    + "$\(n + 6), $\(n + 7), $\(n + 8))")
-            parameters +=
-                [
-                    attempt.attempt, attempt.phase.rawValue, attempt.startedAt, attempt.latencyMilliseconds,
-                    attempt.httpStatus, attempt.errorCode, attempt.message, attempt.result.rawValue,
-                ] as [any PostgresBindable]
-        }
-        try db.query(
-            """
-            INSERT INTO attempts (run_id, seq, generation, attempt, phase, started_at, latency_ms, http_status,
-                                  error_code, message, outcome)
-            VALUES \(values.joined(separator: ", "))
-            """, parameters)
     }
 
     public func startRetryGeneration(runID: String, states: Set<ItemState>) throws -> Int {

@@ -26,6 +26,7 @@ enum PostgresSchema {
         Migration(
             version: 4, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
             sql: rateLimitSQL),
+        Migration(version: 5, description: "items_claimable: the claim's rows in seq order", sql: version5),
     ]
 
     /// The version this build writes.
@@ -152,5 +153,12 @@ enum PostgresSchema {
             options_json  text NOT NULL
         );
         CREATE INDEX invocations_by_run ON invocations (run_id, id);
+        """
+
+    /// The rows a claim may take, in `seq` order, in an index of their own: the claim reads the lowest few
+    /// past a seq and stops (with `items_by_state` it read every pending row of the run and sorted them, a
+    /// cost that grew with the rows left). Rows leave it as they are claimed.
+    private static let version5 = """
+        CREATE INDEX items_claimable ON items (run_id, seq) WHERE state IN ('pending', 'unknown');
         """
 }
