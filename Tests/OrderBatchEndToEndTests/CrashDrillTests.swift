@@ -69,15 +69,15 @@ import Testing
     @Test func aSecondSignalExitsAtOnceAndResumeReconcilesTheRowsLeftInFlight() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        // A few requests hang until the 8 s request timeout, so that the wait for the requests in flight
+        // A few requests hang until the 15 s request timeout, so that the wait for the requests in flight
         // after the first signal lasts long enough for the second to arrive, however loaded the machine
         // (with 2 s, a suite run beside a build once saw the first stop complete before the test had read
-        // its "stopping" line).
+        // its "stopping" line; with 8 s, a suite run beside two builds did).
         let emulator = try await ExternalEmulator(
             ["--latency", "juspay", "--fail-rate", "0.05", "--fail-with", "hang", "--seed", "5"])
         let input = try workspace.juspayCSV("in.csv", prefix: "DBL", count: 120)
         let job = try workspace.job(
-            "double", endpoint: emulator.url, input: input, extra: "concurrency: 16\ntimeouts:\n  request: 8s\n")
+            "double", endpoint: emulator.url, input: input, extra: "concurrency: 16\ntimeouts:\n  request: 15s\n")
         let run = try OrderBatchCLI.start(["run", job, "--run-id", "db"])
         _ = try await OrderBatchCLI.waitForCounts(run: "db", db: workspace.db) { $0["succeeded", default: 0] >= 5 }
         run.send(SIGTERM)

@@ -74,7 +74,11 @@ import Testing
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator(["--latency", "juspay"])
         let input = try workspace.juspayCSV("in.csv", prefix: "TWO", count: 200)
-        let job = try workspace.job("twice", endpoint: emulator.url, input: input, extra: "concurrency: 2\n")
+        // 4 requests/s: the 400 requests take 100 s, so the run is still sending when the SIGTERM comes, however
+        // long a loaded machine takes to start the four processes in between (at concurrency 2 alone it once
+        // finished first).
+        let job = try workspace.job(
+            "twice", endpoint: emulator.url, input: input, extra: "concurrency: 2\nrate_limit: 4\n")
         let first = try OrderBatchCLI.start(["run", job, "--run-id", "t1"])
         _ = try await OrderBatchCLI.waitForCounts(run: "t1", db: workspace.db) { $0["succeeded", default: 0] >= 1 }
 
