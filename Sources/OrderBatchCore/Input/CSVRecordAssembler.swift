@@ -191,7 +191,11 @@ struct CSVRecordAssembler {
     ///
     /// - Throws: What `body` throws; the read then ends, so the queue is left as it is.
     mutating func deliverPending(_ body: (RecordResult) throws -> Void) rethrows {
-        for result in pending { try body(result) }
+        // Lent in place through the buffer: iterating the array handed `body` a copy of each
+        // result, a retain and a release of the record's two arrays per row.
+        try pending.withUnsafeBufferPointer { results in
+            for i in results.indices { try body(results[i]) }
+        }
         while let result = pending.popLast() {
             guard case .record(var record) = consume result, recycledValues.capacity == 0 else { continue }
             // Unless `body` kept the record, this empties its array in place.

@@ -18,19 +18,25 @@ public struct ReportCellRestorer: RecordSource {
         var header: [String]? = nil
         var isReport = false
         try base.forEachRecord { result in
-            guard case .record(var record) = result else { return try body(result) }
-            // Records of one CSV file share their header's array: the comparison is O(1).
-            if record.columns != header {
-                header = record.columns
-                isReport = record.columns.contains(ReportOutcomeColumns.state)
-            }
-            guard isReport else { return try body(result) }
-            for i in record.values.indices {
-                if case .text(let cell) = record.values[i], cell.utf8.first == UInt8(ascii: "'") {
-                    record.values[i] = .text(CSVFormulaGuard.restore(cell))
+            // A `switch` lends the record to its case; a `guard case let` bound a copy (a
+            // retain and a release of its arrays per row). Only a report's record is copied.
+            switch result {
+            case .malformed: try body(result)
+            case .record(let record):
+                // Records of one CSV file share their header's array: the comparison is O(1).
+                if record.columns != header {
+                    header = record.columns
+                    isReport = record.columns.contains(ReportOutcomeColumns.state)
                 }
+                guard isReport else { return try body(result) }
+                var restored = record
+                for i in restored.values.indices {
+                    if case .text(let cell) = restored.values[i], cell.utf8.first == UInt8(ascii: "'") {
+                        restored.values[i] = .text(CSVFormulaGuard.restore(cell))
+                    }
+                }
+                try body(.record(restored))
             }
-            try body(.record(record))
         }
     }
 }

@@ -28,6 +28,9 @@ public protocol RowValidator {
     func columnIssues(_ columns: [String], line: Int) -> [InputIssue]
     /// Checks one record whose columns passed ``columnIssues(_:line:)``.
     func validate(_ record: InputRecord) -> RowVerdict
+    /// The verdict of ``validate(_:)`` without its update: for a pass that keeps nothing of a
+    /// valid row but its duplicate key's fingerprint. The default calls ``validate(_:)``.
+    func check(_ record: InputRecord) -> RowCheck
     /// A validator giving the same verdicts, faster for records whose columns are `columns`
     /// (a CSV file's header): per-column work such as classifying names is done once here.
     /// The default returns the validator unchanged.
@@ -36,6 +39,13 @@ public protocol RowValidator {
 
 extension RowValidator {
     public func specialized(forColumns columns: [String]) -> any RowValidator { self }
+
+    public func check(_ record: InputRecord) -> RowCheck {
+        switch validate(record) {
+        case .valid(let row): .valid(duplicateKeyFingerprint: OrderFingerprint.of(row.duplicateKey))
+        case .invalid(let issues): .invalid(issues)
+        }
+    }
 }
 
 /// Columns whose names start with this prefix are the outcome columns `orderbatch report`

@@ -48,17 +48,22 @@ public struct JuspayValidator: RowValidator {
     }
 
     /// One header's column kinds.
-    struct ColumnPlan {
+    ///
+    /// A class, so that the validator is one reference: held as `any RowValidator` it fits the
+    /// existential's inline buffer, and ``validate(_:)`` takes the plan with one retain instead
+    /// of copying its two arrays.
+    final class ColumnPlan: Sendable {
         /// The header.
-        var columns: [String]
+        let columns: [String]
         /// The kind of each column, aligned with `columns`.
-        var kinds: [ColumnKind]
+        let kinds: [ColumnKind]
         /// How many columns are optional fields: the most fields one row can set.
-        var fieldCount: Int
+        let fieldCount: Int
 
         init(_ columns: [String]) {
             self.columns = columns
-            kinds = columns.map(ColumnKind.init)
+            let kinds = columns.map(ColumnKind.init)
+            self.kinds = kinds
             fieldCount = kinds.count { if case .field = $0 { true } else { false } }
         }
     }
@@ -114,6 +119,33 @@ public struct JuspayValidator: RowValidator {
     }
 
     public func validate(_ record: InputRecord) -> RowVerdict {
+        // Order ids passed `orderIDProblem`, so they are ASCII: this equals `lowercased()`.
+        read(record) { orderID, routingID, amount, fields in
+            .valid(
+                ValidatedRow(
+                    orderID: orderID, duplicateKey: CellText.asciiLowercased(orderID),
+                    update: JuspayUpdate(orderID: orderID, routingID: routingID, amount: amount, fields: fields)))
+        } invalid: {
+            .invalid($0)
+        }
+    }
+
+    public func check(_ record: InputRecord) -> RowCheck {
+        // The fingerprint of `asciiLowercased(orderID)`, as ``validate(_:)``'s duplicate key gives.
+        read(record) { orderID, _, _, _ in
+            .valid(duplicateKeyFingerprint: OrderFingerprint.of(asciiLowercasing: orderID))
+        } invalid: {
+            .invalid($0)
+        }
+    }
+
+    /// Every rule on one record; `valid` gets the checked values, `invalid` the issues.
+    /// Shared by ``validate(_:)`` and ``check(_:)``, which differ only in what they build.
+    @inline(__always)
+    private func read<R>(
+        _ record: InputRecord, valid: (String, String, Decimal, [JuspayUpdate.Field]) -> R,
+        invalid: ([InputIssue]) -> R
+    ) -> R {
         let line = record.line
         let columns = record.columns
         var issues: [InputIssue] = []
@@ -125,10 +157,11 @@ public struct JuspayValidator: RowValidator {
         let plan = self.plan.flatMap { $0.columns == columns ? $0 : nil }
         // One allocation for the fields, not one per doubling.
         if let plan, plan.fieldCount > 0 { fields.reserveCapacity(plan.fieldCount) }
+        let kinds = plan?.kinds
 
         for i in columns.indices {
             let column = columns[i]
-            let kind = plan?.kinds[i] ?? ColumnKind(column)
+            let kind = kinds?[i] ?? ColumnKind(column)
             let text: String?
             if case .text(let s) = record.values[i] {
                 text = s.isEmpty ? nil : s  // a CSV cell: what `CellText.text` returns, without a `Result`
@@ -195,13 +228,9 @@ public struct JuspayValidator: RowValidator {
             }
         }
         guard issues.isEmpty, let orderID, let routingID, let amount else {
-            return .invalid(issues)
+            return invalid(issues)
         }
-        // Order ids passed `orderIDProblem`, so they are ASCII: this equals `lowercased()`.
-        return .valid(
-            ValidatedRow(
-                orderID: orderID, duplicateKey: CellText.asciiLowercased(orderID),
-                update: JuspayUpdate(orderID: orderID, routingID: routingID, amount: amount, fields: fields)))
+        return valid(orderID, routingID, amount, fields)
     }
 
     static func orderIDProblem(_ t: String) -> String? {
