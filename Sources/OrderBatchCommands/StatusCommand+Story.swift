@@ -47,8 +47,15 @@ extension OrderBatch.Status {
 
     /// The detail view's line for rows claimed by a process (state `in_flight`): a claim is not a request, so
     /// they are not called "in flight". A live process sends at most `concurrency` of them at a time.
-    static func claimedText(_ count: Int, run: RunRecord, process: Process?, path: String) -> String {
+    /// With several live workers (PostgreSQL), the rows are theirs, each sending at most `concurrency` at a time.
+    static func claimedText(
+        _ count: Int, run: RunRecord, process: Process?, path: String, liveWorkers: Int = 0
+    ) -> String {
         guard count > 0 else { return "0" }
+        if liveWorkers > 1 {
+            let limit = effectiveJob(run, path: path).map { ", each sending at most \($0.concurrency) at a time" } ?? ""
+            return "\(count) (taken by the \(liveWorkers) live workers\(limit); the rest wait their turn)"
+        }
         if process?.isLive == true {
             let limit = effectiveJob(run, path: path).map { ", at most \($0.concurrency) requests at a time" } ?? ""
             return "\(count) (taken by the running process\(limit); the rest wait their turn)"

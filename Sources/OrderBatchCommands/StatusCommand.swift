@@ -196,7 +196,12 @@ extension OrderBatch {
             ]
             lines += counts.byState.map { state, count in
                 state == ItemState.inFlight.rawValue
-                    ? ("  claimed", claimedText(count, run: run, process: process, path: databasePath))
+                    ? (
+                        "  claimed",
+                        claimedText(
+                            count, run: run, process: process, path: databasePath,
+                            liveWorkers: workers?.filter(\.isLive).count ?? 0)
+                    )
                     : ("  " + state, String(count))
             }
             lines += workerLines(workers)

@@ -32,6 +32,11 @@ import Testing
         let status = try await OrderBatchCLI.run(["status", "c1", "--db", workspace.db])
         #expect(status.stdout.contains("workers       3 live"), "\(status.stdout)")
         #expect(status.stdout.contains("pid \(second.pid) on host "), "\(status.stdout)")
+        // Rows claimed are the live workers', not "the running process"'s (when any are claimed at that moment).
+        let claimed = status.stdout.split(separator: "\n").first { $0.hasPrefix("  claimed ") }
+        if let claimed, !claimed.hasSuffix(" 0") {
+            #expect(claimed.contains("(taken by the 3 live workers, each sending at most 4 at a time;"), "\(claimed)")
+        }
         second.send(SIGKILL)
         _ = try await second.exit()
 
