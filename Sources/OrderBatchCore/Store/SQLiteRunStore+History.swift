@@ -135,17 +135,7 @@ extension SQLiteRunStore: RunHistoryStore {
             if let orderID { try statement.bind(orderID, at: 2) }
             while try statement.step() {
                 let seq = statement.int64(at: 0)
-                guard let phase = statement.string(at: 4).flatMap(AttemptRecord.Phase.init(rawValue:)),
-                    let result = statement.string(at: 10).flatMap(AttemptRecord.Result.init(rawValue:))
-                else {
-                    throw RunStoreError.corruptRow(
-                        runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
-                }
-                let record = AttemptRecord(
-                    attempt: Int(statement.int64(at: 3)), phase: phase,
-                    startedAt: Date(timeIntervalSince1970: statement.double(at: 5)),
-                    latencyMilliseconds: statement.optionalDouble(at: 6), httpStatus: statement.optionalInt(at: 7),
-                    errorCode: statement.string(at: 8), message: statement.string(at: 9), result: result)
+                let record = try statement.attemptRecord(from: 3, runID: runID, seq: seq)
                 try body(
                     AttemptLogLine(
                         seq: seq, orderID: statement.string(at: 1) ?? "", generation: Int(statement.int64(at: 2)),

@@ -283,17 +283,7 @@ extension SQLiteRunStore {
             try statement.bind(seq, at: 2)
             var entries: [AttemptLogEntry] = []
             while try statement.step() {
-                guard let phase = statement.string(at: 2).flatMap(AttemptRecord.Phase.init(rawValue:)),
-                    let result = statement.string(at: 8).flatMap(AttemptRecord.Result.init(rawValue:))
-                else {
-                    throw RunStoreError.corruptRow(
-                        runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
-                }
-                let record = AttemptRecord(
-                    attempt: Int(statement.int64(at: 1)), phase: phase,
-                    startedAt: Date(timeIntervalSince1970: statement.double(at: 3)),
-                    latencyMilliseconds: statement.optionalDouble(at: 4), httpStatus: statement.optionalInt(at: 5),
-                    errorCode: statement.string(at: 6), message: statement.string(at: 7), result: result)
+                let record = try statement.attemptRecord(from: 1, runID: runID, seq: seq)
                 entries.append(AttemptLogEntry(generation: Int(statement.int64(at: 0)), record: record))
             }
             return entries
@@ -312,5 +302,24 @@ extension SQLiteRunStore {
             attempts: Int(row.int64(at: 7)), lastHTTPStatus: row.optionalInt(at: 8), errorCode: row.string(at: 9),
             errorMessage: row.string(at: 10), validationError: row.string(at: 11),
             latencyMilliseconds: row.optionalDouble(at: 12), updatedAt: Date(timeIntervalSince1970: row.double(at: 13)))
+    }
+}
+
+extension SQLiteStatement {
+    /// The attempt whose columns start at `column`, in the order `attempt, phase, started_at, latency_ms,
+    /// http_status, error_code, message, outcome` (every query of the attempts log selects them so).
+    ///
+    /// - Throws: ``RunStoreError/corruptRow(runID:seq:detail:)`` for an unknown phase or outcome.
+    func attemptRecord(from column: Int32, runID: String, seq: Int64) throws -> AttemptRecord {
+        guard let phase = string(at: column + 1).flatMap(AttemptRecord.Phase.init(rawValue:)),
+            let result = string(at: column + 7).flatMap(AttemptRecord.Result.init(rawValue:))
+        else {
+            throw RunStoreError.corruptRow(runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
+        }
+        return AttemptRecord(
+            attempt: Int(int64(at: column)), phase: phase,
+            startedAt: Date(timeIntervalSince1970: double(at: column + 2)),
+            latencyMilliseconds: optionalDouble(at: column + 3), httpStatus: optionalInt(at: column + 4),
+            errorCode: string(at: column + 5), message: string(at: column + 6), result: result)
     }
 }

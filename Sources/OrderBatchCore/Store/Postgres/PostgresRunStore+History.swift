@@ -107,17 +107,7 @@ extension PostgresRunStore: RunHistoryStore {
                     let rows = try db.query("FETCH \(Self.attemptPageSize) FROM attempt_log")
                     for row in 0..<rows.rowCount {
                         let seq = rows.int64(row, 0) ?? 0
-                        guard let phase = rows.string(row, 4).flatMap(AttemptRecord.Phase.init(rawValue:)),
-                            let result = rows.string(row, 10).flatMap(AttemptRecord.Result.init(rawValue:))
-                        else {
-                            throw RunStoreError.corruptRow(
-                                runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
-                        }
-                        let record = AttemptRecord(
-                            attempt: Int(rows.int64(row, 3) ?? 0), phase: phase,
-                            startedAt: Date(timeIntervalSince1970: rows.double(row, 5) ?? 0),
-                            latencyMilliseconds: rows.double(row, 6), httpStatus: rows.int64(row, 7).map { Int($0) },
-                            errorCode: rows.string(row, 8), message: rows.string(row, 9), result: result)
+                        let record = try rows.attemptRecord(row, from: 3, runID: runID, seq: seq)
                         try body(
                             AttemptLogLine(
                                 seq: seq, orderID: rows.string(row, 1) ?? "", generation: Int(rows.int64(row, 2) ?? 1),

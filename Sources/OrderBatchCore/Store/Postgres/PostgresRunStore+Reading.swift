@@ -53,17 +53,7 @@ extension PostgresRunStore {
                 FROM attempts WHERE run_id = $1 AND seq = $2 ORDER BY id
                 """, [runID, seq] as [any PostgresBindable])
             return try (0..<rows.rowCount).map { row in
-                guard let phase = rows.string(row, 2).flatMap(AttemptRecord.Phase.init(rawValue:)),
-                    let result = rows.string(row, 8).flatMap(AttemptRecord.Result.init(rawValue:))
-                else {
-                    throw RunStoreError.corruptRow(
-                        runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
-                }
-                let record = AttemptRecord(
-                    attempt: Int(rows.int64(row, 1) ?? 0), phase: phase,
-                    startedAt: Date(timeIntervalSince1970: rows.double(row, 3) ?? 0),
-                    latencyMilliseconds: rows.double(row, 4), httpStatus: rows.int64(row, 5).map { Int($0) },
-                    errorCode: rows.string(row, 6), message: rows.string(row, 7), result: result)
+                let record = try rows.attemptRecord(row, from: 1, runID: runID, seq: seq)
                 return AttemptLogEntry(generation: Int(rows.int64(row, 0) ?? 1), record: record)
             }
         }
@@ -137,5 +127,25 @@ extension PostgresRunStore {
             ]
         }
         return []
+    }
+}
+
+extension PostgresResult {
+    /// The attempt in `row` whose columns start at `column`, in the order `attempt, phase, started_at (epoch
+    /// seconds), latency_ms, http_status, error_code, message, outcome` (every query of the attempts log selects
+    /// them so).
+    ///
+    /// - Throws: ``RunStoreError/corruptRow(runID:seq:detail:)`` for an unknown phase or outcome.
+    func attemptRecord(_ row: Int, from column: Int, runID: String, seq: Int64) throws -> AttemptRecord {
+        guard let phase = string(row, column + 1).flatMap(AttemptRecord.Phase.init(rawValue:)),
+            let result = string(row, column + 7).flatMap(AttemptRecord.Result.init(rawValue:))
+        else {
+            throw RunStoreError.corruptRow(runID: runID, seq: seq, detail: "an attempt has an unknown phase or outcome")
+        }
+        return AttemptRecord(
+            attempt: Int(int64(row, column) ?? 0), phase: phase,
+            startedAt: Date(timeIntervalSince1970: double(row, column + 2) ?? 0),
+            latencyMilliseconds: double(row, column + 3), httpStatus: int64(row, column + 4).map { Int($0) },
+            errorCode: string(row, column + 5), message: string(row, column + 6), result: result)
     }
 }
