@@ -20,6 +20,9 @@ enum StoreSchema {
         Migration(version: 3, description: "schema_version: the migrations applied", sql: version3),
         Migration(
             version: 4, description: "invocations: each run, resume and retry with its pacing flags", sql: version4),
+        Migration(
+            version: 5, description: "compact items: integer run key, shapes, summarized first-attempt successes",
+            sql: StoreSchemaCompactItems.sql),
     ]
 
     /// The version this build writes.
