@@ -6,7 +6,7 @@
 # medians of: the state file's bytes per row after the run (main file plus any WAL left), after `VACUUM`
 # (`VACUUM INTO` a copy), wall, user + sys CPU and peak RSS; then, for each binary's last run, the bytes per
 # row of every table and index (SQLite's `dbstat` virtual table over the vacuumed copy, as `sqlite3_analyzer`
-# counts them: whole pages).
+# counts them: whole pages); and how long this binary takes to open (migrate) the baseline's last file.
 #
 # Usage: bench/state-size.sh [ROWS] [RUNS]          (default 1000000 3)
 # Environment: BIN (default .build-release/release/orderbatch, built when missing); BASELINE_BIN (default:
@@ -70,6 +70,7 @@ with open(tables, "w") as out:
 wall, user, sys_, rss = open(f"{d}/time").read().split()
 print(size / rows, vacuumed / rows, float(wall), float(user) + float(sys_), int(rss))
 PY
+  if [ "$name" = baseline ] && [ "$3" = "$RUNS" ]; then mv "$dir/state.sqlite" "$work/baseline-last.sqlite"; fi
   rm -rf "$dir"
 }
 
@@ -80,7 +81,11 @@ for round in $(seq 1 "$RUNS"); do
   measure baseline "$BASELINE_BIN" "$round"
   measure this "$BIN" "$round"
 done
-python3 - "$work" "$ROWS" <<'PY'
+# This binary opens the baseline's last file (a `status` migrates it to this binary's schema version).
+/usr/bin/time -f "%e %M" -o "$work/upgrade.time" "$BIN" status --db "$work/baseline-last.sqlite" >/dev/null
+upgraded=$(python3 -c 'import os,sys; print(os.path.getsize(sys.argv[1]))' "$work/baseline-last.sqlite")
+read -r upgrade_s upgrade_kb <"$work/upgrade.time"
+python3 - "$work" "$ROWS" "$upgrade_s" "$upgrade_kb" "$upgraded" <<'PY'
 import statistics, sys
 work, rows = sys.argv[1], int(sys.argv[2])
 def runs(name):
@@ -94,6 +99,9 @@ for i, label, fmt in [(0, "bytes/row after the run", "{:.1f}"), (1, "bytes/row a
     if i == 4:
         b, t = b / 1024, t / 1024
     print(f"{label:28} {fmt.format(b):>12} {fmt.format(t):>12}")
+print(f"\nthe baseline's last file opened by this binary (migrated): {float(sys.argv[3]):.1f} s, "
+      f"peak RSS {int(sys.argv[4]) / 1024:.0f} MB, {int(sys.argv[5]) / rows:.1f} bytes/row after (rows written "
+      f"before keep their texts whole; the file keeps its free pages until VACUUM)")
 for name in ("baseline", "this"):
     print(f"\n{name}: dbstat of the vacuumed file, bytes per row (whole pages; payload bytes in brackets)")
     for line in open(f"{work}/{name}.tables"):

@@ -18,6 +18,9 @@ struct ItemShape: Sendable, Equatable {
     /// The value each hole takes, by its index in the row's values.
     private let holes: [Int]
 
+    /// A payload's template, and the strings of its own that it moved out (numbered after the input's values).
+    typealias PayloadSplit = (template: String, extras: [String])
+
     /// The separator of a row's strings in its stored form.
     static let valueSeparator: Character = "\u{1F}"
 
@@ -73,9 +76,7 @@ struct ItemShape: Sendable, Equatable {
     /// `values`.
     ///
     /// - Returns: The template and the extra values; nil when `text` holds a control character.
-    static func splitPayload(_ text: String, values: [String], keepUnmatched: Bool) -> (
-        template: String, extras: [String]
-    )? {
+    static func splitPayload(_ text: String, values: [String], keepUnmatched: Bool) -> PayloadSplit? {
         var extras: [String] = []
         let template = cut(text) { token -> Int? in
             let string = String(decoding: token, as: UTF8.self)

@@ -350,7 +350,8 @@ extension SQLiteRunStore {
         let generation = Int(row.int64(at: 5))
         let key =
             state == .invalid
-            ? row.string(at: 6) : row.string(at: 6) ?? IdempotencyKey.make(runID: runID, seq: seq, generation: generation)
+            ? row.string(at: 6)
+            : row.string(at: 6) ?? IdempotencyKey.make(runID: runID, seq: seq, generation: generation)
         let input = try shapes.inputJSON(
             shape: row.optionalInt(at: 14), input: row.string(at: 3) ?? "{}", db, runID: runID, seq: seq)
         return StoredItem(

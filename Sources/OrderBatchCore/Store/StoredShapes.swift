@@ -114,7 +114,8 @@ struct StoredShapes {
         _ id: Int, input: String, _ db: SQLiteConnection, runID: String, seq: Int64, what: String
     ) throws -> String {
         guard let shape = try shape(id, db), let text = shape.text(values: ItemShape.values(input)) else {
-            throw RunStoreError.corruptRow(runID: runID, seq: seq, detail: "its \(what) shape \(id) is missing or does not fit")
+            throw RunStoreError.corruptRow(
+                runID: runID, seq: seq, detail: "its \(what) shape \(id) is missing or does not fit")
         }
         return text
     }

@@ -35,7 +35,8 @@ import Testing
         for seq in Int64(8)...100 {
             items.append(
                 .pending(
-                    seq: seq, line: Int(seq) + 1, orderID: "B\(seq)", payload: #"{"k\#(seq)":"v","order_id":"B\#(seq)"}"#,
+                    seq: seq, line: Int(seq) + 1, orderID: "B\(seq)",
+                    payload: #"{"k\#(seq)":"v","order_id":"B\#(seq)"}"#,
                     inputJSON: #"{"order_id":"B\#(seq)","c\#(seq)":"v"}"#))
         }
         items.append(.invalid(seq: 101, line: 102, inputJSON: #"{"order_id":"","amount":"x"}"#, errorMessage: "no id"))
@@ -77,7 +78,9 @@ import Testing
         #expect(try count(store, "SELECT count(*) FROM item_shapes") == Int64(StoredShapes.limitPerRun))
         // A1's payload is all input values; A2's keeps its own "10.5" in a shape of its own.
         #expect(try count(store, "SELECT count(*) FROM items WHERE seq IN (1, 2) AND payload IS NULL") == 2)
-        #expect(try count(store, "SELECT length(input) FROM items WHERE seq = 1") == Int64("A1\u{1F}10.00\u{1F}Pune".utf8.count))
+        #expect(
+            try count(store, "SELECT length(input) FROM items WHERE seq = 1")
+                == Int64("A1\u{1F}10.00\u{1F}Pune".utf8.count))
         // Control characters, and the rows past the limit, keep their texts whole.
         #expect(try count(store, "SELECT count(*) FROM items WHERE seq = 7 AND input_shape IS NULL") == 1)
         #expect(try count(store, "SELECT count(*) FROM items WHERE seq = 100 AND input_shape IS NULL") == 1)
@@ -128,6 +131,71 @@ import Testing
             try store.attempts(runID: "r", seq: 1) == [
                 AttemptLogEntry(generation: 1, record: send), AttemptLogEntry(generation: 1, record: reconcile),
             ])
+    }
+
+    /// The same attempts twice: in run `kept`, each first send that succeeded is recorded with its row's final
+    /// state and stays on the row; in run `logged`, it is recorded while the row is still in flight (so it goes
+    /// to `attempts`) and the row's final state after. Everything read from the history is the same.
+    @Test func firstSendsKeptOnTheirRowsGiveTheSameHistoryAsTheLog() throws {
+        let clock = TestClock()
+        let store = try SQLiteRunStore(path: directory.path(), clock: clock.function)
+        defer { try? store.close() }
+        let t0 = clock.now
+        for run in ["kept", "logged"] {
+            try store.createRun(StoreFixtures.newRun(id: run))
+            try store.insertItems(runID: run, StoreFixtures.items(1...300))
+            _ = try store.claimPending(runID: run, limit: 300)
+            var first: [ItemResult] = []
+            var last: [ItemResult] = []
+            for seq in Int64(1)...300 {
+                // Rows 1-250 succeed at once; 251-300 fail first (503), then succeed.
+                let latency = Double(seq % 97) * 1.25
+                let sent = AttemptRecord(
+                    attempt: 1, phase: .send, startedAt: t0 + Double(seq) * 0.1, latencyMilliseconds: latency,
+                    httpStatus: seq > 250 ? 503 : 200, errorCode: seq > 250 ? "SERVER_ERROR" : nil,
+                    result: seq > 250 ? .retryable : .succeeded)
+                var log = [sent]
+                if seq > 250 {
+                    log.append(
+                        AttemptRecord(
+                            attempt: 2, phase: .send, startedAt: t0 + 40 + Double(seq) * 0.1,
+                            latencyMilliseconds: latency, httpStatus: 200, result: .succeeded))
+                }
+                let done = ItemResult(
+                    runID: run, seq: seq, generation: 1, state: .succeeded, attempts: log.count, httpStatus: 200,
+                    latencyMilliseconds: latency, log: log)
+                if run == "kept" {
+                    last.append(done)
+                } else {
+                    var inFlight = done
+                    inFlight.state = .inFlight
+                    first.append(inFlight)
+                    var after = done
+                    after.log = []
+                    last.append(after)
+                }
+            }
+            try store.record(first)
+            try store.record(last)
+        }
+        #expect(try count(store, "SELECT count(*) FROM items WHERE sent_at IS NOT NULL") == 250)
+        func history(_ run: String) throws -> (RunTimeline, RequestStatistics, [AttemptLogLine], [AttemptLogEntry]) {
+            let (timeline, requests) = try store.history(runID: run, origin: t0, bucketSeconds: 5, topErrors: 5)
+            var lines: [AttemptLogLine] = []
+            try store.forEachAttempt(runID: run, orderID: nil) { lines.append($0) }
+            let entries = try (Int64(249)...252).flatMap { try store.attempts(runID: run, seq: $0) }
+            return (timeline, requests, lines, entries)
+        }
+        let kept = try history("kept")
+        let logged = try history("logged")
+        #expect(kept.0 == logged.0)
+        #expect(kept.1 == logged.1)
+        #expect(kept.1.phases[.send]?.requests == 350)
+        #expect(kept.2 == logged.2)
+        #expect(kept.2.count == 350)
+        #expect(kept.3 == logged.3)
+        let since = try store.requestStatistics(runID: "kept", since: t0 + 20, topErrors: 5)
+        #expect(since == (try store.requestStatistics(runID: "logged", since: t0 + 20, topErrors: 5)))
     }
 
     /// A version-4 file as today's release leaves it: upgraded in place, every fact kept, and the run resumes.
