@@ -73,7 +73,7 @@ extension SQLiteRunStore {
             try db.inTransaction(.immediate) {
                 if let fence { try Self.requireLease(db, runID: runID, owner: fence) }
                 guard let runKey = try Self.runKey(db, runID) else { return [] }
-                var shapes = try StoredShapes(db, runKey: runKey)
+                var shapes = StoredShapes(runKey: runKey)
                 // Two index range scans (one per state) merged by seq, rather than one IN-query the planner
                 // would sort: claiming stays cheap however many rows are already done.
                 let select = try db.cachedStatement(
@@ -288,7 +288,7 @@ extension SQLiteRunStore {
             let page = try withConnection { db -> [StoredItem] in
                 if shapes == nil {
                     guard let runKey = try Self.runKey(db, runID) else { return [] }
-                    shapes = try StoredShapes(db, runKey: runKey)
+                    shapes = StoredShapes(runKey: runKey)
                 }
                 guard var known = shapes else { return [] }
                 defer { shapes = known }

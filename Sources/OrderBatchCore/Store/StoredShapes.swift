@@ -1,8 +1,8 @@
 /// One run's ``ItemShape``s in the SQLite store (`item_shapes`), as one call of the store reads and adds them,
 /// and the stored form of a row's input and payload texts.
 ///
-/// Shapes are only ever added, never changed, so a shape read once stays right; one missing from what was read
-/// (another process added it since) is read again.
+/// Shapes are only ever added, never changed, so a shape read once stays right. Reading rows reads only the
+/// shapes they name, one at a time (a claim names one or two); adding rows reads them all first.
 struct StoredShapes {
     /// How many shapes one run may have; past that, a row keeps its texts whole.
     static let limitPerRun = 64
@@ -25,13 +25,17 @@ struct StoredShapes {
     private var shapes: [Int: ItemShape] = [:]
     private var ids: [String: Int] = [:]
 
-    /// The run's shapes.
-    init(_ db: SQLiteConnection, runKey: Int64) throws {
+    /// Whether ``ids`` holds every shape of the run (read before adding rows).
+    private var complete = false
+
+    /// The run's shapes, read as they are named.
+    init(runKey: Int64) {
         self.runKey = runKey
-        try reload(db)
     }
 
-    private mutating func reload(_ db: SQLiteConnection) throws {
+    /// The run's shapes, all read now, ready for ``row(inputJSON:payload:_:)``.
+    init(_ db: SQLiteConnection, runKey: Int64) throws {
+        self.runKey = runKey
         let select = try db.cachedStatement("SELECT id, template FROM item_shapes WHERE run_key = ?1")
         defer { select.reset() }
         try select.bind(runKey, at: 1)
@@ -41,17 +45,24 @@ struct StoredShapes {
             ids[template] = id
             shapes[id] = ItemShape(template: template)
         }
+        complete = true
     }
 
     /// The shape `id`, nil when the run has none such or it does not parse.
     mutating func shape(_ id: Int, _ db: SQLiteConnection) throws -> ItemShape? {
         if let shape = shapes[id] { return shape }
-        try reload(db)
-        return shapes[id]
+        let select = try db.cachedStatement("SELECT template FROM item_shapes WHERE run_key = ?1 AND id = ?2")
+        defer { select.reset() }
+        try select.bind(runKey, at: 1)
+        try select.bind(id, at: 2)
+        guard try select.step(), let shape = ItemShape(template: select.string(at: 0) ?? "") else { return nil }
+        shapes[id] = shape
+        return shape
     }
 
     /// The id of `template`, added to the run when new and the run has fewer than `limit` shapes.
     private mutating func id(for template: String, limit: Int, _ db: SQLiteConnection) throws -> Int? {
+        precondition(complete, "adding rows needs every shape of the run read first")
         if let id = ids[template] { return id }
         guard ids.count < limit else { return nil }
         let id = (ids.values.max() ?? 0) + 1
