@@ -22,7 +22,7 @@ import Testing
         // A generous request timeout: the counts below are exact, and Juspay's 1 s default times out (and
         // retries) an answer from an emulator starved of CPU by other builds on the machine.
         let job = try workspace.job(
-            "happy", endpoint: emulator.url, input: input, extra: "timeouts:\n  request: 60s\n")
+            "happy", endpoint: emulator.url, input: input, extra: "timeouts:\n  request: 20s\n")
         let metrics = workspace.path("happy.prom")
 
         let result = try await OrderBatchCLI.run(["run", job, "--run-id", "h1", "--json", "--metrics", metrics])
