@@ -10,7 +10,8 @@
 #
 # Usage: bench/state-size.sh [ROWS] [RUNS]          (default 1000000 3)
 # Environment: BIN (default .build-release/release/orderbatch, built when missing); BASELINE_BIN (default:
-#   built from BASE, default `git merge-base HEAD main`, in bench/out/baseline-<commit>/.build-release).
+#   built from BASE, default `git merge-base HEAD main`, in bench/out/baseline-<commit>/.build-release; once
+#   main is merged into the branch, that is main itself: give BASE, the commit the branch started from).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
