@@ -75,11 +75,13 @@ extension SQLiteRunStore {
                 guard let runKey = try Self.runKey(db, runID) else { return [] }
                 var shapes = StoredShapes(runKey: runKey)
                 // Two index range scans (one per state) merged by seq, rather than one IN-query the planner
-                // would sort: claiming stays cheap however many rows are already done.
+                // would sort: claiming stays cheap however many rows are already done. `INDEXED BY`: without
+                // statistics the planner prefers the primary key's seq order, reading every later row.
                 let select = try db.cachedStatement(
                     """
                     SELECT seq, line, order_id, payload_shape, payload, input, idempotency_key, generation, attempts
-                    FROM items WHERE run_key = ?1 AND state = ?2 AND seq > ?4 ORDER BY seq LIMIT ?3
+                    FROM items INDEXED BY items_by_state
+                    WHERE run_key = ?1 AND state = ?2 AND seq > ?4 ORDER BY seq LIMIT ?3
                     """)
                 var claimed: [ClaimedItem] = []
                 for state in [ItemState.unknown, .pending] {
@@ -224,7 +226,10 @@ extension SQLiteRunStore {
                 // Collect first: updating rows of the index a SELECT is walking is undefined in SQLite.
                 guard let runKey = try Self.runKey(db, runID) else { return 0 }
                 let select = try db.cachedStatement(
-                    "SELECT seq, generation FROM items WHERE run_key = ?1 AND state = ?2 ORDER BY seq")
+                    """
+                    SELECT seq, generation FROM items INDEXED BY items_by_state
+                    WHERE run_key = ?1 AND state = ?2 ORDER BY seq
+                    """)
                 var rows: [(seq: Int64, generation: Int)] = []
                 for state in states.sorted(by: { $0.rawValue < $1.rawValue }) {
                     select.reset()
@@ -279,7 +284,8 @@ extension SQLiteRunStore {
         let sql = """
             SELECT seq, line, order_id, input, state, generation, idempotency_key, attempts, last_http_status,
                    error_code, error_message, validation_error, latency_ms, updated_at, input_shape
-            FROM items WHERE run_key = ?1 AND seq > ?2\(filter) ORDER BY seq LIMIT ?3
+            FROM items\(states == nil ? "" : " INDEXED BY items_by_state") WHERE run_key = ?1 AND seq > ?2\(filter)
+            ORDER BY seq LIMIT ?3
             """
         var after: Int64 = 0
         var shapes: StoredShapes?
