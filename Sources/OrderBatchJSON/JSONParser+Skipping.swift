@@ -4,15 +4,13 @@ extension JSONParser {
     /// (same order, same errors) but not built.
     ///
     /// - Returns: The kept members in order, or `nil` when the document is valid JSON but not an object.
-    mutating func parseDocumentMembers(keeping keep: (String) -> Bool) throws(JSONParseError) -> [(
-        key: String, value: JSONValue
-    )]? {
+    mutating func parseDocumentMembers(keeping keep: (String) -> Bool) throws(JSONParseError) -> JSONValue.Members? {
         skipWhitespace()
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else {
             _ = try parseDocument()
             return nil
         }
-        var kept: [(key: String, value: JSONValue)] = []
+        var kept: JSONValue.Members = []
         try walkObject(depth: 1) { (parser: inout JSONParser, key: String) throws(JSONParseError) in
             if keep(key) {
                 kept.append((key: key, value: try parser.parseValue(depth: 1)))

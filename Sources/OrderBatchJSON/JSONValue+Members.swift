@@ -1,4 +1,7 @@
 extension JSONValue {
+    /// An object's members, in document order.
+    public typealias Members = [(key: String, value: JSONValue)]
+
     /// Parses a JSON text from UTF-8 bytes as strictly as ``parse(bytes:maxDepth:)-(UnsafeRawBufferPointer,_)``
     /// (the same checks and the same errors), but builds only the top-level object members that
     /// `keep` accepts: for an answer whose few fields are read, once per request.
@@ -16,8 +19,8 @@ extension JSONValue {
     /// - Throws: ``JSONParseError`` naming the offset, line, column and problem.
     public static func parseMembers(
         bytes: [UInt8], maxDepth: Int = defaultMaxDepth, keeping keep: (String) -> Bool
-    ) throws(JSONParseError) -> [(key: String, value: JSONValue)]? {
-        let result: Result<[(key: String, value: JSONValue)]?, JSONParseError> = bytes.withUnsafeBytes { raw in
+    ) throws(JSONParseError) -> Members? {
+        let result: Result<Members?, JSONParseError> = bytes.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw, maxDepth: maxDepth)
             return Result { () throws(JSONParseError) in try parser.parseDocumentMembers(keeping: keep) }
         }

@@ -42,7 +42,6 @@ public struct RunDriver: Sendable {
         self.sharedRate = sharedRate
     }
 
-
     /// Milliseconds since `start` on the monotonic clock: a read's latency, for the attempts log.
     private static func milliseconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
@@ -62,8 +61,6 @@ public struct RunDriver: Sendable {
         /// The pending results were committed and rows claimed (or either failed).
         case claimed(StoreWrite<[ClaimedItem]>)
     }
-
-
 
     /// Per-row bookkeeping while a row is claimed by this process.
     private struct Claimed {

@@ -25,7 +25,9 @@ import Testing
         for _ in 0..<20_000 {
             let digits = (0..<Int(random.next() % 30 + 1)).map { _ in String(random.next() % 10) }.joined()
             let point = Int(random.next() % UInt64(digits.count + 1))
-            var text = point == 0 || point == digits.count ? digits : String(digits.prefix(point)) + "." + digits.dropFirst(point)
+            var text =
+                point == 0 || point == digits.count
+                ? digits : String(digits.prefix(point)) + "." + digits.dropFirst(point)
             if random.next() % 2 == 0 { text = "-" + text }
             guard Decimal.isPlainText(text) else { continue }
             plain += 1

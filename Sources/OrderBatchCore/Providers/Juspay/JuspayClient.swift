@@ -66,8 +66,9 @@ public struct JuspayClient: ProviderClient {
     public let configuration: Configuration
     private let transport: any HTTPTransport
     private let scrubber: CredentialScrubber
-    /// The `Authorization` header value, ``basicToken(apiKey:)``, computed once: every request sends it.
-    private let authorization: String
+    /// The `Authorization` header value, ``basicToken(apiKey:)``, computed once: every request sends it. A
+    /// ``Secret``, so that describing the client never shows it.
+    private let authorization: Secret
     /// The current time, for `Retry-After` dates.
     let clock: @Sendable () -> Date
 
@@ -85,7 +86,8 @@ public struct JuspayClient: ProviderClient {
         self.transport = transport
         self.clock = clock
         let key = configuration.apiKey.reveal()
-        authorization = Self.basicToken(apiKey: configuration.apiKey)
+        let authorization = Self.basicToken(apiKey: configuration.apiKey)
+        self.authorization = Secret(authorization)
         scrubber = CredentialScrubber([key, authorization])
     }
 
@@ -181,7 +183,7 @@ public struct JuspayClient: ProviderClient {
         if !HeaderValue.isSendable(routingID) { throw Self.unsendable("x-routing-id") }
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(3 + extra)
-        headers.append(("Authorization", authorization))
+        headers.append(("Authorization", authorization.reveal()))
         headers.append(("x-merchantid", configuration.merchantID))
         headers.append(("x-routing-id", routingID))
         return headers
