@@ -81,6 +81,7 @@ public struct RequestFigures: Sendable, Equatable {
     /// The figures as the summary shows them.
     ///
     /// - Parameter topErrors: How many error codes to name.
+    /// - Returns: The statistics of these attempts.
     func statistics(topErrors: Int) -> RequestStatistics {
         RequestStatistics(
             groups: Array(groups.values),

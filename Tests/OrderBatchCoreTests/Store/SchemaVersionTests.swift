@@ -56,7 +56,8 @@ import Testing
         #expect(try store.userVersion() == StoreSchema.currentVersion)
         let versions = try sqliteVersions(store)
         #expect(versions.map(\.0) == Array(1...StoreSchema.currentVersion))
-        #expect(versions.map(\.1) == [false, false] + Array(repeating: true, count: StoreSchema.currentVersion - 2))  // 1 and 2 were applied before the table existed
+        // 1 and 2 were applied before the table existed.
+        #expect(versions.map(\.1) == [false, false] + Array(repeating: true, count: StoreSchema.currentVersion - 2))
         let counts = try store.counts(runID: "r1")
         #expect(counts.succeeded == 8 && counts.total == 8)
         #expect(try store.run(id: "r1")?.state == .finished)
