@@ -313,7 +313,7 @@ print(f"kills: {len(kills)}{short} (" + ", ".join(f"{k} {v}" for k, v in sorted(
 # Reconciliations, preflights, sends: the attempts log of every run in this drill's database.
 try:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    # A first send that succeeded is kept on its row (items.sent_at), not in `attempts` (schema 5).
+    # A first send that succeeded is kept on its row (items.sent_at), not in `attempts` (schema 6).
     phases = dict(con.execute("SELECT phase, count(*) FROM (SELECT phase FROM attempts UNION ALL "
                               "SELECT 'send' FROM items WHERE sent_at IS NOT NULL) GROUP BY phase").fetchall())
     reconciled_rows = con.execute("SELECT count(DISTINCT run_key || ':' || seq) FROM attempts WHERE phase = 'reconcile'").fetchone()[0]

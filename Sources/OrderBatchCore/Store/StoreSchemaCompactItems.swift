@@ -1,4 +1,4 @@
-/// Migration 5 of the SQLite schema: the same facts in about a third of the bytes per row (issue #12).
+/// Migration 6 of the SQLite schema: the same facts in about a third of the bytes per row (issue #12).
 ///
 /// - `runs` gets `key INTEGER PRIMARY KEY` (its old rowid: the order of creation is kept, and VACUUM
 ///   cannot renumber it), and `items` and `attempts` name their run by that key instead of repeating its text id.

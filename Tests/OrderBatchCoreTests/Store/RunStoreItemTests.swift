@@ -208,7 +208,7 @@ import Testing
         let before = try sqlite?.withConnection { $0.totalChanges }
         try store.record(results)
         let after = try sqlite?.withConnection { $0.totalChanges }
-        // 1000 updates; each row's one attempt, a first send that succeeded, stays on its row (schema 5).
+        // 1000 updates; each row's one attempt, a first send that succeeded, stays on its row (schema 6).
         if let before, let after { #expect(after - before == 1000) }
         #expect(try store.attempts(runID: "r", seq: 1000).count == 1)
         #expect(try store.counts(runID: "r").succeeded == 1000)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import OrderBatchCore
 
-/// Schema version 5 (issue #12): rows stored by shape, derived idempotency keys, a first send that succeeded
+/// Schema version 6 (issue #12): rows stored by shape, derived idempotency keys, a first send that succeeded
 /// kept on its row. Every fact reads back as it was given, and a version-4 file upgrades and resumes.
 @Suite struct SQLiteCompactItemsTests {
     let directory = StoreTestDirectory()
@@ -198,10 +198,10 @@ import Testing
         #expect(since == (try store.requestStatistics(runID: "logged", since: t0 + 20, topErrors: 5)))
     }
 
-    /// A version-4 file as today's release leaves it: upgraded in place, every fact kept, and the run resumes.
-    @Test func aVersionFourDatabaseUpgradesKeepingEveryFactAndResumes() throws {
-        let path = directory.path("v4.sqlite")
-        let old = try SQLiteRunStore(path: path, clock: { Date() }, schemaVersion: 4)
+    /// A version-5 file as today's main leaves it: upgraded in place, every fact kept, and the run resumes.
+    @Test func aVersionFiveDatabaseUpgradesKeepingEveryFactAndResumes() throws {
+        let path = directory.path("v5.sqlite")
+        let old = try SQLiteRunStore(path: path, clock: { Date() }, schemaVersion: 5)
         try old.withConnection { db in
             try db.execute(
                 """
@@ -229,7 +229,7 @@ import Testing
 
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
-        #expect(try store.userVersion() == 5)
+        #expect(try store.userVersion() == 6)
         #expect(try store.recentRuns(limit: 10).map(\.id) == ["old", "first"])
         var items: [StoredItem] = []
         try store.forEachItem(runID: "old", states: nil) { items.append($0) }

@@ -12,7 +12,7 @@ import Testing
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
         #expect(try store.userVersion() == StoreSchema.currentVersion)
-        #expect(StoreSchema.currentVersion == 5)
+        #expect(StoreSchema.currentVersion == 6)
         #expect(try store.journalMode() == "wal")
         let tables = try store.withConnection { db -> [String] in
             let statement = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
