@@ -23,6 +23,10 @@
 #   stale-run     a new input while an older run of the job is unfinished: exit 3 naming it
 #   metrics       invalid input (exit 2) still writes the metrics file with exit code 2
 #   simultaneous  8 `run`s of one job started together on a new state file: one runs, 7 exit 75, none 64
+#   pg-lost       the PostgreSQL state database goes away under a 2,000-row run at concurrency 4 (a cluster of
+#                 its own, scripts/pg-cluster.sh): `pg_ctl stop -m fast`, `-m immediate`, and the run's
+#                 sessions ended by pg_terminate_backend: exit 3 naming the state database and `resume`, at most
+#                 8 requests after the loss; once it answers, `resume` finishes; every order applied once
 #
 # Usage: bench/fault-drill.sh
 # Environment: BIN (default .build-drill/release/orderbatch, built when missing), PORT (first emulator port,
@@ -34,7 +38,7 @@ ROOT=$PWD
 DEFAULT_BIN=.build-drill/release/orderbatch
 BIN=${BIN:-$DEFAULT_BIN}
 PORT=${PORT:-18290}
-ALL="freeze storm revoked-key dns refused stderr-full stderr-closed pipe-head sighup db-deleted db-damaged big-answers stale-run metrics simultaneous"
+ALL="freeze storm revoked-key dns refused stderr-full stderr-closed pipe-head sighup db-deleted db-damaged big-answers stale-run metrics simultaneous pg-lost"
 DRILLS=${DRILLS:-$ALL}
 KEEP=${KEEP:-0}
 for d in $DRILLS; do [[ " $ALL " == *" $d "* ]] || { echo "fault-drill: unknown drill $d (known: $ALL)" >&2; exit 64; }; done
@@ -53,12 +57,14 @@ unset JUSPAY_MERCHANT_ID
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fault-drill.XXXXXX")
 EMU_PID=""
 EMU_URL=""
+PG_DIR=""
 PASSED=0
 FAILED=0
 FIGURES=()
 cleanup() {
   [[ -n $EMU_PID ]] && { kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null; }
   jobs -p | xargs -r kill -9 2>/dev/null
+  [[ -n $PG_DIR ]] && "$ROOT/scripts/pg-cluster.sh" delete "$PG_DIR"
   if [[ $FAILED -eq 0 && $KEEP != 1 ]]; then rm -rf "$WORK"; else echo "fault-drill: work directory kept: $WORK" >&2; fi
 }
 trap cleanup EXIT
@@ -367,6 +373,58 @@ drill_simultaneous() {
   done
   result simultaneous $((1 - bad)) "$summary(one runs, seven 75, none 64)"
   stop_emulator
+}
+
+drill_pg_lost() {
+  local d=$WORK/pg-lost; mkdir -p "$d"
+  # The cluster's folder outside $WORK, which is private (the server runs as the postgres user under root).
+  local pg; pg=$(mktemp -d "${TMPDIR:-/tmp}/fault-drill-pg.XXXXXX"); PG_DIR=$pg
+  local url; url=$("$ROOT/scripts/pg-cluster.sh" start "$pg" 2>"$d/pg.err") ||
+    { result pg-lost 0 "no PostgreSQL cluster: $(cat "$d/pg.err")"; return; }
+  emulator "$d" "$PORT" --latency juspay || { result pg-lost 0 "emulator did not start"; "$ROOT/scripts/pg-cluster.sh" delete "$pg"; return; }
+  juspay_csv "$d/in.csv" 2000
+  local mode bad=0 summary=""
+  for mode in fast immediate terminate; do
+    local tag=${mode:0:1}
+    # Each loss on a schema of its own (the store creates it), against orders the emulator has not seen.
+    local db="$url?options=-csearch_path%3Dlost_$mode" run=pl-$mode
+    sed "s/^ORD/OR${tag^^}/" "$d/in.csv" >"$d/in-$mode.csv"
+    job "$d/$mode.yaml" "lost-$mode" "$EMU_URL" "$d/in-$mode.csv" "\"$db\"" $'concurrency: 4\nlease_ttl: 3s\n'
+    post /__emulator/latency/juspay >/dev/null
+    local applied0; applied0=$(applied_total)
+    "$BIN" run "$d/$mode.yaml" --run-id "$run" >"$d/$mode.out" 2>"$d/$mode.err" &
+    local a=$!
+    if ! wait_succeeded "$db" "$run" 20 120; then
+      kill -9 "$a" 2>/dev/null; bad=1; summary+="$mode: the run did not start ($(tail -1 "$d/$mode.err")); "; continue
+    fi
+    local t0; t0=$(date +%s.%N)
+    if [[ $mode == terminate ]]; then
+      psql "$url" -XtAc "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" >"$d/terminated" 2>&1
+    else
+      "$ROOT/scripts/pg-cluster.sh" stop "$pg" "$mode"
+    fi
+    local at; at=$(stats | py 'import json,sys; print(json.load(sys.stdin)["requests"])')
+    wait_exit "$a" 120; local rc=$RC
+    local took; took=$(py "import sys; print(f'{$(date +%s.%N) - $t0:.2f}')")
+    local after; after=$(stats | py 'import json,sys; print(json.load(sys.stdin)["requests"])')
+    local sent=$((after - at))
+    [[ $mode == terminate ]] || "$ROOT/scripts/pg-cluster.sh" start "$pg" >/dev/null 2>>"$d/pg.err"
+    post /__emulator/latency/none >/dev/null
+    timeout 180 "$BIN" resume "$run" --db "$db" >"$d/$mode.resume.out" 2>"$d/$mode.resume.err"; local rc2=$?
+    local c; c=$(counts "$db" "$run")
+    local applied1; applied1=$(applied_total)
+    local told=0
+    grep -q "the PostgreSQL state database does not answer" "$d/$mode.out" "$d/$mode.err" &&
+      grep -q "orderbatch resume $run --db" "$d/$mode.out" "$d/$mode.err" && told=1
+    figure "pg-lost $mode: $sent requests after the loss, exit $rc ${took}s after it"
+    summary+="$mode: exit $rc (3) in ${took}s, $sent sent after (<= 8), told $told, resume $rc2 (0), counts $c, applied $((applied1 - applied0))/2000; "
+    [[ $rc == 3 && $sent -le 8 && $told == 1 && $rc2 == 0 && $c == "2000 0 0 0" && $((applied1 - applied0)) == 2000 ]] || bad=1
+  done
+  local twice; twice=$(applied_twice)
+  [[ $twice == 0 ]] || bad=1
+  result pg-lost $((1 - bad)) "${summary}applied twice $twice"
+  stop_emulator
+  "$ROOT/scripts/pg-cluster.sh" delete "$pg"; PG_DIR=""
 }
 
 # ---- main --------------------------------------------------------------------------------------------------

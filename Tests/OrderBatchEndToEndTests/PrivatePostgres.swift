@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// A PostgreSQL cluster of one test's own (`scripts/pg-cluster.sh`), which the test may stop as an operator or
+/// a crash would and start again on the same port: the suite's shared server (`scripts/with-postgres.sh`)
+/// serves every test running in parallel and must never be stopped.
+///
+/// ```swift
+/// try await PrivatePostgres.with { server in
+///     try await server.stop(mode: "immediate")
+///     try await server.restart()
+/// }
+/// ```
+final class PrivatePostgres: Sendable {
+    /// The cluster's folder (data, socket, log, port).
+    let directory: String
+    /// `postgresql://postgres@127.0.0.1:PORT/postgres`, the same after a restart.
+    let url: String
+
+    private init(directory: String, url: String) {
+        self.directory = directory
+        self.url = url
+    }
+
+    /// `scripts/pg-cluster.sh`, found from this file's place in the repository.
+    private static var script: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/pg-cluster.sh")
+    }
+
+    /// Runs `pg-cluster.sh ARGS`, requiring exit 0, and returns its standard output's first line.
+    @discardableResult
+    private static func cluster(_ arguments: [String]) async throws -> String {
+        let result = try await ChildProcess.run(script, arguments, timeout: 180)
+        try #require(result.exit.status == 0, "pg-cluster.sh \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result.stdout.split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    /// Creates a cluster in a new folder and starts it on a free loopback port.
+    static func start() async throws -> PrivatePostgres {
+        let directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orderbatch-pgown-\(UUID().uuidString)").path
+        let url = try await cluster(["start", directory])
+        try #require(url.hasPrefix("postgresql://"), "pg-cluster.sh start printed \(url)")
+        return PrivatePostgres(directory: directory, url: url)
+    }
+
+    /// Stops the server: `fast` (sessions ended, a clean shutdown) or `immediate` (every process killed, as
+    /// in a crash; the next start recovers from the WAL).
+    func stop(mode: String) async throws { try await Self.cluster(["stop", directory, mode]) }
+
+    /// Starts the stopped server again, on the same port.
+    func restart() async throws {
+        let again = try await Self.cluster(["start", directory])
+        try #require(again == url, "restarted on \(again), not \(url)")
+    }
+
+    /// Runs one SQL statement with `psql` (from the cluster's PostgreSQL installation), returning its rows.
+    func psql(_ sql: String) async throws -> String {
+        let result = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["psql", url, "-X", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            timeout: 60)
+        try #require(result.exit.status == 0, "psql: \(result.stderr)")
+        return result.stdout
+    }
+
+    /// Stops the server (immediate) and removes its folder.
+    func delete() async throws { try await Self.cluster(["delete", directory]) }
+
+    /// Runs `body` beside a new cluster, then deletes the cluster whatever `body` did.
+    static func with<T>(_ body: (PrivatePostgres) async throws -> T) async throws -> T {
+        let server = try await start()
+        do {
+            let value = try await body(server)
+            try await server.delete()
+            return value
+        } catch {
+            try? await server.delete()
+            throw error
+        }
+    }
+}
