@@ -18,6 +18,7 @@ extension OrderBatch.Status {
     ///   - runID: The run.
     ///   - store: Its state database.
     /// - Returns: The scope and its state.
+    /// - Throws: ``PostgresError`` when the server does not answer.
     static func sharedRateLimit(runID: String, in store: any RunStore) throws -> SharedRateLimit? {
         guard let postgres = store as? PostgresRunStore, let found = try postgres.rateLimitScope(runID: runID)
         else { return nil }

@@ -27,7 +27,8 @@ enum PostgresSchema {
             version: 4, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
             sql: rateLimitSQL),
         Migration(version: 5, description: "items_claimable: the claim's rows in seq order", sql: version5),
-        Migration(version: 6, description: "runs.rate_limit_scope: the shared rate limit a run draws on", sql: version6),
+        Migration(
+            version: 6, description: "runs.rate_limit_scope: the shared rate limit a run draws on", sql: version6),
     ]
 
     /// The version this build writes.
