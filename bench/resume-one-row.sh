@@ -55,6 +55,8 @@ input: $csv
 state: $master
 concurrency: 64
 preflight: false
+timeouts:
+  request: 20s          # the emulator shares 2 cores with the client: no timeouts, no breaker
 YAML
   start_emulator --revoke-after $((ROWS - 1))
   set +e

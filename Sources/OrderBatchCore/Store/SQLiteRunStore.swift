@@ -41,6 +41,15 @@ public final class SQLiteRunStore: RunStore, Sendable {
     let openedIdentity: FileIdentity
     /// What this store knows of the file's soundness (``SQLiteCheckStamp``).
     let soundness: Locked<Soundness>
+    /// The figures of the attempts this store recorded, per run, and the invocation it recorded for each run
+    /// (``invocationFigures(runID:since:wholeRun:topErrors:)``).
+    let recorded = Locked(RecordedHere())
+
+    /// What this store recorded itself: the end of an invocation reads its figures from here.
+    struct RecordedHere {
+        var figures: [String: RequestFigures] = [:]
+        var invocations: [String: (id: Int64, command: InvocationCommand)] = [:]
+    }
 
     /// What a store knows of its file's soundness: written at ``close()`` as a ``SQLiteCheckStamp`` when it
     /// is known sound and nothing went wrong since.
