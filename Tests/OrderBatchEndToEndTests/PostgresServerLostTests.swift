@@ -20,10 +20,12 @@ import Testing
         case terminateSessions = "terminate"
     }
 
-    /// Requests the run may send after the server went away: those already in flight at the stop, at most
-    /// one per slot of its concurrency of 4, and, per slot, the update a preflight read just before the stop
-    /// leads to. Anything more means a request was started after a write to the store had failed.
-    static let requestsAfterTheLoss = 8
+    /// Requests the run may send after the server went away: only for rows it had claimed before (a claim is
+    /// a write, so no row is taken once the server is gone): the rows claimed ahead (`max(4 × concurrency,
+    /// 32)`) and those in flight (concurrency 4), two requests each (a preflight and the update). Results are
+    /// written every 0.25 s, so the first failed write usually comes long before (0 to 10 requests in the
+    /// fault drill, BENCHMARKS.md); a bound in requests, not in time, holds however slow the machine is.
+    static let requestsAfterTheLoss = 2 * (32 + 4)
 
     @Test func juspayRunExits3WhenTheServerStopsAndResumeFinishes() async throws {
         try await serverLost(provider: "juspay", loss: .stopFast, workBeside: false)
