@@ -76,14 +76,17 @@ import Testing
             #expect(try await emulator.stats().requests == atTheLoss + sentAfter)  // nothing after the exit
 
             if loss != .terminateSessions { try await server.restart() }
-            try await emulator.setLatency("none")
+            if !workBeside { try await emulator.setLatency("none") }
             let resume = try OrderBatchCLI.start(["resume", "pl", "--db", workspace.db])
             var worker: ChildProcess?
             if workBeside {
-                _ = try await OrderBatchCLI.waitForCounts(run: "pl", db: workspace.db, timeout: 120) {
-                    $0["in_flight", default: 0] > 0 || $0["succeeded", default: 0] == count
-                }
-                worker = try OrderBatchCLI.start(["work", "pl", "--db", workspace.db])
+                // `work` joins once `resume` holds the run (a `work` first would make `resume` exit 75: a worker
+                // of the job is live); the latency stays on until both are at work.
+                try await Self.waitForWorker(pid: resume.pid, workspace: workspace)
+                let joined = try OrderBatchCLI.start(["work", "pl", "--db", workspace.db])
+                try await Self.waitForWorker(pid: joined.pid, workspace: workspace)
+                worker = joined
+                try await emulator.setLatency("none")
             }
             let resumed = try await resume.exit(timeout: 180)
             #expect(resumed.status == 0, "\(resume.stdout)\(resume.stderr)")
@@ -104,6 +107,17 @@ import Testing
             #expect(try store.run(id: "pl")?.state == .finished)
             #expect(try store.counts(runID: "pl").succeeded == count)
             try await emulator.stop()
+        }
+    }
+
+    /// Waits until the process `pid` is a live worker of run `pl` (a guard against a hang, not a timing).
+    private static func waitForWorker(pid: Int32, workspace: Workspace) async throws {
+        let store = try workspace.openStore()
+        defer { try? store.close() }
+        let deadline = Date().addingTimeInterval(120)
+        while try !store.workers(runID: "pl").contains(where: { $0.pid == pid && $0.isLive }) {
+            guard Date() < deadline else { throw ChildProcess.Timeout(what: "pid \(pid) to work on run pl") }
+            try await Task.sleep(nanoseconds: 10_000_000)
         }
     }
 
