@@ -313,9 +313,11 @@ print(f"kills: {len(kills)}{short} (" + ", ".join(f"{k} {v}" for k, v in sorted(
 # Reconciliations, preflights, sends: the attempts log of every run in this drill's database.
 try:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    phases = dict(con.execute("SELECT phase, count(*) FROM attempts GROUP BY phase").fetchall())
-    reconciled_rows = con.execute("SELECT count(DISTINCT run_id || ':' || seq) FROM attempts WHERE phase = 'reconcile'").fetchone()[0]
-    runs = con.execute("SELECT id, state, (SELECT count(*) FROM items i WHERE i.run_id = r.id) FROM runs r ORDER BY created_at").fetchall()
+    # A first send that succeeded is kept on its row (items.sent_at), not in `attempts` (schema 6).
+    phases = dict(con.execute("SELECT phase, count(*) FROM (SELECT phase FROM attempts UNION ALL "
+                              "SELECT 'send' FROM items WHERE sent_at IS NOT NULL) GROUP BY phase").fetchall())
+    reconciled_rows = con.execute("SELECT count(DISTINCT run_key || ':' || seq) FROM attempts WHERE phase = 'reconcile'").fetchone()[0]
+    runs = con.execute("SELECT id, state, (SELECT count(*) FROM items i WHERE i.run_key = r.key) FROM runs r ORDER BY created_at").fetchall()
     con.close()
 except Exception as e:  # noqa: BLE001
     phases, reconciled_rows, runs = {}, "?", []

@@ -238,7 +238,7 @@ drill_storm() {
   local requests; requests=$(stats | py 'import json,sys; print(json.load(sys.stdin)["requests"])')
   local most; most=$(py 'import sqlite3,sys
 db = sqlite3.connect(sys.argv[1])
-print(db.execute("SELECT max(n) FROM (SELECT count(*) n FROM attempts WHERE run_id = ? GROUP BY seq)", ("st",)).fetchone()[0])' "$d/state.sqlite")
+print(db.execute("SELECT max(n) FROM (SELECT count(*) n FROM attempts WHERE run_key = (SELECT key FROM runs WHERE id = ?) GROUP BY seq)", ("st",)).fetchone()[0] or 1)' "$d/state.sqlite")
   local c; c=$(counts "$d/state.sqlite" st)
   post /__emulator/garble/none >/dev/null
   timeout 120 "$BIN" resume st --db "$d/state.sqlite" >"$d/resume.out" 2>"$d/resume.err"; local rc2=$?
@@ -323,7 +323,7 @@ drill_big_answers() {
   local c; c=$(counts "$d/state.sqlite" big)
   local capped; capped=$(py 'import sqlite3,sys
 db = sqlite3.connect(sys.argv[1])
-print(db.execute("SELECT count(*) FROM attempts WHERE run_id = ? AND error_code = ?", ("big", "response_too_large")).fetchone()[0])' "$d/state.sqlite")
+print(db.execute("SELECT count(*) FROM attempts WHERE run_key = (SELECT key FROM runs WHERE id = ?) AND error_code = ?", ("big", "response_too_large")).fetchone()[0])' "$d/state.sqlite")
   figure "big-answers: peak RSS $((kb / 1024)) MB with 24 MB answers at concurrency 256 (512 rows, $capped answers cut at the cap)"
   local ok=0
   [[ $rc == 3 && $((kb / 1024)) -lt 100 && $capped -gt 0 ]] && [[ $(cut -d' ' -f1,2 <<<"$c") == "0 0" ]] && ok=1

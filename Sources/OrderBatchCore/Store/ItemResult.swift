@@ -42,3 +42,16 @@ public struct ItemResult: Sendable, Equatable {
         self.log = log
     }
 }
+
+extension ItemResult {
+    /// The one attempt of a result that the SQLite store keeps on the row instead of in `attempts`: the first
+    /// send of the generation, which succeeded, and whose latency, status, code and message are the row's own.
+    /// Nil for any other result (it keeps its attempts log as it is).
+    var summarizedSend: AttemptRecord? {
+        guard state == .succeeded, attempts == 1, log.count == 1, let only = log.first, only.attempt == 1,
+            only.phase == .send, only.result == .succeeded, only.latencyMilliseconds == latencyMilliseconds,
+            only.httpStatus == httpStatus, only.errorCode == errorCode, only.message == message
+        else { return nil }
+        return only
+    }
+}

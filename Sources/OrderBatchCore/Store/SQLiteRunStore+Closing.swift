@@ -28,7 +28,10 @@ extension SQLiteRunStore {
                 // No process holds the run (the caller holds its lease): a row it left in flight may have
                 // been applied, so it is recorded as unknown, never as pending.
                 let items = try db.cachedStatement(
-                    "UPDATE items SET state = 'unknown', updated_at = ?2 WHERE run_id = ?1 AND state = 'in_flight'")
+                    """
+                    UPDATE items SET state = 'unknown', sent_at = NULL, updated_at = ?2
+                    WHERE run_key = (SELECT key FROM runs WHERE id = ?1) AND state = 'in_flight'
+                    """)
                 try items.bind(id, at: 1)
                 try items.bind(now, at: 2)
                 try items.run()

@@ -24,7 +24,8 @@ extension SQLiteRunStore {
         // rows are numbered 1…N without gaps, so two intact indexes agree: a damaged one that still
         // reads (pages overwritten with plausible bytes) shows as a disagreement.
         let (low, high) = try withConnection { db -> (Int64, Int64) in
-            let statement = try db.cachedStatement("SELECT min(seq), max(seq) FROM items WHERE run_id = ?1")
+            let statement = try db.cachedStatement(
+                "SELECT min(seq), max(seq) FROM items WHERE run_key = (SELECT key FROM runs WHERE id = ?1)")
             defer { statement.reset() }
             try statement.bind(runID, at: 1)
             guard try statement.step(), !statement.isNull(at: 0) else { return (0, 0) }

@@ -9,6 +9,9 @@ extension SQLiteRunStore: RunHistoryStore {
     /// The outcomes that make an attempt an error (see ``RunHistoryStore``).
     private static let errorOutcomes = "('permanent', 'retryable', 'unknown', 'rejected')"
 
+    /// The run's key (`runs.key`) for its text id `?1`: NULL, matching nothing, for no such run.
+    private static let runKeySQL = "(SELECT key FROM runs WHERE id = ?1)"
+
     /// The phases in the order their index is packed into a group key.
     private static let phases: [AttemptRecord.Phase] = [.preflight, .send, .reconcile]
 
@@ -39,13 +42,21 @@ extension SQLiteRunStore: RunHistoryStore {
         -> [AttemptGroup]
     {
         // One integer key packs (bucket, phase, bin): SQLite groups by sorting, and sorting integers is what
-        // keeps a report of two million attempts within seconds. `+run_id` reads the table in its own order
-        // (the order attempts were recorded) rather than through the per-row index.
+        // keeps a report of two million attempts within seconds. `+run_key` reads the table in its own order
+        // (the order attempts were recorded) rather than through the per-row index. The first sends kept on
+        // their rows (`items.sent_at`: phase send, attempt 1) are grouped the same way, and the two merged.
+        let sentAtBucket = Self.bucketSQL.replacingOccurrences(of: "started_at", with: "sent_at")
         let sql = """
-            SELECT (\(Self.bucketSQL) * 4 + \(Self.phaseIndexSQL)) * 4096 + \(Self.binSQL) AS k, count(*),
-                   max(latency_ms), sum(http_status = 429), sum(phase = 'send' AND attempt > 1), min(started_at),
-                   max(started_at + coalesce(latency_ms, 0) / 1000.0)
-            FROM attempts WHERE +run_id = ?1 AND started_at >= ?4 GROUP BY k
+            SELECT k, sum(n), max(l), sum(r), sum(t), min(f), max(e) FROM (
+                SELECT (\(Self.bucketSQL) * 4 + \(Self.phaseIndexSQL)) * 4096 + \(Self.binSQL) AS k, count(*) AS n,
+                       max(latency_ms) AS l, sum(http_status = 429) AS r, sum(phase = 'send' AND attempt > 1) AS t,
+                       min(started_at) AS f, max(started_at + coalesce(latency_ms, 0) / 1000.0) AS e
+                FROM attempts WHERE +run_key = \(Self.runKeySQL) AND started_at >= ?4 GROUP BY k
+                UNION ALL
+                SELECT (\(sentAtBucket) * 4 + 1) * 4096 + \(Self.binSQL), count(*), max(latency_ms),
+                       sum(last_http_status = 429), 0, min(sent_at), max(sent_at + coalesce(latency_ms, 0) / 1000.0)
+                FROM items WHERE run_key = \(Self.runKeySQL) AND sent_at >= ?4 GROUP BY 1)
+            GROUP BY k
             """
         return try withConnection { db in
             let statement = try db.cachedStatement(sql)
@@ -74,7 +85,8 @@ extension SQLiteRunStore: RunHistoryStore {
                         WHEN http_status IS NOT NULL THEN 'HTTP ' || http_status
                         ELSE 'no response' END AS code,
                    count(*)
-            FROM attempts WHERE +run_id = ?1 AND started_at >= ?4 AND outcome IN \(Self.errorOutcomes)
+            FROM attempts
+            WHERE +run_key = \(Self.runKeySQL) AND started_at >= ?4 AND outcome IN \(Self.errorOutcomes)
             GROUP BY k, code
             """
         return try withConnection { db in
@@ -99,7 +111,7 @@ extension SQLiteRunStore: RunHistoryStore {
             let statement = try db.cachedStatement(
                 """
                 SELECT max(0, CAST((updated_at - ?2) / ?3 AS INTEGER)) AS b, state, count(*) FROM items
-                WHERE run_id = ?1 AND state IN ('succeeded', 'failed', 'skipped', 'unknown')
+                WHERE run_key = \(Self.runKeySQL) AND state IN ('succeeded', 'failed', 'skipped', 'unknown')
                 GROUP BY b, state ORDER BY b, state
                 """)
             defer { statement.reset() }
@@ -118,12 +130,21 @@ extension SQLiteRunStore: RunHistoryStore {
     }
 
     public func forEachAttempt(runID: String, orderID: String?, _ body: (AttemptLogLine) throws -> Void) throws {
+        // The first sends kept on their rows (`items.sent_at`) come after the logged attempts that started at
+        // the same moment; they carry no error (see ``RunHistoryStore``), so errorGroups reads `attempts` alone.
+        let byOrder = orderID == nil ? "" : " AND i.order_id = ?2"
         let sql = """
-            SELECT a.seq, i.order_id, a.generation, a.attempt, a.phase, a.started_at, a.latency_ms, a.http_status,
-                   a.error_code, a.message, a.outcome
-            FROM attempts a JOIN items i ON i.run_id = a.run_id AND i.seq = a.seq
-            WHERE a.run_id = ?1\(orderID == nil ? "" : " AND i.order_id = ?2")
-            ORDER BY a.started_at, a.id
+            SELECT seq, order_id, generation, attempt, phase, started_at, latency_ms, http_status, error_code,
+                   message, outcome
+            FROM (SELECT a.id AS o, a.seq, i.order_id, a.generation, a.attempt, a.phase, a.started_at, a.latency_ms,
+                         a.http_status, a.error_code, a.message, a.outcome
+                  FROM attempts a JOIN items i ON i.run_key = a.run_key AND i.seq = a.seq
+                  WHERE a.run_key = \(Self.runKeySQL)\(byOrder)
+                  UNION ALL
+                  SELECT 9223372036854775807, i.seq, i.order_id, i.generation, 1, 'send', i.sent_at, i.latency_ms,
+                         i.last_http_status, i.error_code, i.error_message, 'succeeded'
+                  FROM items i WHERE i.run_key = \(Self.runKeySQL) AND i.sent_at IS NOT NULL\(byOrder))
+            ORDER BY started_at, o, seq
             """
         // One statement stepped to its end: SQLite sorts the run's attempts once (spilling to temporary files
         // past its cache), then hands them out one by one. Paging with `LIMIT` would sort them again for every

@@ -14,25 +14,32 @@ extension SQLiteRunStore {
         let now = clock().timeIntervalSince1970
         try withConnection { db in
             try db.inTransaction(.immediate) {
+                // No such run: a NULL key, refused by its NOT NULL constraint as the foreign key was before.
+                let runKey = try Self.runKey(db, runID)
+                var shapes = try runKey.map { try StoredShapes(db, runKey: $0) }
+                // The idempotency key is left NULL: it is IdempotencyKey.make(runID:seq:generation:), derived
+                // when read.
                 let insert = try db.cachedStatement(
                     """
-                    INSERT INTO items (run_id, seq, line, order_id, payload, input_json, state, generation,
-                                       idempotency_key, attempts, validation_error, created_at, updated_at)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 0, ?9, ?10, ?10)
+                    INSERT INTO items (run_key, seq, line, order_id, input_shape, input, payload_shape, payload, state,
+                                       generation, attempts, validation_error, updated_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, 0, ?10, ?11)
                     """)
                 for item in items {
-                    try insert.bind(runID, at: 1)
+                    let row =
+                        try shapes?.row(inputJSON: item.inputJSON, payload: item.payload, db)
+                        ?? StoredShapes.Row(input: item.inputJSON, payload: item.payload)
+                    try insert.bind(runKey, at: 1)
                     try insert.bind(item.seq, at: 2)
                     try insert.bind(item.line, at: 3)
                     try insert.bind(item.orderID, at: 4)
-                    try insert.bind(item.payload, at: 5)
-                    try insert.bind(item.inputJSON, at: 6)
-                    try insert.bind(item.state.rawValue, at: 7)
-                    let key =
-                        item.state == .invalid ? nil : IdempotencyKey.make(runID: runID, seq: item.seq, generation: 1)
-                    try insert.bind(key, at: 8)
-                    try insert.bind(item.errorMessage, at: 9)
-                    try insert.bind(now, at: 10)
+                    try insert.bind(row.inputShape, at: 5)
+                    try insert.bind(row.input, at: 6)
+                    try insert.bind(row.payloadShape, at: 7)
+                    try insert.bind(row.payload, at: 8)
+                    try insert.bind(item.state.rawValue, at: 9)
+                    try insert.bind(item.errorMessage, at: 10)
+                    try insert.bind(now, at: 11)
                     try insert.run()
                 }
             }
@@ -50,7 +57,8 @@ extension SQLiteRunStore {
                 guard text == RunState.ingesting.rawValue else {
                     throw RunStoreError.notIngesting(runID: runID, state: RunState(rawValue: text) ?? .ingesting)
                 }
-                let delete = try db.cachedStatement("DELETE FROM items WHERE run_id = ?1")
+                let delete = try db.cachedStatement(
+                    "DELETE FROM items WHERE run_key = (SELECT key FROM runs WHERE id = ?1)")
                 try delete.bind(runID, at: 1)
                 try delete.run()
                 return db.changes
@@ -64,42 +72,55 @@ extension SQLiteRunStore {
         return try withConnection { db in
             try db.inTransaction(.immediate) {
                 if let fence { try Self.requireLease(db, runID: runID, owner: fence) }
+                guard let runKey = try Self.runKey(db, runID) else { return [] }
+                var shapes = StoredShapes(runKey: runKey)
                 // Two index range scans (one per state) merged by seq, rather than one IN-query the planner
-                // would sort: claiming stays cheap however many rows are already done.
+                // would sort: claiming stays cheap however many rows are already done. `INDEXED BY`: without
+                // statistics the planner prefers the primary key's seq order, reading every later row.
                 let select = try db.cachedStatement(
                     """
-                    SELECT seq, line, order_id, payload, idempotency_key, generation, attempts FROM items
-                    WHERE run_id = ?1 AND state = ?2 AND seq > ?4 ORDER BY seq LIMIT ?3
+                    SELECT seq, line, order_id, payload_shape, payload, input, idempotency_key, generation, attempts
+                    FROM items INDEXED BY items_by_state
+                    WHERE run_key = ?1 AND state = ?2 AND seq > ?4 ORDER BY seq LIMIT ?3
                     """)
                 var claimed: [ClaimedItem] = []
                 for state in [ItemState.unknown, .pending] {
                     select.reset()
-                    try select.bind(runID, at: 1)
+                    try select.bind(runKey, at: 1)
                     try select.bind(state.rawValue, at: 2)
                     try select.bind(limit, at: 3)
                     try select.bind(afterSeq, at: 4)
                     while try select.step() {
                         let seq = select.int64(at: 0)
-                        guard let orderID = select.string(at: 2), let payload = select.string(at: 3),
-                            let key = select.string(at: 4)
+                        let generation = Int(select.int64(at: 7))
+                        guard let orderID = select.string(at: 2),
+                            let payload = try shapes.payload(
+                                shape: select.optionalInt(at: 3), payload: select.string(at: 4),
+                                input: select.string(at: 5) ?? "", db, runID: runID, seq: seq)
                         else {
                             throw RunStoreError.corruptRow(
-                                runID: runID, seq: seq, detail: "a \(state) row lacks its order id, payload or key")
+                                runID: runID, seq: seq, detail: "a \(state) row lacks its order id or payload")
                         }
+                        let key =
+                            select.string(at: 6)
+                            ?? IdempotencyKey.make(runID: runID, seq: seq, generation: generation)
                         claimed.append(
                             ClaimedItem(
                                 runID: runID, seq: seq, line: Int(select.int64(at: 1)), orderID: orderID,
-                                payload: payload, idempotencyKey: key, generation: Int(select.int64(at: 5)),
-                                attempts: Int(select.int64(at: 6)), needsReconcile: state == .unknown))
+                                payload: payload, idempotencyKey: key, generation: generation,
+                                attempts: Int(select.int64(at: 8)), needsReconcile: state == .unknown))
                     }
                 }
                 select.reset()
                 claimed.sort { $0.seq < $1.seq }
                 if claimed.count > limit { claimed.removeLast(claimed.count - limit) }
                 let update = try db.cachedStatement(
-                    "UPDATE items SET state = 'in_flight', updated_at = ?3 WHERE run_id = ?1 AND seq = ?2")
+                    """
+                    UPDATE items SET state = 'in_flight', sent_at = NULL, updated_at = ?3
+                    WHERE run_key = ?1 AND seq = ?2
+                    """)
                 for item in claimed {
-                    try update.bind(runID, at: 1)
+                    try update.bind(runKey, at: 1)
                     try update.bind(item.seq, at: 2)
                     try update.bind(now, at: 3)
                     try update.run()
@@ -115,8 +136,8 @@ extension SQLiteRunStore {
             try db.inTransaction(.immediate) {
                 let update = try db.cachedStatement(
                     """
-                    UPDATE items SET state = 'unknown', updated_at = ?2
-                    WHERE run_id = ?1 AND state = 'in_flight'
+                    UPDATE items SET state = 'unknown', sent_at = NULL, updated_at = ?2
+                    WHERE run_key = (SELECT key FROM runs WHERE id = ?1) AND state = 'in_flight'
                     """)
                 try update.bind(runID, at: 1)
                 try update.bind(now, at: 2)
@@ -140,17 +161,27 @@ extension SQLiteRunStore {
                 let update = try db.cachedStatement(
                     """
                     UPDATE items SET state = ?4, attempts = ?5, last_http_status = ?6, error_code = ?7,
-                                     error_message = ?8, latency_ms = ?9, updated_at = ?10
-                    WHERE run_id = ?1 AND seq = ?2 AND generation = ?3 AND state <> 'invalid'
+                                     error_message = ?8, latency_ms = ?9, sent_at = ?11, updated_at = ?10
+                    WHERE run_key = ?1 AND seq = ?2 AND generation = ?3 AND state <> 'invalid'
                     """)
                 let log = try db.cachedStatement(
                     """
-                    INSERT INTO attempts (run_id, seq, generation, attempt, phase, started_at, latency_ms,
+                    INSERT INTO attempts (run_key, seq, generation, attempt, phase, started_at, latency_ms,
                                           http_status, error_code, message, outcome)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                     """)
+                var runKeys: [String: Int64?] = [:]
                 for result in results {
-                    try update.bind(result.runID, at: 1)
+                    // No such run: a NULL key matches no row, and the result is stale as before.
+                    let runKey: Int64?
+                    if let known = runKeys[result.runID] {
+                        runKey = known
+                    } else {
+                        runKey = try Self.runKey(db, result.runID)
+                        runKeys[result.runID] = runKey
+                    }
+                    let summarized = result.summarizedSend
+                    try update.bind(runKey, at: 1)
                     try update.bind(result.seq, at: 2)
                     try update.bind(result.generation, at: 3)
                     try update.bind(result.state.rawValue, at: 4)
@@ -160,13 +191,14 @@ extension SQLiteRunStore {
                     try update.bind(result.message, at: 8)
                     try update.bind(result.latencyMilliseconds, at: 9)
                     try update.bind(now, at: 10)
+                    try update.bind(summarized?.startedAt.timeIntervalSince1970, at: 11)
                     try update.run()
                     guard db.changes == 1 else {
                         throw RunStoreError.staleResult(
                             runID: result.runID, seq: result.seq, generation: result.generation)
                     }
-                    for attempt in result.log {
-                        try log.bind(result.runID, at: 1)
+                    for attempt in result.log where summarized == nil {
+                        try log.bind(runKey, at: 1)
                         try log.bind(result.seq, at: 2)
                         try log.bind(result.generation, at: 3)
                         try log.bind(attempt.attempt, at: 4)
@@ -198,29 +230,32 @@ extension SQLiteRunStore {
         return try withConnection { db in
             try db.inTransaction(.immediate) {
                 // Collect first: updating rows of the index a SELECT is walking is undefined in SQLite.
+                guard let runKey = try Self.runKey(db, runID) else { return 0 }
                 let select = try db.cachedStatement(
-                    "SELECT seq, generation FROM items WHERE run_id = ?1 AND state = ?2 ORDER BY seq")
+                    """
+                    SELECT seq, generation FROM items INDEXED BY items_by_state
+                    WHERE run_key = ?1 AND state = ?2 ORDER BY seq
+                    """)
                 var rows: [(seq: Int64, generation: Int)] = []
                 for state in states.sorted(by: { $0.rawValue < $1.rawValue }) {
                     select.reset()
-                    try select.bind(runID, at: 1)
+                    try select.bind(runKey, at: 1)
                     try select.bind(state.rawValue, at: 2)
                     while try select.step() { rows.append((select.int64(at: 0), Int(select.int64(at: 1)))) }
                 }
                 select.reset()
+                // The new generation's key is IdempotencyKey.make(runID:seq:generation:): NULL, derived when read.
                 let update = try db.cachedStatement(
                     """
-                    UPDATE items SET state = 'pending', generation = ?3, idempotency_key = ?4, attempts = 0,
-                                     updated_at = ?5
-                    WHERE run_id = ?1 AND seq = ?2
+                    UPDATE items SET state = 'pending', generation = ?3, idempotency_key = NULL, attempts = 0,
+                                     sent_at = NULL, updated_at = ?4
+                    WHERE run_key = ?1 AND seq = ?2
                     """)
                 for row in rows {
-                    let generation = row.generation + 1
-                    try update.bind(runID, at: 1)
+                    try update.bind(runKey, at: 1)
                     try update.bind(row.seq, at: 2)
-                    try update.bind(generation, at: 3)
-                    try update.bind(IdempotencyKey.make(runID: runID, seq: row.seq, generation: generation), at: 4)
-                    try update.bind(now, at: 5)
+                    try update.bind(row.generation + 1, at: 3)
+                    try update.bind(now, at: 4)
                     try update.run()
                 }
                 return rows.count
@@ -231,7 +266,7 @@ extension SQLiteRunStore {
     public func counts(runID: String) throws -> RunCounts {
         try withConnection { db in
             let statement = try db.cachedStatement(
-                "SELECT state, count(*) FROM items WHERE run_id = ?1 GROUP BY state")
+                "SELECT state, count(*) FROM items WHERE run_key = (SELECT key FROM runs WHERE id = ?1) GROUP BY state")
             defer { statement.reset() }
             try statement.bind(runID, at: 1)
             var counts = RunCounts()
@@ -253,22 +288,32 @@ extension SQLiteRunStore {
                 " AND state IN (" + set.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
             } ?? ""
         let sql = """
-            SELECT seq, line, order_id, input_json, state, generation, idempotency_key, attempts, last_http_status,
-                   error_code, error_message, validation_error, latency_ms, updated_at
-            FROM items WHERE run_id = ?1 AND seq > ?2\(filter) ORDER BY seq LIMIT ?3
+            SELECT seq, line, order_id, input, state, generation, idempotency_key, attempts, last_http_status,
+                   error_code, error_message, validation_error, latency_ms, updated_at, input_shape
+            FROM items\(states == nil ? "" : " INDEXED BY items_by_state") WHERE run_key = ?1 AND seq > ?2\(filter)
+            ORDER BY seq LIMIT ?3
             """
         var after: Int64 = 0
+        var shapes: StoredShapes?
         while true {
             // One page per lock hold: `body` runs outside the lock and may call the store.
             let page = try withConnection { db -> [StoredItem] in
+                if shapes == nil {
+                    guard let runKey = try Self.runKey(db, runID) else { return [] }
+                    shapes = StoredShapes(runKey: runKey)
+                }
+                guard var known = shapes else { return [] }
+                defer { shapes = known }
                 let statement = try db.cachedStatement(sql)
                 defer { statement.reset() }
-                try statement.bind(runID, at: 1)
+                try statement.bind(known.runKey, at: 1)
                 try statement.bind(after, at: 2)
                 try statement.bind(Self.reportPageSize, at: 3)
                 var page: [StoredItem] = []
                 page.reserveCapacity(Self.reportPageSize)
-                while try statement.step() { page.append(try Self.storedItem(statement, runID: runID)) }
+                while try statement.step() {
+                    page.append(try Self.storedItem(statement, runID: runID, shapes: &known, db))
+                }
                 return page
             }
             for item in page { try body(item) }
@@ -279,10 +324,20 @@ extension SQLiteRunStore {
 
     public func attempts(runID: String, seq: Int64) throws -> [AttemptLogEntry] {
         try withConnection { db in
+            // The row's summarized first send (see `items.sent_at`) comes last: it is its generation's only
+            // attempt, and no later one exists while it is on the row.
             let statement = try db.cachedStatement(
                 """
                 SELECT generation, attempt, phase, started_at, latency_ms, http_status, error_code, message, outcome
-                FROM attempts WHERE run_id = ?1 AND seq = ?2 ORDER BY id
+                FROM (SELECT id AS o, generation, attempt, phase, started_at, latency_ms, http_status, error_code,
+                             message, outcome
+                      FROM attempts WHERE run_key = (SELECT key FROM runs WHERE id = ?1) AND seq = ?2
+                      UNION ALL
+                      SELECT 9223372036854775807, generation, 1, 'send', sent_at, latency_ms, last_http_status,
+                             error_code, error_message, 'succeeded'
+                      FROM items
+                      WHERE run_key = (SELECT key FROM runs WHERE id = ?1) AND seq = ?2 AND sent_at IS NOT NULL)
+                ORDER BY o
                 """)
             defer { statement.reset() }
             try statement.bind(runID, at: 1)
@@ -297,14 +352,23 @@ extension SQLiteRunStore {
     }
 
     /// Reads a row of the ``forEachItem(runID:states:_:)`` query.
-    private static func storedItem(_ row: SQLiteStatement, runID: String) throws -> StoredItem {
+    private static func storedItem(
+        _ row: SQLiteStatement, runID: String, shapes: inout StoredShapes, _ db: SQLiteConnection
+    ) throws -> StoredItem {
         let seq = row.int64(at: 0)
         guard let state = row.string(at: 4).flatMap(ItemState.init(rawValue:)) else {
             throw RunStoreError.corruptRow(runID: runID, seq: seq, detail: "unknown item state")
         }
+        let generation = Int(row.int64(at: 5))
+        let key =
+            state == .invalid
+            ? row.string(at: 6)
+            : row.string(at: 6) ?? IdempotencyKey.make(runID: runID, seq: seq, generation: generation)
+        let input = try shapes.inputJSON(
+            shape: row.optionalInt(at: 14), input: row.string(at: 3) ?? "{}", db, runID: runID, seq: seq)
         return StoredItem(
-            seq: seq, line: Int(row.int64(at: 1)), orderID: row.string(at: 2), inputJSON: row.string(at: 3) ?? "{}",
-            state: state, generation: Int(row.int64(at: 5)), idempotencyKey: row.string(at: 6),
+            seq: seq, line: Int(row.int64(at: 1)), orderID: row.string(at: 2), inputJSON: input,
+            state: state, generation: generation, idempotencyKey: key,
             attempts: Int(row.int64(at: 7)), lastHTTPStatus: row.optionalInt(at: 8), errorCode: row.string(at: 9),
             errorMessage: row.string(at: 10), validationError: row.string(at: 11),
             latencyMilliseconds: row.optionalDouble(at: 12), updatedAt: Date(timeIntervalSince1970: row.double(at: 13)))

@@ -23,6 +23,9 @@ enum StoreSchema {
         Migration(
             version: 5, description: "invocations.run_figures: the whole run's request figures at its end",
             sql: version5),
+        Migration(
+            version: 6, description: "compact items: integer run key, shapes, summarized first-attempt successes",
+            sql: StoreSchemaCompactItems.sql),
     ]
 
     /// The version this build writes.

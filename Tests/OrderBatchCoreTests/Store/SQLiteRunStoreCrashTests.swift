@@ -32,14 +32,15 @@ import Glibc
             db.execute("PRAGMA busy_timeout = 5000")
             assert db.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
             db.execute("PRAGMA synchronous = NORMAL")
+            run = "run_key = (SELECT key FROM runs WHERE id = 'r')"
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE items SET state = 'in_flight' WHERE run_id = 'r' AND seq <= 60")
+            db.execute(f"UPDATE items SET state = 'in_flight' WHERE {run} AND seq <= 60")
             db.execute("COMMIT")
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE items SET state = 'succeeded', attempts = 1 WHERE run_id = 'r' AND seq <= 50")
+            db.execute(f"UPDATE items SET state = 'succeeded', attempts = 1 WHERE {run} AND seq <= 50")
             db.execute("COMMIT")
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE items SET state = 'succeeded', attempts = 1 WHERE run_id = 'r' AND seq BETWEEN 51 AND 60")
+            db.execute(f"UPDATE items SET state = 'succeeded', attempts = 1 WHERE {run} AND seq BETWEEN 51 AND 60")
             print("ready", flush=True)
             time.sleep(60)
             """

@@ -12,7 +12,7 @@ import Testing
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
         #expect(try store.userVersion() == StoreSchema.currentVersion)
-        #expect(StoreSchema.currentVersion == 5)
+        #expect(StoreSchema.currentVersion == 6)
         #expect(try store.journalMode() == "wal")
         let tables = try store.withConnection { db -> [String] in
             let statement = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -20,7 +20,7 @@ import Testing
             while try statement.step() { names.append(statement.string(at: 0) ?? "") }
             return names
         }
-        #expect(tables == ["attempts", "invocations", "items", "leases", "runs", "schema_version"])
+        #expect(tables == ["attempts", "invocations", "item_shapes", "items", "leases", "runs", "schema_version"])
         let foreignKeys = try store.withConnection { try $0.scalarInt("PRAGMA foreign_keys") }
         #expect(foreignKeys == 1)
         let synchronous = try store.withConnection { try $0.scalarInt("PRAGMA synchronous") }
@@ -53,7 +53,7 @@ import Testing
             try store.close()
             Issue.record("expected the newer schema to be refused")
         } catch let error as RunStoreError {
-            #expect(error == .schemaTooNew(path: path, found: 99, supported: 5))
+            #expect(error == .schemaTooNew(path: path, found: 99, supported: StoreSchema.currentVersion))
             #expect(error.description.contains("schema version 99"))
             #expect(error.description.contains("newer orderbatch"))
         }

@@ -20,27 +20,69 @@ import Testing
         }
     }
 
-    /// A run as the previous release (schema 2) leaves it after `kill -9`: written by the store's own code at
-    /// version 2, its input recorded, three rows claimed, one of them recorded as succeeded, two left in flight.
-    /// Then this release opens it (version 3, with `schema_version`) and `resume` finishes it.
+    /// A run as an older release (schema 2) leaves it after `kill -9`: its input recorded, three rows claimed,
+    /// one of them recorded as succeeded, two left in flight. The rows' texts (input, payload, key) are what
+    /// the store's own ingest writes (through a scratch file at the current version); they go into the old
+    /// tables as that release wrote them. Then this release opens it (migrations 3 to the current one) and
+    /// `resume` finishes it.
     @Test func aVersionTwoFileFromAKilledRunUpgradesAndResumes() async throws {
         let f = try RunCoordinatorFixture()
         let input = try f.input(orders: (1...8).map { "ORD\($0)" })
-        let old = try SQLiteRunStore(path: f.db, clock: { Date() }, schemaVersion: 2)
+        let scratch = try SQLiteRunStore(path: directory.path("scratch.sqlite"))
         var recording = InputRecording(job: f.job, inputPath: input, format: .csv, skipInvalid: false)
         let report = try recording.validate()
         recording.stop = nil
-        try old.createRun(
-            NewRun(
-                id: "r1", jobName: f.job.name, jobPath: f.job.path, jobText: f.job.text,
-                provider: f.job.provider.rawValue, inputPath: input,
-                inputSHA256: try SHA256Hasher.hexDigest(ofFileAt: input),
-                optionsJSON: String(decoding: try JSONEncoder().encode(RunOverrides()), as: UTF8.self),
-                createdAt: Date()))
-        try recording.record(store: old, runID: "r1", report: report)
-        try old.setRunState(id: "r1", .running, reason: nil)
-        let claimed = try old.claimPending(runID: "r1", limit: 3)
-        try old.record([ItemResult(runID: "r1", seq: claimed[0].seq, generation: 1, state: .succeeded, attempts: 1)])
+        let run = NewRun(
+            id: "r1", jobName: f.job.name, jobPath: f.job.path, jobText: f.job.text,
+            provider: f.job.provider.rawValue, inputPath: input,
+            inputSHA256: try SHA256Hasher.hexDigest(ofFileAt: input),
+            optionsJSON: String(decoding: try JSONEncoder().encode(RunOverrides()), as: UTF8.self),
+            createdAt: Date())
+        try scratch.createRun(run)
+        try recording.record(store: scratch, runID: "r1", report: report)
+        var items: [StoredItem] = []
+        try scratch.forEachItem(runID: "r1", states: nil) { items.append($0) }
+        let payloads = Dictionary(
+            uniqueKeysWithValues: try scratch.claimPending(runID: "r1", limit: 100).map { ($0.seq, $0.payload) })
+        try scratch.close()
+        #expect(items.count == 8)
+
+        let old = try SQLiteRunStore(path: f.db, clock: { Date() }, schemaVersion: 2)
+        try old.withConnection { db in
+            let insertRun = try db.prepare(
+                """
+                INSERT INTO runs (id, job_name, job_path, job_text, provider, input_path, input_sha256, options_json,
+                                  state, created_at, started_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?9, ?9)
+                """)
+            for (index, text) in [
+                run.id, run.jobName, run.jobPath, run.jobText, run.provider, run.inputPath, run.inputSHA256,
+                run.optionsJSON,
+            ].enumerated() {
+                try insertRun.bind(text, at: Int32(index + 1))
+            }
+            try insertRun.bind(run.createdAt.timeIntervalSince1970, at: 9)
+            try insertRun.run()
+            let insertItem = try db.prepare(
+                """
+                INSERT INTO items (run_id, seq, line, order_id, payload, input_json, state, idempotency_key, attempts,
+                                   created_at, updated_at)
+                VALUES ('r1', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 1)
+                """)
+            for item in items {
+                let state = item.seq == 1 ? "succeeded" : item.seq <= 3 ? "in_flight" : "pending"
+                try insertItem.bind(item.seq, at: 1)
+                try insertItem.bind(item.line, at: 2)
+                try insertItem.bind(item.orderID, at: 3)
+                try insertItem.bind(payloads[item.seq], at: 4)
+                try insertItem.bind(item.inputJSON, at: 5)
+                try insertItem.bind(state, at: 6)
+                try insertItem.bind(item.idempotencyKey, at: 7)
+                try insertItem.bind(item.seq == 1 ? 1 : 0, at: 8)
+                try insertItem.run()
+                insertItem.reset()
+            }
+        }
         #expect(try old.userVersion() == 2)
         #expect(
             try old.withConnection {
