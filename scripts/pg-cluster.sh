@@ -14,6 +14,14 @@
 # start one, 64 on bad arguments.
 set -euo pipefail
 
+# Close every descriptor inherited above 2 (a test process running in parallel holds hundreds of pipes and
+# sockets): the server counts what it inherits against its file limit, and once refused to start with
+# "insufficient file descriptors available to start server process".
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 die() { echo "pg-cluster: $*" >&2; exit 69; }
 usage() { echo "usage: scripts/pg-cluster.sh start|stop|delete DIR [fast|immediate|smart]" >&2; exit 64; }
 [ $# -ge 2 ] || usage
