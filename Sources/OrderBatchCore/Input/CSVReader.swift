@@ -112,9 +112,11 @@ private final class CSVFeed {
     private var resync: (issue: InputIssue, problem: String)?
     /// The last chunk ended in a carriage return: a line end unless the next chunk starts with a line feed.
     private var pendingCarriageReturn = false
-    /// Where plain lines are offered first (``CSVRowTaker``); nil until the header is read and
-    /// the taker wants rows.
-    private var taker: (any CSVRowTaker)?
+    /// Where plain lines are offered first (``CSVRowTaker``), once ``lending``. A constant: a
+    /// variable was copied (a retain and a release) for every line.
+    private let taker: (any CSVRowTaker)?
+    /// The taker has taken the header: plain lines are offered to it.
+    private var lending = false
     /// The taker has been offered the header.
     private var headerOffered: Bool
     /// One slice per column of the row being lent; allocated once the header is known.
@@ -195,8 +197,8 @@ private final class CSVFeed {
             if splitsPlainLines, newline, lineEnd - start <= CSVFeed.maxPiece, !parser.isInsideRow,
                 let content = CSVPlainLine.content(of: UnsafeRawBufferPointer(rebasing: chunk[start..<lineEnd]))
             {
-                if let taker, CSVPlainLine.split(content, into: lentFields, maxFieldBytes: maxFieldBytes),
-                    try taker.take(UnsafeBufferPointer(lentFields), line: assembler.currentLine)
+                if lending, CSVPlainLine.split(content, into: lentFields, maxFieldBytes: maxFieldBytes),
+                    try taker.unsafelyUnwrapped.take(UnsafeBufferPointer(lentFields), line: assembler.currentLine)
                 {
                     assembler.currentLine += 1
                     start = lineEnd
@@ -279,10 +281,8 @@ private final class CSVFeed {
     /// Asks the taker whether it wants the rows under `columns`, and makes room for their fields.
     private func offerHeader(_ columns: [String]) {
         headerOffered = true
-        guard let taker, taker.lendsRows(under: columns) else {
-            taker = nil
-            return
-        }
+        guard let taker, taker.lendsRows(under: columns) else { return }
+        lending = true
         lentFields = .allocate(capacity: columns.count)
         lentFields.initialize(repeating: UnsafeRawBufferPointer(start: nil, count: 0))
     }

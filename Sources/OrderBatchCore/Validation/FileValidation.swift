@@ -30,7 +30,7 @@ public struct FileValidation {
             sourcePath: sourcePath)
         // `validate` keeps nothing of a valid row: CSV rows are lent as bytes and checked in place,
         // and only a row the byte path does not pass becomes a record (issue #12).
-        let lends = onRecord == nil && !columnsPerRecord && lendsRows
+        let lends = onRecord == nil && !columnsPerRecord && lendsRows && validator.checksLentRows
         try withUnsafeMutablePointer(to: &pass) { passPointer in
             try source.forEachRecord(lendingTo: lends ? ValidationPassTaker(passPointer) : nil) { result in
                 try passPointer.pointee.accept(result, onRecord: onRecord)

@@ -39,6 +39,9 @@ public protocol RowValidator {
     /// never return a fingerprint for a row that ``check(_:)`` refuses, and it applies the same
     /// rule functions, not copies of them. The default returns nil: every row goes to ``check(_:)``.
     func check(lent fields: UnsafeBufferPointer<UnsafeRawBufferPointer>) -> UInt64?
+    /// Whether ``check(lent:)`` can pass rows (once specialised for a header); false, the
+    /// default, spares the reader lending rows that would all be declined.
+    var checksLentRows: Bool { get }
     /// A validator giving the same verdicts, faster for records whose columns are `columns`
     /// (a CSV file's header): per-column work such as classifying names is done once here.
     /// The default returns the validator unchanged.
@@ -49,6 +52,8 @@ extension RowValidator {
     public func specialized(forColumns columns: [String]) -> any RowValidator { self }
 
     public func check(lent fields: UnsafeBufferPointer<UnsafeRawBufferPointer>) -> UInt64? { nil }
+
+    public var checksLentRows: Bool { false }
 
     public func check(_ record: InputRecord) -> RowCheck {
         switch validate(record) {

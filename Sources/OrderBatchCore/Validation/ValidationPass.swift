@@ -22,7 +22,12 @@ struct ValidationPass {
     private var lastColumnsBad = false
     /// For CSV: `validator` specialised for the current header, held by a class (see
     /// ``ValidatorHolder``) so that a record's check does not copy it.
-    private var rowValidator: ValidatorHolder
+    private var rowValidator: ValidatorHolder {
+        didSet { unownedRowValidator = Unmanaged.passUnretained(rowValidator) }
+    }
+    /// `rowValidator` for the byte path, called without the retain and release that loading a
+    /// class reference through the pass's pointer costs (``take(_:line:)``).
+    private var unownedRowValidator: Unmanaged<ValidatorHolder>
     /// The header rows are lent under, until a row adopts it (as a first record would).
     private var lentHeader: [String]? = nil
 
@@ -31,7 +36,9 @@ struct ValidationPass {
         self.columnsPerRecord = columnsPerRecord
         self.maxKeptIssues = maxKeptIssues
         self.sourcePath = sourcePath
-        rowValidator = ValidatorHolder.holding(validator)
+        let holder = ValidatorHolder.holding(validator)
+        rowValidator = holder
+        unownedRowValidator = Unmanaged.passUnretained(holder)
     }
 
     private mutating func keep(_ issues: [InputIssue]) {
@@ -124,7 +131,10 @@ struct ValidationPass {
             lentHeader = nil
             adopt(header, line: line)
         }
-        guard !lastColumnsBad, let fingerprint = rowValidator.check(lent: fields) else { return false }
+        // `rowValidator` keeps the holder alive; nothing replaces it during the call.
+        guard !lastColumnsBad,
+            let fingerprint = unownedRowValidator._withUnsafeGuaranteedRef({ $0.check(lent: fields) })
+        else { return false }
         let seq = try nextSeq()
         report.rows += 1
         report.valid += 1

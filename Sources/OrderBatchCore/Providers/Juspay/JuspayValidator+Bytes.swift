@@ -54,16 +54,18 @@ extension JuspayValidator {
         }
     }
 
+    public var checksLentRows: Bool { true }
+
     public func check(lent fields: UnsafeBufferPointer<UnsafeRawBufferPointer>) -> UInt64? {
         // Column kinds come from the header; without them the record path decides.
-        guard let plan, plan.kinds.count == fields.count else { return nil }
+        guard let kinds = plan?.kindBuffer, kinds.count == fields.count else { return nil }
         var fingerprint: UInt64?
         var routingID = false
         var amount = false
         for i in fields.indices {
             let bytes = fields[i].assumingMemoryBound(to: UInt8.self)
             // An empty cell is a missing value: refused for a required column, skipped otherwise.
-            switch plan.kinds[i] {
+            switch kinds[i] {
             case .orderID:
                 guard !bytes.isEmpty, Self.orderIDPasses(bytes) else { return nil }
                 fingerprint = OrderFingerprint.of(asciiLowercasing: bytes)

@@ -52,11 +52,17 @@ public struct JuspayValidator: RowValidator {
     /// A class, so that the validator is one reference: held as `any RowValidator` it fits the
     /// existential's inline buffer, and ``validate(_:)`` takes the plan with one retain instead
     /// of copying its two arrays.
-    final class ColumnPlan: Sendable {
+    ///
+    /// `@unchecked Sendable`: every property is a constant, and `kindBuffer`'s memory is written
+    /// once in `init` and freed in `deinit`.
+    final class ColumnPlan: @unchecked Sendable {
         /// The header.
         let columns: [String]
         /// The kind of each column, aligned with `columns`.
         let kinds: [ColumnKind]
+        /// `kinds` in memory of its own, for the byte path (``check(lent:)``): reading it costs
+        /// no retain of an array.
+        let kindBuffer: UnsafeMutableBufferPointer<ColumnKind>
         /// How many columns are optional fields: the most fields one row can set.
         let fieldCount: Int
 
@@ -64,8 +70,12 @@ public struct JuspayValidator: RowValidator {
             self.columns = columns
             let kinds = columns.map(ColumnKind.init)
             self.kinds = kinds
+            kindBuffer = .allocate(capacity: kinds.count)
+            _ = kindBuffer.initialize(fromContentsOf: kinds)
             fieldCount = kinds.count { if case .field = $0 { true } else { false } }
         }
+
+        deinit { kindBuffer.deallocate() }
     }
 
     /// The rule an optional field adds to the length and control-character checks.
