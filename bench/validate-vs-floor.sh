@@ -73,8 +73,8 @@ for i in "${!names[@]}"; do
     "${names[$i]}" "$w" "$(awk -v n="$N" -v t="$w" 'BEGIN {print n / t}')" \
     "$(awk -v f="$floor_median" -v t="$w" 'BEGIN {print f / t}')" "$((m / 1024))" "${walls[$i]% }"
   printf '%-9s CPU    %6.3f s  %9.0f rows/s  floor/this %.2f  (runs: %s)\n' \
-    "" "$c" "$(awk -v n="$N" -v t="$c" 'BEGIN {print t > 0 ? n / t : 0}')" \
-    "$(awk -v f="$floor_cpu" -v t="$c" 'BEGIN {print t > 0 ? f / t : 0}')" "${cpus[$i]% }"
+    "" "$c" "$(awk -v n="$N" -v t="$c" 'BEGIN {print (t > 0 ? n / t : 0)}')" \
+    "$(awk -v f="$floor_cpu" -v t="$c" 'BEGIN {print (t > 0 ? f / t : 0)}')" "${cpus[$i]% }"
 done
 
 [ "$CG_ROWS" -gt 0 ] || exit 0
