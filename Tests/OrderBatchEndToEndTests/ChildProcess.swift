@@ -103,7 +103,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Waits until standard output holds a complete first line, and returns it (without the newline).
     /// The deadline only guards against a hang: under heavy load (a build beside the suite) the
     /// line has been seen to take over 10 s to arrive, against 60 ms on a quiet machine.
-    func firstLine(timeout: Double = 30) async throws -> String {
+    func firstLine(timeout: Double = 60) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         // The buffer is checked once more after the deadline: on a loaded machine this task may resume
         // long after its sleep, and the line may have arrived in the meantime.
@@ -125,7 +125,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to end.
-    func exit(timeout: Double = 10) async throws -> Exit {
+    func exit(timeout: Double = 60) async throws -> Exit {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             guard Date() < deadline else { throw Timeout(what: "the process to exit") }
@@ -142,7 +142,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Runs `executable` to completion and returns its exit and output.
     static func run(
-        _ executable: URL, _ arguments: [String], environment: [String: String?] = [:], timeout: Double = 30
+        _ executable: URL, _ arguments: [String], environment: [String: String?] = [:], timeout: Double = 120
     ) async throws -> (exit: Exit, stdout: String, stderr: String) {
         let child = try ChildProcess(executable, arguments, environment: environment)
         let exit = try await child.exit(timeout: timeout)

@@ -62,6 +62,61 @@ import Testing
         try await emulator.stop()
     }
 
+    /// A worker with nothing left to claim waits while another holds rows; when a rescuer pass *other than
+    /// its own* turns a dead worker's rows `unknown`, it reconciles and settles them and exits 0 (it used to see
+    /// nothing in flight, return, and exit 3 "rows of unknown fate" while the run was still to be finished).
+    @Test func aWaitingWorkerSettlesRowsAnotherRescuerTookBack() async throws {
+        let workspace = try Workspace(store: .postgres)
+        defer { workspace.remove() }
+        let emulator = try await ExternalEmulator()
+        let input = try workspace.juspayCSV("in.csv", prefix: "RSC", count: 60)
+        let job = try workspace.job(
+            "rescue", endpoint: emulator.url, input: input, extra: "concurrency: 2\nlease_ttl: 3s\nrate_limit: 2\n")
+        // `run` and a worker send at 2 requests/s; the worker freezes with rows claimed ahead, `run` stops
+        // cleanly (its rows go back pending; the run stays running for the other worker).
+        let first = try OrderBatchCLI.start(["run", job, "--run-id", "r1"])
+        _ = try await OrderBatchCLI.waitForCounts(run: "r1", db: workspace.db) { $0["succeeded", default: 0] >= 1 }
+        let dead = try OrderBatchCLI.start(["work", "r1", "--db", workspace.db])
+        let store = try workspace.openStore()
+        defer { try? store.close() }
+        let claimedBy = Date().addingTimeInterval(60)
+        while Date() < claimedBy,
+            try !store.workers(runID: "r1").contains(where: { $0.pid == dead.pid && $0.rowsClaimed > 0 })
+        {
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        first.send(SIGTERM)
+        #expect(try await first.exit(timeout: 60).status == 3, "\(first.stderr)")
+        // Frozen, not killed: a dead process on this host is seen at once by its pid; one on another host (or
+        // paused) only when its heartbeat is older than the lease TTL.
+        dead.send(SIGSTOP)
+        defer {
+            dead.send(SIGKILL)
+            dead.send(SIGCONT)
+        }
+        let held = try store.counts(runID: "r1").inFlight
+        #expect(held > 0)
+
+        // A worker joins before the dead one's lease expires, so its own rescuer finds nothing at first: it
+        // sends every pending row and then waits for the rows still in flight.
+        let worker = try OrderBatchCLI.start(["work", "r1", "--db", workspace.db, "--rate", "none"])
+        // This process plays the other worker whose rescuer pass takes the dead worker's rows back.
+        var rescued = 0
+        let deadline = Date().addingTimeInterval(60)
+        while rescued == 0 && Date() < deadline {
+            rescued = try store.rescueStaleWorkers(runID: "r1")
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        let exit = try await worker.exit(timeout: 120)
+        #expect(exit.status == 0, "rescued \(rescued) of \(held) here: \(worker.stderr)")
+        #expect(try store.run(id: "r1")?.state == .finished)
+        #expect(try store.counts(runID: "r1").succeeded == 60)
+        let applied = try await emulator.stats().appliedByOrder
+        #expect(applied.count == 60)
+        #expect(applied.values.allSatisfy { $0 == 1 }, "orders applied twice: \(applied.filter { $0.value > 1 })")
+        try await emulator.stop()
+    }
+
     @Test func workRefusesASQLiteDatabase() async throws {
         let workspace = try Workspace(store: .sqlite)
         defer { workspace.remove() }

@@ -19,7 +19,10 @@ import Testing
         defer { workspace.remove() }
         let emulator = try await ExternalEmulator()
         let input = try workspace.juspayCSV("in.csv", prefix: "HAP", count: 8)
-        let job = try workspace.job("happy", endpoint: emulator.url, input: input)
+        // A generous request timeout: the counts below are exact, and Juspay's 1 s default times out (and
+        // retries) an answer from an emulator starved of CPU by other builds on the machine.
+        let job = try workspace.job(
+            "happy", endpoint: emulator.url, input: input, extra: "timeouts:\n  request: 20s\n")
         let metrics = workspace.path("happy.prom")
 
         let result = try await OrderBatchCLI.run(["run", job, "--run-id", "h1", "--json", "--metrics", metrics])

@@ -19,7 +19,9 @@ import Testing
         let orders = try workspace.write("orders.jsonl", Self.orders)
         let emulator = try await ExternalEmulator(["--orders", orders, "--unknown-orders", "not-found"])
         let input = try workspace.juspayCSV("in.csv", prefix: "STY", count: 5)
-        let job = try workspace.job("story", endpoint: emulator.url, input: input)
+        // Exact counts below: a 20 s request timeout, not Juspay's 1 s, which a CPU-starved emulator can miss.
+        let job = try workspace.job(
+            "story", endpoint: emulator.url, input: input, extra: "timeouts:\n  request: 20s\n")
         let host = String(emulator.url.dropFirst("http://".count))
 
         let run = try await OrderBatchCLI.run(["run", job, "--run-id", "st"])

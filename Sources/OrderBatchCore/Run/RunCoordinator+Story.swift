@@ -26,14 +26,13 @@ extension RunCoordinator {
             baseURL: baseURL, setting: job.endpoint.description, provider: job.provider.rawValue,
             isBuiltInEmulator: job.endpoint == .emulator)
         do {
-            let mine = try history.requestStatistics(runID: runID, since: since, topErrors: RunStory.topErrorCount)
+            let (mine, all) = try history.invocationFigures(
+                runID: runID, since: since, wholeRun: wholeRun, topErrors: RunStory.topErrorCount)
             let invocation = RunStory.Figures(
                 requests: mine, rowsSettled: settledNow, seconds: result.elapsedSeconds,
                 rateLimitPauseSeconds: result.counters.rateLimitPauseSeconds)
-            var whole: RunStory.Figures?
-            if wholeRun {
-                let all = try history.requestStatistics(runID: runID, since: nil, topErrors: RunStory.topErrorCount)
-                whole = RunStory.Figures(
+            let whole = all.map { all in
+                RunStory.Figures(
                     requests: all, rowsSettled: settledInAll, seconds: all.spanSeconds, rateLimitPauseSeconds: nil)
             }
             return RunStory(destination: destination, rateLimit: job.rateLimit, invocation: invocation, wholeRun: whole)

@@ -82,6 +82,10 @@ extension RunCoordinator {
         let runID = driver.runID
         var result = first
         var rescuedMeanwhile = first.rescuedRows
+        // Rows this worker itself ended of unknown fate: they wait for `resume`, not for another round here (a
+        // row whose fate stays unreadable would be reconciled in a loop). Rows left unknown by others (another
+        // worker's rescuer pass took back a dead worker's rows) are this worker's to reconcile.
+        var leftUnknown = first.counters.unknown
         while result.stopReason == nil {
             if driver.stopFlag.raised != nil { return result }
             let (alive, rescued, counts) = try await db.perform { store in
@@ -93,15 +97,18 @@ extension RunCoordinator {
                 throw RunStoreError.leaseLost(runID: runID)
             }
             lease.fence.renewed(startedAt: ContinuousClock.now)
-            if rescued + rescuedMeanwhile > 0 || counts.pending > 0 {
+            if rescued + rescuedMeanwhile > 0 || counts.pending > 0 || counts.unknown > leftUnknown {
                 let again = try await driver.execute(totalItems: total, failedSoFar: counts.failed)
                 rescuedMeanwhile = again.rescuedRows
+                leftUnknown += again.counters.unknown
                 result = RunDriver.Result(
                     stopReason: again.stopReason, counters: result.counters.adding(again.counters),
                     elapsedSeconds: result.elapsedSeconds + again.elapsedSeconds)
-                continue
+                // Another worker claimed the rows first: wait a beat instead of asking again at once.
+                if again.counters.itemsStarted > 0 || again.stopReason != nil { continue }
+            } else if counts.inFlight == 0 {
+                return result
             }
-            if counts.inFlight == 0 { return result }
             try await Task.sleep(for: .milliseconds(Int64(min(1, lease.heartbeatSeconds) * 1000)))
         }
         return result

@@ -65,6 +65,33 @@ public protocol RunHistoryStore: RunStore {
     /// - Throws: What `body` throws, the store's errors, ``RunStoreError/corruptRow(runID:seq:detail:)`` for an
     ///   attempt with an unknown phase or outcome.
     func forEachAttempt(runID: String, orderID: String?, _ body: (AttemptLogLine) throws -> Void) throws
+
+    /// The figures of the end-of-invocation summary: this invocation's requests (those that started at or
+    /// after `since`) and, when `wholeRun`, the whole run's. The default reads them from the log with
+    /// ``requestStatistics(runID:since:topErrors:)``; a store may keep them as it records instead (SQLite
+    /// does, see ``RequestFigures``), as long as the numbers are the same.
+    ///
+    /// - Parameters:
+    ///   - runID: The run.
+    ///   - since: When this invocation started sending.
+    ///   - wholeRun: Whether the whole run's figures are wanted too.
+    ///   - topErrors: How many error codes to name.
+    /// - Returns: This invocation's figures, and the whole run's (nil unless `wholeRun`).
+    /// - Throws: The store's errors.
+    func invocationFigures(
+        runID: String, since: Date, wholeRun: Bool, topErrors: Int
+    ) throws -> (invocation: RequestStatistics, wholeRun: RequestStatistics?)
+}
+
+extension RunHistoryStore {
+    public func invocationFigures(
+        runID: String, since: Date, wholeRun: Bool, topErrors: Int
+    ) throws -> (invocation: RequestStatistics, wholeRun: RequestStatistics?) {
+        (
+            try requestStatistics(runID: runID, since: since, topErrors: topErrors),
+            wholeRun ? try requestStatistics(runID: runID, since: nil, topErrors: topErrors) : nil
+        )
+    }
 }
 
 /// Attempts of one (bucket, phase, latency bin): see ``RunHistoryStore/attemptGroups(runID:since:origin:bucketSeconds:)``.

@@ -177,6 +177,12 @@ final class SQLiteConnection {
         return Int(sqlite3_changes(handle))
     }
 
+    /// The rowid of the most recent successful INSERT on this connection.
+    var lastInsertRowID: Int64 {
+        guard let handle else { return 0 }
+        return sqlite3_last_insert_rowid(handle)
+    }
+
     /// The number of rows changed since the connection opened; tests use it to see what a call wrote.
     var totalChanges: Int {
         guard let handle else { return 0 }

@@ -32,6 +32,8 @@ extension SQLiteRunStore {
         }
         guard counts.total > 0 || high > 0 else { return [] }
         guard low == 1, Int64(counts.total) == high else {
+            soundness.withLock { $0.failed = true }
+            SQLiteCheckStamp.remove(path: path)
             return [
                 "run \(runID) counts \(counts.total) rows by state but its rows are numbered \(low)…\(high): "
                     + "an index of the items table is damaged"
@@ -40,8 +42,11 @@ extension SQLiteRunStore {
         return []
     }
 
+    /// `PRAGMA quick_check`'s problems, or none without reading the file when it is exactly as orderbatch
+    /// left it after a sound session (``SQLiteCheckStamp``).
     public func quickCheck() throws -> [String] {
-        try withConnection { db in
+        if soundness.withLock({ $0.remembered }) { return [] }
+        let problems = try withConnection { db in
             let statement = try db.prepare("PRAGMA quick_check")
             var lines: [String] = []
             while try statement.step() {
@@ -49,7 +54,15 @@ extension SQLiteRunStore {
             }
             return lines
         }
+        soundness.withLock {
+            if problems.isEmpty { $0.known = true } else { $0.failed = true }
+        }
+        if !problems.isEmpty { SQLiteCheckStamp.remove(path: path) }
+        return problems
     }
+
+    /// Whether ``quickCheck()`` trusts a remembered check instead of reading the whole file.
+    var checkIsRemembered: Bool { soundness.withLock { $0.remembered } }
 }
 
 /// A file's device and inode, from `stat(2)`; nil fields when the path does not exist.

@@ -14,6 +14,8 @@ extension SQLiteRunStore {
             try statement.bind(invocation.startedAt.timeIntervalSince1970, at: 3)
             try statement.bind(options, at: 4)
             try statement.run()
+            let id = db.lastInsertRowID
+            recorded.withLock { $0.invocations[invocation.runID] = (id, invocation.command) }
         }
     }
 

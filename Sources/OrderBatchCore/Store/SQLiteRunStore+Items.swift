@@ -182,6 +182,12 @@ extension SQLiteRunStore {
                 }
             }
         }
+        // Committed: counted in this store's figures (never before, so a refused group counts nothing).
+        recorded.withLock { recorded in
+            for result in results where !result.log.isEmpty {
+                for attempt in result.log { recorded.figures[result.runID, default: RequestFigures()].add(attempt) }
+            }
+        }
     }
 
     public func startRetryGeneration(runID: String, states: Set<ItemState>) throws -> Int {

@@ -39,6 +39,28 @@ public final class SQLiteRunStore: RunStore, Sendable {
     let clock: @Sendable () -> Date
     /// The file's device and inode when it was opened (``checkStorage()`` compares).
     let openedIdentity: FileIdentity
+    /// What this store knows of the file's soundness (``SQLiteCheckStamp``).
+    let soundness: Locked<Soundness>
+    /// The figures of the attempts this store recorded, per run, and the invocation it recorded for each run
+    /// (``invocationFigures(runID:since:wholeRun:topErrors:)``).
+    let recorded = Locked(RecordedHere())
+
+    /// What this store recorded itself: the end of an invocation reads its figures from here.
+    struct RecordedHere {
+        var figures: [String: RequestFigures] = [:]
+        var invocations: [String: (id: Int64, command: InvocationCommand)] = [:]
+    }
+
+    /// What a store knows of its file's soundness: written at ``close()`` as a ``SQLiteCheckStamp`` when it
+    /// is known sound and nothing went wrong since.
+    struct Soundness {
+        /// The file was created by this store, passed `PRAGMA quick_check`, or its stamp matched at opening.
+        var known: Bool
+        /// The stamp matched at opening: ``quickCheck()`` need not read the whole file.
+        var remembered: Bool
+        /// A corruption or a storage failure was met: no stamp is written, and the old one was deleted.
+        var failed = false
+    }
 
     /// Opens the database at `path`, creating the file and its schema if needed and applying missing migrations.
     ///
@@ -57,6 +79,10 @@ public final class SQLiteRunStore: RunStore, Sendable {
     init(path: String, clock: @escaping @Sendable () -> Date, schemaVersion: Int) throws {
         self.path = path
         self.clock = clock
+        // Before the connection opens (it may replay a WAL into the file).
+        let existed = FileManager.default.fileExists(atPath: path)
+        let remembered = existed && SQLiteCheckStamp.matches(path: path)
+        soundness = Locked(Soundness(known: !existed || remembered, remembered: remembered))
         let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(Self.busyTimeoutMilliseconds))
         do {
             try Self.prepare(db, path: path, upTo: schemaVersion)
@@ -75,20 +101,39 @@ public final class SQLiteRunStore: RunStore, Sendable {
     }
 
     /// Closes the connection. Later calls throw `SQLITE_MISUSE`. Calling it again does nothing.
+    /// Closes the connection, then remembers a sound file's check (``SQLiteCheckStamp``). Later calls throw
+    /// `SQLITE_MISUSE`. Calling it again does nothing.
     public func close() throws {
-        try connection.withLock { connection in
-            try connection?.close()
-            connection = nil
+        let closed = try connection.withLock { connection in
+            defer { connection = nil }
+            guard let open = connection else { return false }
+            try open.close()
+            return true
+        }
+        guard closed else { return }
+        // A stamp exists only while the last store to close the file knew it sound.
+        let soundness = self.soundness.withLock { $0 }
+        if soundness.known, !soundness.failed {
+            SQLiteCheckStamp.write(path: path, identity: openedIdentity)
+        } else {
+            SQLiteCheckStamp.remove(path: path)
         }
     }
 
-    /// Runs `body` with the connection while holding the lock.
+    /// Runs `body` with the connection while holding the lock. A corruption or storage failure it meets
+    /// forgets the file's remembered check (``SQLiteCheckStamp``).
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try connection.withLock { connection in
-            guard let connection else {
-                throw SQLiteError(extendedResultCode: SQLITE_MISUSE, message: "the store \(path) is closed")
+        do {
+            return try connection.withLock { connection in
+                guard let connection else {
+                    throw SQLiteError(extendedResultCode: SQLITE_MISUSE, message: "the store \(path) is closed")
+                }
+                return try body(connection)
             }
-            return try body(connection)
+        } catch let error as SQLiteError where error.isCorruption || error.isStorageFailure {
+            soundness.withLock { $0.failed = true }
+            SQLiteCheckStamp.remove(path: path)
+            throw error
         }
     }
 

@@ -20,6 +20,9 @@ enum StoreSchema {
         Migration(version: 3, description: "schema_version: the migrations applied", sql: version3),
         Migration(
             version: 4, description: "invocations: each run, resume and retry with its pacing flags", sql: version4),
+        Migration(
+            version: 5, description: "invocations.run_figures: the whole run's request figures at its end",
+            sql: version5),
     ]
 
     /// The version this build writes.
@@ -171,5 +174,13 @@ enum StoreSchema {
             options_json  TEXT NOT NULL
         );
         CREATE INDEX invocations_by_run ON invocations (run_id, id);
+        """
+
+    /// The whole run's request figures (``RequestFigures`` as JSON) through the end of each invocation, written
+    /// when it ends: the next one adds its own to them instead of reading the whole attempts log back. NULL
+    /// for an invocation that did not end (killed) or was recorded by an older release: the next one then
+    /// reads the log once and writes the figures again.
+    private static let version5 = """
+        ALTER TABLE invocations ADD COLUMN run_figures TEXT;
         """
 }

@@ -12,7 +12,7 @@ import Testing
         let store = try SQLiteRunStore(path: path)
         defer { try? store.close() }
         #expect(try store.userVersion() == StoreSchema.currentVersion)
-        #expect(StoreSchema.currentVersion == 4)
+        #expect(StoreSchema.currentVersion == 5)
         #expect(try store.journalMode() == "wal")
         let tables = try store.withConnection { db -> [String] in
             let statement = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -53,7 +53,7 @@ import Testing
             try store.close()
             Issue.record("expected the newer schema to be refused")
         } catch let error as RunStoreError {
-            #expect(error == .schemaTooNew(path: path, found: 99, supported: 4))
+            #expect(error == .schemaTooNew(path: path, found: 99, supported: 5))
             #expect(error.description.contains("schema version 99"))
             #expect(error.description.contains("newer orderbatch"))
         }

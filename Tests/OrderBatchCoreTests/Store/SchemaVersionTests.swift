@@ -53,10 +53,11 @@ import Testing
         #expect(outcome.status == .success)
         let store = try SQLiteRunStore(path: f.db)
         defer { try? store.close() }
-        #expect(try store.userVersion() == 4)
+        #expect(try store.userVersion() == StoreSchema.currentVersion)
         let versions = try sqliteVersions(store)
-        #expect(versions.map(\.0) == [1, 2, 3, 4])
-        #expect(versions.map(\.1) == [false, false, true, true])  // 1 and 2 were applied before the table existed
+        #expect(versions.map(\.0) == Array(1...StoreSchema.currentVersion))
+        // 1 and 2 were applied before the table existed.
+        #expect(versions.map(\.1) == [false, false] + Array(repeating: true, count: StoreSchema.currentVersion - 2))
         let counts = try store.counts(runID: "r1")
         #expect(counts.succeeded == 8 && counts.total == 8)
         #expect(try store.run(id: "r1")?.state == .finished)
