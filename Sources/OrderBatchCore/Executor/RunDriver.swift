@@ -4,28 +4,12 @@ import Foundation
 /// store, calls the provider client, and commits results in groups (count- or time-bounded,
 /// never one transaction per row). It decides nothing itself. Its store calls run on the
 /// store's own thread (``RunStoreActor``), never on the cooperative pool.
+///
+/// Claims and result groups are child tasks like the requests: while the store thread commits a
+/// group or claims the next rows, requests keep starting and finishing (the machine asks for rows
+/// while it still holds half a prefetch of them). A failed claim or commit ends the execution
+/// as soon as its task reports, like any store error.
 public struct RunDriver: Sendable {
-    /// How the execution ended.
-    public struct Result: Sendable {
-        public var stopReason: ExecutorStateMachine.StopReason?
-        public var counters: ExecutorCounters
-        public var elapsedSeconds: Double
-        /// Rows the rescuer pass took back from workers whose lease expired, during this execution: they are
-        /// `unknown` now, and, claimed earlier in seq order than this execution's position, are left to the
-        /// next one.
-        public var rescuedRows = 0
-
-        public init(
-            stopReason: ExecutorStateMachine.StopReason?, counters: ExecutorCounters, elapsedSeconds: Double,
-            rescuedRows: Int = 0
-        ) {
-            self.stopReason = stopReason
-            self.counters = counters
-            self.elapsedSeconds = elapsedSeconds
-            self.rescuedRows = rescuedRows
-        }
-    }
-
     public var store: any RunStore
     public var runID: String
     public var client: any ProviderClient
@@ -42,47 +26,6 @@ public struct RunDriver: Sendable {
     /// Results are committed when this many are waiting, or every `flushInterval` seconds.
     public var flushCount = 500
     public var flushInterval = 0.25
-
-    /// The lease the driver keeps alive, and the rules it keeps with it.
-    ///
-    /// - Every heartbeat (``heartbeatSeconds``, a twelfth of the TTL, at most 5 s) renews the
-    ///   lease in the store, which checks that this process still owns it, and checks that the
-    ///   database file is still the one opened (``RunStore/checkStorage()``).
-    /// - No request starts unless the lease was renewed within the ``LeaseFence``'s window (a
-    ///   third of the TTL) by the monotonic clock; past it (the process was frozen) the driver
-    ///   renews first, and stops at once if another process took the run over.
-    /// - Claims and result groups are written only if this process still holds the lease,
-    ///   checked in the same transaction: a fenced-out process records nothing, and its claimed
-    ///   rows are the new holder's to reconcile.
-    public struct RunLease: Sendable {
-        public var jobName: String
-        public var owner: LeaseOwner
-        public var ttlSeconds: Double
-        public var fence: LeaseFence
-
-        public init(jobName: String, owner: LeaseOwner, ttlSeconds: Double, fence: LeaseFence) {
-            self.jobName = jobName
-            self.owner = owner
-            self.ttlSeconds = ttlSeconds
-            self.fence = fence
-        }
-
-        /// Seconds between heartbeats: a twelfth of the TTL, at most 5 s.
-        public var heartbeatSeconds: Double { min(5, ttlSeconds / 12) }
-    }
-
-    /// A rate limit shared through a ``RateTokenSource``: every start takes a token from it as well.
-    public struct SharedRate: Sendable {
-        /// Where the tokens come from.
-        public var source: any RateTokenSource
-        /// Seconds every taker pauses after a 429 without `Retry-After` (the job's `rate_limit_pause`).
-        public var pauseSeconds: Double
-
-        public init(source: any RateTokenSource, pauseSeconds: Double) {
-            self.source = source
-            self.pauseSeconds = pauseSeconds
-        }
-    }
 
     public init(
         store: any RunStore, runID: String, client: any ProviderClient, policy: ExecutorPolicy, stopFlag: StopFlag,
@@ -113,6 +56,10 @@ public struct RunDriver: Sendable {
         case periodic
         case tokens(RateTokenGrant)
         case reported
+        /// A result group was committed (or its commit failed).
+        case recorded(StoreWrite<Void>)
+        /// The pending results were committed and rows claimed (or either failed).
+        case claimed(StoreWrite<[ClaimedItem]>)
     }
 
     /// Per-row bookkeeping while a row is claimed by this process.
@@ -162,12 +109,19 @@ public struct RunDriver: Sendable {
         let db = RunStoreActor(store)
         let runID = self.runID
 
-        func flush() async throws {
-            guard !pendingResults.isEmpty else { return }
+        /// Takes the results waiting to be committed (the caller commits them).
+        func takePending() -> [ItemResult] {
             let results = pendingResults
-            try await db.perform { try $0.record(results, fence: fence) }
             pendingResults.removeAll(keepingCapacity: true)
-            lastFlush = now()
+            if !results.isEmpty { lastFlush = now() }
+            return results
+        }
+
+        /// Commits the waiting results and waits for the commit.
+        func flush() async throws {
+            let results = takePending()
+            guard !results.isEmpty else { return }
+            try await db.perform { try $0.record(results, fence: fence) }
         }
 
         /// Renews the lease (the store checks ownership) and checks the database file.
@@ -212,19 +166,19 @@ public struct RunDriver: Sendable {
                     let action = queue.removeFirst()
                     switch action {
                     case .requestItems(let count):
-                        try await flush()
+                        // The waiting results are committed first, in the same hop to the store thread.
+                        let results = takePending()
                         let after = lastClaimedSeq
-                        let items = try await db.perform {
-                            try $0.claimPending(runID: runID, limit: count, afterSeq: after, fence: fence)
+                        group.addTask {
+                            .claimed(
+                                await StoreWrite {
+                                    try await db.perform { store in
+                                        if !results.isEmpty { try store.record(results, fence: fence) }
+                                        return try store.claimPending(
+                                            runID: runID, limit: count, afterSeq: after, fence: fence)
+                                    }
+                                })
                         }
-                        if let last = items.last?.seq { lastClaimedSeq = max(lastClaimedSeq, last) }
-                        for item in items {
-                            claimed[item.seq] = Claimed(item: item, sends: item.attempts)
-                        }
-                        let work = items.map {
-                            WorkItem(seq: $0.seq, needsReconcile: $0.needsReconcile, attemptsSoFar: $0.attempts)
-                        }
-                        queue += work.isEmpty ? machine.noMoreItems(now: now()) : machine.itemsOffered(work, now: now())
                     case .preflight(let seq):
                         guard let item = claimed[seq]?.item.outbound else { continue }
                         try await requireFence()
@@ -271,7 +225,10 @@ public struct RunDriver: Sendable {
                                 message: state == .succeeded ? nil : message,
                                 latencyMilliseconds: c.last?.latencyMilliseconds,
                                 log: c.log))
-                        if pendingResults.count >= flushCount { try await flush() }
+                        if pendingResults.count >= flushCount {
+                            let results = takePending()
+                            group.addTask { .recorded(await Self.record(results, in: db, fence: fence)) }
+                        }
                     case .wake(let at):
                         if scheduledWake.map({ at < $0 }) ?? true {
                             scheduledWake = at
@@ -303,6 +260,18 @@ public struct RunDriver: Sendable {
                 guard let event = try await group.next() else { break }
                 let t = now()
                 switch event {
+                case .claimed(let write):
+                    let items = try write.get()
+                    if let last = items.last?.seq { lastClaimedSeq = max(lastClaimedSeq, last) }
+                    for item in items {
+                        claimed[item.seq] = Claimed(item: item, sends: item.attempts)
+                    }
+                    let work = items.map {
+                        WorkItem(seq: $0.seq, needsReconcile: $0.needsReconcile, attemptsSoFar: $0.attempts)
+                    }
+                    queue += work.isEmpty ? machine.noMoreItems(now: t) : machine.itemsOffered(work, now: t)
+                case .recorded(let write):
+                    try write.get()
                 case .preflight(let seq, let result, let at, let ms):
                     var rec: AttemptRecord
                     switch result {
@@ -365,7 +334,10 @@ public struct RunDriver: Sendable {
                             }
                         }
                     }
-                    if t - lastFlush >= flushInterval { try await flush() }
+                    if t - lastFlush >= flushInterval, !pendingResults.isEmpty {
+                        let results = takePending()
+                        group.addTask { .recorded(await Self.record(results, in: db, fence: fence)) }
+                    }
                     onProgress?(machine.counters, t)
                     queue += machine.tick(now: t)
                     group.addTask {
@@ -376,10 +348,17 @@ public struct RunDriver: Sendable {
             }
             group.cancelAll()
             var unused = machine.releaseSharedTokens()
-            // A batch of tokens still on its way when the run ended goes back too (the timers end at once).
-            while tokens != nil, let event = try? await group.next() {
-                if case .tokens(let grant) = event, grant.count > 0 {
+            // A batch of tokens still on its way when the run ended goes back too (the timers end at once), and
+            // result groups still being committed are waited for: the first that failed is this execution's error.
+            var storeError: (any Error)?
+            while !group.isEmpty {
+                switch try? await group.next() {
+                case .tokens(let grant)? where grant.count > 0:
                     unused.append(RateTokenLot(grantID: grant.grantID, count: grant.count))
+                case .recorded(.failed(let error))?, .claimed(.failed(let error))?:
+                    storeError = storeError ?? error
+                default:
+                    break
                 }
             }
             if let tokens, !unused.isEmpty {
@@ -387,6 +366,7 @@ public struct RunDriver: Sendable {
                 // Tokens not used go back to the shared budget; a failure only wastes them until their window passes.
                 _ = try? await tokens.perform { try $0.giveBack(unused) }
             }
+            if let storeError { throw storeError }
             try await flush()
             onProgress?(machine.counters, now())
             return Result(

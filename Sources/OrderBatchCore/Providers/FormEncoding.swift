@@ -17,7 +17,9 @@ public enum FormEncoding {
     /// - Parameter pairs: The names and values, in the order they go on the wire.
     /// - Returns: The body text (ASCII only).
     public static func encode(_ pairs: [(name: String, value: String)]) -> String {
-        pairs.map { encodeComponent($0.name) + "=" + encodeComponent($0.value) }.joined(separator: "&")
+        var body = Body()
+        for pair in pairs { body.append(name: pair.name, value: pair.value) }
+        return String(decoding: body.bytes, as: UTF8.self)
     }
 
     /// Encodes one name or value.
@@ -27,6 +29,12 @@ public enum FormEncoding {
     public static func encodeComponent(_ text: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
+        appendComponent(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding of one name or value to `out`.
+    static func appendComponent(_ text: String, to out: inout [UInt8]) {
         for byte in text.utf8 {
             if byte == UInt8(ascii: " ") {
                 out.append(UInt8(ascii: "+"))
@@ -36,11 +44,8 @@ public enum FormEncoding {
                 PercentEncoding.append(byte, to: &out)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
-    /// ASCII alphanumerics and `*-._`: the bytes outside the WHATWG
-    /// `application/x-www-form-urlencoded` percent-encode set.
     private static func isUnescaped(_ byte: UInt8) -> Bool {
         PercentEncoding.isAlphanumeric(byte) || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "-")
             || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")

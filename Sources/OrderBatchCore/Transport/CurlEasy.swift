@@ -114,13 +114,16 @@ final class CurlEasy {
                     "POSTFIELDSIZE_LARGE",
                     ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
                 ))
-            var body = request.body
-            body.append(0)  // a valid pointer even for an empty body; the size excludes it
+            // libcurl copies the body here; an empty body still needs a valid pointer (the size excludes it).
             steps.append(
                 (
                     "COPYPOSTFIELDS",
-                    body.withUnsafeMutableBytes {
-                        ccurl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress)
+                    request.body.withUnsafeBytes { bytes in
+                        withUnsafeBytes(of: UInt8(0)) { empty in
+                            ccurl_easy_setopt_pointer(
+                                handle, CURLOPT_COPYPOSTFIELDS,
+                                UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? empty.baseAddress))
+                        }
                     }
                 ))
         }
@@ -141,19 +144,33 @@ final class CurlEasy {
     /// request says plus Host, Content-Length and User-Agent.
     private static func headerList(for request: HTTPRequest) -> CurlHeaderList? {
         let list = CurlHeaderList()
-        var lines = request.headers.map { header in
-            header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
-        }
-        let names = Set(request.headers.map { $0.name.lowercased() })
-        if !names.contains("accept") { lines.append("Accept:") }
-        if request.method == .post {
-            if !names.contains("expect") { lines.append("Expect:") }
-            if !names.contains("content-type") { lines.append("Content-Type:") }
-        }
-        for line in lines {
+        var hasAccept = false
+        var hasExpect = false
+        var hasContentType = false
+        for header in request.headers {
+            hasAccept = hasAccept || Self.isName(header.name, "accept")
+            hasExpect = hasExpect || Self.isName(header.name, "expect")
+            hasContentType = hasContentType || Self.isName(header.name, "content-type")
+            let line = header.value.isEmpty ? header.name + ";" : header.name + ": " + header.value
             guard list.append(line) else { return nil }
         }
+        if !hasAccept, !list.append("Accept:") { return nil }
+        if request.method == .post {
+            if !hasExpect, !list.append("Expect:") { return nil }
+            if !hasContentType, !list.append("Content-Type:") { return nil }
+        }
         return list
+    }
+
+    /// Whether header name `name` is `lowercase` (given in lowercase ASCII), ignoring ASCII case.
+    private static func isName(_ name: String, _ lowercase: StaticString) -> Bool {
+        let name = name.utf8
+        guard name.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            zip(name, expected).allSatisfy { byte, wanted in
+                byte == wanted || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == wanted)
+            }
+        }
     }
 
     // MARK: - Callbacks (transfer thread, inside curl_multi_perform)
@@ -200,8 +217,15 @@ final class CurlEasy {
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
         let name = String(decoding: line[..<colon], as: UTF8.self)
-        let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingOWS()
-        responseHeaders.append((name: name, value: value))
+        // Trimmed as bytes, before decoding: one string per value, not two.
+        var value = line[(colon + 1)...]
+        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+            value = value.dropFirst()
+        }
+        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            value = value.dropLast()
+        }
+        responseHeaders.append((name: name, value: String(decoding: value, as: UTF8.self)))
     }
 
     // MARK: - Finishing

@@ -66,6 +66,9 @@ public struct JuspayClient: ProviderClient {
     public let configuration: Configuration
     private let transport: any HTTPTransport
     private let scrubber: CredentialScrubber
+    /// The `Authorization` header value, ``basicToken(apiKey:)``, computed once: every request sends it. A
+    /// ``Secret``, so that describing the client never shows it.
+    private let authorization: Secret
     /// The current time, for `Retry-After` dates.
     let clock: @Sendable () -> Date
 
@@ -83,7 +86,9 @@ public struct JuspayClient: ProviderClient {
         self.transport = transport
         self.clock = clock
         let key = configuration.apiKey.reveal()
-        scrubber = CredentialScrubber([key, Self.basicToken(apiKey: configuration.apiKey)])
+        let authorization = Self.basicToken(apiKey: configuration.apiKey)
+        self.authorization = Secret(authorization)
+        scrubber = CredentialScrubber([key, authorization])
     }
 
     // MARK: - ProviderClient
@@ -172,35 +177,43 @@ public struct JuspayClient: ProviderClient {
         PathSegment.join(base: configuration.baseURL, path: "/orders/" + PathSegment.encode(orderID))
     }
 
-    /// The headers both calls start with, in order.
-    private func commonHeaders(routingID: String) throws(EarlyOutcome) -> [(name: String, value: String)] {
-        for (name, value) in [("x-merchantid", configuration.merchantID), ("x-routing-id", routingID)]
-        where !HeaderValue.isSendable(value) {
-            throw EarlyOutcome(
-                Outcome(
-                    kind: .permanent, errorCode: "INVALID_HEADER_VALUE",
-                    message: "the \(name) value is empty or contains a control character; fix it and send again"))
-        }
-        return [
-            ("Authorization", Self.basicToken(apiKey: configuration.apiKey)),
-            ("x-merchantid", configuration.merchantID),
-            ("x-routing-id", routingID),
-        ]
+    /// The headers both calls start with, in order, with room for `extra` more.
+    private func commonHeaders(routingID: String, extra: Int) throws(EarlyOutcome) -> [(name: String, value: String)] {
+        if !HeaderValue.isSendable(configuration.merchantID) { throw Self.unsendable("x-merchantid") }
+        if !HeaderValue.isSendable(routingID) { throw Self.unsendable("x-routing-id") }
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(3 + extra)
+        headers.append(("Authorization", authorization.reveal()))
+        headers.append(("x-merchantid", configuration.merchantID))
+        headers.append(("x-routing-id", routingID))
+        return headers
+    }
+
+    /// The outcome of a header value that cannot be sent.
+    private static func unsendable(_ name: String) -> EarlyOutcome {
+        EarlyOutcome(
+            Outcome(
+                kind: .permanent, errorCode: "INVALID_HEADER_VALUE",
+                message: "the \(name) value is empty or contains a control character; fix it and send again"))
     }
 
     /// The Update Order request for `update`.
     func updateRequest(_ update: JuspayUpdate, timeoutMilliseconds: Int) throws(EarlyOutcome) -> HTTPRequest {
-        let headers = try commonHeaders(routingID: update.routingID)
-        let pairs = [(name: "amount", value: update.amount.plainText)] + update.fields.map { ($0.name, $0.value) }
+        var headers = try commonHeaders(routingID: update.routingID, extra: 2)
+        headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+        headers.append(("Accept", "application/json"))
+        var body = FormEncoding.Body()
+        body.append(name: "amount", value: update.amountText)
+        for field in update.fields { body.append(name: field.name, value: field.value) }
         return HTTPRequest(
-            method: .post, url: orderURL(update.orderID),
-            headers: headers + [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-            body: Array(FormEncoding.encode(pairs).utf8), timeoutMilliseconds: timeoutMilliseconds)
+            method: .post, url: orderURL(update.orderID), headers: headers, body: body.bytes,
+            timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// The Order Status request for `update`'s order.
     func statusRequest(_ update: JuspayUpdate, timeoutMilliseconds: Int) throws(EarlyOutcome) -> HTTPRequest {
-        var headers = try commonHeaders(routingID: update.routingID) + [("Accept", "application/json")]
+        var headers = try commonHeaders(routingID: update.routingID, extra: 2)
+        headers.append(("Accept", "application/json"))
         if let version = configuration.apiVersion, HeaderValue.isSendable(version) {
             headers.append(("version", version))
         }

@@ -127,13 +127,18 @@ enum JuspayResponse {
     ///   - requested: The amount sent.
     /// - Returns: The outcome.
     static func updateSuccess(_ response: HTTPResponse, requested: Decimal) -> Outcome {
-        let order: JSONValue
+        // Only `amount` is read: the rest of the order is checked as JSON but not built.
+        let members: [(key: String, value: JSONValue)]
         do {
-            order = try self.order(response, afterUpdate: true)
+            guard let kept = try JSONValue.parseMembers(bytes: response.body, keeping: { $0 == "amount" }) else {
+                return OutcomeClassifier.unreadableSuccess(
+                    response, detail: "expected a JSON object (the order)", afterUpdate: true)
+            }
+            members = kept
         } catch {
-            return error.outcome
+            return OutcomeClassifier.unreadableSuccess(response, detail: error.description, afterUpdate: true)
         }
-        if let amount = order["amount"] {
+        if let amount = members.first?.value {
             guard let returned = amount.decimalValue else {
                 return OutcomeClassifier.unreadableSuccess(
                     response, detail: "the order amount \(amount.compactText) is not a number", afterUpdate: true)

@@ -17,7 +17,12 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
     /// Sent as the `x-routing-id` header (Juspay recommends the customer id).
     public var routingID: String
     /// The new amount, at most two decimal places, positive.
-    public var amount: Decimal
+    public var amount: Decimal {
+        didSet { amountText = amount.plainText }
+    }
+    /// `amount.plainText`, as sent and stored: taken from the stored text when that is already plain,
+    /// so that sending a row does not write the decimal again.
+    public private(set) var amountText: String
     /// Address and UDF fields, in input column order.
     public var fields: [Field]
 
@@ -25,6 +30,7 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
         self.orderID = orderID
         self.routingID = routingID
         self.amount = amount
+        self.amountText = amount.plainText
         self.fields = fields
     }
 
@@ -43,13 +49,17 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
             throw DecodingError.dataCorruptedError(forKey: .amount, in: c, debugDescription: "not a decimal: \(text)")
         }
         self.amount = amount
+        amountText = Decimal.isPlainText(text) ? text : amount.plainText
         fields = try c.decode([Field].self, forKey: .fields)
     }
 
     public init(stored: StoredPayload) throws(StoredPayload.Problem) {
         orderID = try stored.string("order_id")
         routingID = try stored.string("routing_id")
-        amount = try stored.decimal("amount")
+        let amount = try stored.decimal("amount")
+        self.amount = amount
+        let text = try stored.string("amount")
+        amountText = Decimal.isPlainText(text) ? text : amount.plainText
         fields = []
         for element in try stored.array("fields") {
             guard let name = element["name"]?.stringValue, let value = element["value"]?.stringValue else {
@@ -64,7 +74,7 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
         try c.encode(orderID, forKey: .orderID)
         try c.encode(routingID, forKey: .routingID)
         // Decimals travel as text so that no encoder can route them through Double.
-        try c.encode(amount.plainText, forKey: .amount)
+        try c.encode(amountText, forKey: .amount)
         try c.encode(fields, forKey: .fields)
     }
 
@@ -74,7 +84,7 @@ public struct JuspayUpdate: Sendable, Equatable, UpdatePayload {
             .object([("name", .string($0.name)), ("value", .string($0.value))])
         }
         return JSONValue.object([
-            ("amount", .string(amount.plainText)), ("fields", .array(fieldValues)), ("order_id", .string(orderID)),
+            ("amount", .string(amountText)), ("fields", .array(fieldValues)), ("order_id", .string(orderID)),
             ("routing_id", .string(routingID)),
         ]).compactText
     }
