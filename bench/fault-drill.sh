@@ -23,6 +23,11 @@
 #   stale-run     a new input while an older run of the job is unfinished: exit 3 naming it
 #   metrics       invalid input (exit 2) still writes the metrics file with exit code 2
 #   simultaneous  8 `run`s of one job started together on a new state file: one runs, 7 exit 75, none 64
+#   pg-lost       the PostgreSQL state database goes away under a 2,000-row run at concurrency 4 (a cluster of
+#                 its own, scripts/pg-cluster.sh): `pg_ctl stop -m fast`, `-m immediate`, and the run's
+#                 sessions ended by pg_terminate_backend: exit 3 naming the state database and `resume`, requests
+#                 after the loss only for rows claimed before it (<= 72: 36 rows, 2 requests each); once it
+#                 answers, `resume` finishes; every order applied once
 #
 # Usage: bench/fault-drill.sh
 # Environment: BIN (default .build-drill/release/orderbatch, built when missing), PORT (first emulator port,
@@ -34,7 +39,7 @@ ROOT=$PWD
 DEFAULT_BIN=.build-drill/release/orderbatch
 BIN=${BIN:-$DEFAULT_BIN}
 PORT=${PORT:-18290}
-ALL="freeze storm revoked-key dns refused stderr-full stderr-closed pipe-head sighup db-deleted db-damaged big-answers stale-run metrics simultaneous"
+ALL="freeze storm revoked-key dns refused stderr-full stderr-closed pipe-head sighup db-deleted db-damaged big-answers stale-run metrics simultaneous pg-lost"
 DRILLS=${DRILLS:-$ALL}
 KEEP=${KEEP:-0}
 for d in $DRILLS; do [[ " $ALL " == *" $d "* ]] || { echo "fault-drill: unknown drill $d (known: $ALL)" >&2; exit 64; }; done
@@ -53,12 +58,14 @@ unset JUSPAY_MERCHANT_ID
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fault-drill.XXXXXX")
 EMU_PID=""
 EMU_URL=""
+PG_DIR=""
 PASSED=0
 FAILED=0
 FIGURES=()
 cleanup() {
   [[ -n $EMU_PID ]] && { kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null; }
   jobs -p | xargs -r kill -9 2>/dev/null
+  [[ -n $PG_DIR ]] && "$ROOT/scripts/pg-cluster.sh" delete "$PG_DIR"
   if [[ $FAILED -eq 0 && $KEEP != 1 ]]; then rm -rf "$WORK"; else echo "fault-drill: work directory kept: $WORK" >&2; fi
 }
 trap cleanup EXIT
@@ -368,6 +375,10 @@ drill_simultaneous() {
   result simultaneous $((1 - bad)) "$summary(one runs, seven 75, none 64)"
   stop_emulator
 }
+
+# The PostgreSQL drill, in a file of its own (it uses the helpers above).
+# shellcheck source=bench/fault-drill-pg.sh
+source "$ROOT/bench/fault-drill-pg.sh"
 
 # ---- main --------------------------------------------------------------------------------------------------
 echo "fault-drill: $BIN, work directory $WORK, $(date -u +%Y-%m-%dT%H:%M:%SZ)"

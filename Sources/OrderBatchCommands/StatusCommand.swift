@@ -29,7 +29,10 @@ extension OrderBatch {
                 it; a run killed while "ingesting" sent nothing, and resume records its input again). \
                 With a PostgreSQL database the object also has "workers": every process working on the run \
                 ({"pid", "host", "heartbeat_age_seconds", "rows_claimed", "live"}, the age by the database's \
-                clock), and the text lists the live ones. "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
+                clock), and the text lists the live ones; one run also has "rate_limit_scope": the shared rate \
+                limit its workers draw on ({"scope": "account" or "run", "key", "share" of the limits allowed now, \
+                "paused_seconds" left of the pause after a 429 or null, "rate_limited", "granted"}), null when it \
+                draws on none. "pending", "in_flight" and "unknown" are kept apart: rows in "unknown" may have reached the \
                 provider and are reconciled before being sent again.
 
                 --watch shows RUN_ID every --interval (default 2s) until no process is at work on it: on a \
@@ -112,13 +115,16 @@ extension OrderBatch {
                 }
                 // PostgreSQL: every worker of the run (SQLite has one process, shown as `process`).
                 let workers = store.supportsWorkers ? try store.workers(runID: run.id) : nil
+                let shared = try Self.sharedRateLimit(runID: run.id, in: store)
                 let invocations = try store.invocations(runID: run.id)
                 print(
                     json
-                        ? Self.json(run, counts, process, invocations: invocations, story: story, workers: workers)
+                        ? Self.json(
+                            run, counts, process, invocations: invocations, story: story, workers: workers,
+                            sharedRate: (shared, store is PostgresRunStore))
                         : Self.detail(
                             run, counts, process, databasePath: path, invocations: invocations, story: story,
-                            workers: workers))
+                            workers: workers, sharedRate: shared))
             } else {
                 let runs = try DatabaseCheck.readingDamage(path: path) { try store.recentRuns(limit: limit) }.map {
                     ($0, try counts($0), try Self.process(of: $0, in: store))
@@ -180,7 +186,8 @@ extension OrderBatch {
         /// One run, a `name  value` line per fact, then the commands that would continue it.
         static func detail(
             _ run: RunRecord, _ counts: RunCounts, _ process: Process?, databasePath: String,
-            invocations: [InvocationRecord] = [], story: RunStory? = nil, workers: [RunWorker]? = nil
+            invocations: [InvocationRecord] = [], story: RunStory? = nil, workers: [RunWorker]? = nil,
+            sharedRate: SharedRateLimit? = nil
         ) -> String {
             var lines: [(String, String)] = [
                 ("run", run.id),
@@ -205,6 +212,7 @@ extension OrderBatch {
                     : ("  " + state, String(count))
             }
             lines += workerLines(workers)
+            lines += rateLimitScopeLines(sharedRate)
             lines += invocationLines(run, invocations)
             lines += detailPairs(story)
             let next = nextCommands(run, counts, process, databasePath: databasePath)
@@ -267,7 +275,8 @@ extension OrderBatch {
         /// The run as the documented JSON object.
         static func json(
             _ run: RunRecord, _ counts: RunCounts, _ process: Process?, invocations: [InvocationRecord] = [],
-            story: RunStory? = nil, workers: [RunWorker]? = nil
+            story: RunStory? = nil, workers: [RunWorker]? = nil,
+            sharedRate: (SharedRateLimit?, isPostgres: Bool) = (nil, false)
         ) -> String {
             func optional(_ date: Date?) -> JSONValue { date.map { .string(timestamp($0)) } ?? .null }
             func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
@@ -296,7 +305,8 @@ extension OrderBatch {
                         "counts",
                         .object([("total", number(counts.total))] + counts.byState.map { ($0.state, number($0.count)) })
                     ),
-                ] + workersMember(workers) + invocationMembers(run, invocations)
+                ] + workersMember(workers) + rateLimitScopeMember(sharedRate.0, isPostgres: sharedRate.isPostgres)
+                    + invocationMembers(run, invocations)
                     + (story?.jsonMembers.filter { $0.key != "invocation" } ?? []))
             return object.compactText
         }

@@ -200,15 +200,18 @@ import Testing
         let one = try await orderbatch(["status", "r-1", "--db", fixture.db, "--json"])
         #expect(one.exit.status == 0, "\(one.stderr)")
         let object = try jsonObject(one.stdout)
-        // PostgreSQL adds the run's workers (none here: no process holds it).
+        // PostgreSQL adds the run's workers (none here: no process holds it) and its shared rate limit (none here).
         #expect(
             Set(object.keys)
                 == Set(
                     [
                         "run_id", "job", "provider", "state", "reason", "created_at", "started_at", "finished_at",
                         "input", "input_sha256", "process", "counts", "invocations", "pace",
-                    ] + (kind == .postgres ? ["workers"] : [])))
-        if kind == .postgres { #expect((object["workers"] as? [Any])?.isEmpty == true) }
+                    ] + (kind == .postgres ? ["workers", "rate_limit_scope"] : [])))
+        if kind == .postgres {
+            #expect((object["workers"] as? [Any])?.isEmpty == true)
+            #expect(object["rate_limit_scope"] is NSNull)
+        }
         #expect(object["process"] is NSNull)
         #expect(object["run_id"] as? String == "r-1")
         #expect(object["job"] as? String == "reprice")

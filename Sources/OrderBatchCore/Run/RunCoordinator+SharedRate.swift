@@ -23,6 +23,13 @@ extension RunCoordinator {
         let key = (job.rateLimitScope ?? .default).key(
             job: job, runID: runID, credentials: credentials, baseURL: baseURL)
         let source = try PostgresRateTokens(url: postgres.url, scope: key, windows: job.rateLimit)
+        // For `status`, which cannot make the key itself (an account's identity may come from a credential).
+        do {
+            try postgres.recordRateLimitScope(runID: runID, scope: key)
+        } catch {
+            source.close()
+            throw error
+        }
         return RunDriver.SharedRate(source: source, pauseSeconds: Double(job.rateLimitPause) / 1000)
     }
 }

@@ -42,9 +42,12 @@ public struct RunFailure {
                     + "is sent. Keep a copy of the file, then try `sqlite3 \(ShellWord.quote(job.state)) .recover` "
                     + "into a new file")
         }
-        let storage =
-            (error as? SQLiteError)?.isStorageFailure == true || (error as? PostgresError)?.isConnectionFailure == true
-        let why = storage ? "the state database could not be written (\(error))" : "an error: \(error)"
+        let serverLost = (error as? PostgresError)?.isConnectionFailure == true
+        let storage = (error as? SQLiteError)?.isStorageFailure == true || serverLost
+        let why =
+            serverLost
+            ? "the PostgreSQL state database does not answer (\(error))"
+            : storage ? "the state database could not be written (\(error))" : "an error: \(error)"
         let recorded = (try? store.setRunState(id: runID, .stopped, reason: "stopped by \(why)")) != nil
         var message = "orderbatch: run \(runID) stopped by \(why); nothing more is sent. "
         if storage, StateDatabase.isPostgres(job.state) {

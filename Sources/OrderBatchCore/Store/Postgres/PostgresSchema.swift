@@ -27,6 +27,8 @@ enum PostgresSchema {
             version: 4, description: "one rate limit across workers and jobs: scopes, slots, take and 429 functions",
             sql: rateLimitSQL),
         Migration(version: 5, description: "items_claimable: the claim's rows in seq order", sql: version5),
+        Migration(
+            version: 6, description: "runs.rate_limit_scope: the shared rate limit a run draws on", sql: version6),
     ]
 
     /// The version this build writes.
@@ -160,5 +162,12 @@ enum PostgresSchema {
     /// cost that grew with the rows left). Rows leave it as they are claimed.
     private static let version5 = """
         CREATE INDEX items_claimable ON items (run_id, seq) WHERE state IN ('pending', 'unknown');
+        """
+
+    /// The key of the shared rate limit (``PostgresRateTokens``) the run's workers last drew on, for `status`:
+    /// only the process that sends knows it (an account's identity may be a hash of a credential `status`
+    /// never reads). NULL until a worker with `rate_limit` windows starts, and for runs without windows.
+    private static let version6 = """
+        ALTER TABLE runs ADD COLUMN rate_limit_scope text;
         """
 }
