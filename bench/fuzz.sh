@@ -42,7 +42,8 @@ fi
 REL="$SCRATCH/release"
 # $REL is a symlink (release -> <triple>/release): the trailing slash makes find enter it.
 mapfile -t OBJECTS < <(find "$REL/" -path '*.build/*.o' -type f | sort)
-if ! nm "$REL/OrderBatchJSON.build/JSONParser.swift.o" 2>/dev/null | grep -q sancov; then
+# grep reads all of nm's output: `grep -q` stops early, and under pipefail nm's SIGPIPE failed the check at random.
+if ! nm "$REL/OrderBatchJSON.build/JSONParser.swift.o" 2>/dev/null | grep sancov >/dev/null; then
     echo "fuzz: the library objects carry no coverage instrumentation (sancov); rm -rf $SCRATCH and retry" >&2
     exit 2
 fi
@@ -51,10 +52,15 @@ for m in "$REL"/*.build/module.modulemap Sources/C*/module.modulemap "$SCRATCH"/
     [ -f "$m" ] && MODULE_MAPS+=(-Xcc "-fmodule-map-file=$m")
 done
 
+# libpq's header lives in its own folder (CLibPQ's shim includes <libpq-fe.h>); SwiftPM finds it through
+# the target's pkg-config name, a hand-built harness through these flags.
+PQ_CFLAGS=()
+for f in $(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql); do PQ_CFLAGS+=(-Xcc "$f"); done
+
 build_harness() {  # name source
     "$SWIFTC" -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${1//-/_}" \
-        -I "$REL/Modules" "${MODULE_MAPS[@]}" "bench/fuzz/$2" "${OBJECTS[@]}" \
-        -lcsv -lsqlite3 -lcurl -lcrypto -o "$BIN/$1" 2>&1 | grep -v "Cannot export local symbol '__asan"
+        -I "$REL/Modules" "${MODULE_MAPS[@]}" "${PQ_CFLAGS[@]}" "bench/fuzz/$2" "${OBJECTS[@]}" \
+        -lcsv -lsqlite3 -lcurl -lcrypto -lpq -o "$BIN/$1" 2>&1 | grep -v "Cannot export local symbol '__asan"
     return "${PIPESTATUS[0]}"
 }
 

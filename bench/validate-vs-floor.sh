@@ -7,7 +7,8 @@
 #   RUNS=N                    rounds (default 7); each round runs floor, BIN[, BASE] in turn
 #   CG_ROWS=N                 rows for the callgrind count (default 20000; 0 skips callgrind)
 # Prints each command's median wall time, its rows/s, the floor/validate ratio (the target is
-# at least 0.33), peak RSS, and callgrind's instructions per row: (Ir on CG_ROWS rows minus Ir
+# at least 0.33), the median CPU time (user + system) and the same ratio on CPU, which moves less
+# than wall time on a shared machine, peak RSS, and callgrind's instructions per row: (Ir on CG_ROWS rows minus Ir
 # on 1 row) / (CG_ROWS - 1), which leaves process start-up out and does not move with the noise
 # of a shared machine. Needs: cc, libcsv (libcsv-dev), python3, GNU time, valgrind.
 set -euo pipefail
@@ -38,10 +39,10 @@ YAML
 csv=$(gen "$N")
 job=bench/out/juspay3-$N.yaml
 
-# One timed run: prints "wall_seconds peak_kb"; a failing command stops the script.
+# One timed run: prints "wall_seconds peak_kb cpu_seconds"; a failing command stops the script.
 timed() {
-  /usr/bin/time -f "%e %M" -o bench/out/time.txt "$@" >/dev/null
-  cat bench/out/time.txt
+  /usr/bin/time -f "%e %M %U %S" -o bench/out/time.txt "$@" >/dev/null
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' bench/out/time.txt
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -52,22 +53,28 @@ if [ -n "$BASE" ]; then
   cmds+=("$BASE validate $job")
 fi
 echo "== $N rows, $(du -h "$csv" | cut -f1), $RUNS rounds"
-declare -A walls rss
+declare -A walls rss cpus
 for _ in $(seq "$RUNS"); do
   for i in "${!names[@]}"; do
     # shellcheck disable=SC2086  # the command is split into words on purpose
-    read -r w m < <(timed ${cmds[$i]})
+    read -r w m c < <(timed ${cmds[$i]})
     walls[$i]+="$w "
     rss[$i]+="$m "
+    cpus[$i]+="$c "
   done
 done
 floor_median=$(tr ' ' '\n' <<<"${walls[0]}" | grep . | median)
+floor_cpu=$(tr ' ' '\n' <<<"${cpus[0]}" | grep . | median)
 for i in "${!names[@]}"; do
   w=$(tr ' ' '\n' <<<"${walls[$i]}" | grep . | median)
+  c=$(tr ' ' '\n' <<<"${cpus[$i]}" | grep . | median)
   m=$(tr ' ' '\n' <<<"${rss[$i]}" | grep . | sort -n | tail -1)
   printf '%-9s median %6.3f s  %9.0f rows/s  floor/this %.2f  peak RSS %d MB  (runs: %s)\n' \
     "${names[$i]}" "$w" "$(awk -v n="$N" -v t="$w" 'BEGIN {print n / t}')" \
     "$(awk -v f="$floor_median" -v t="$w" 'BEGIN {print f / t}')" "$((m / 1024))" "${walls[$i]% }"
+  printf '%-9s CPU    %6.3f s  %9.0f rows/s  floor/this %.2f  (runs: %s)\n' \
+    "" "$c" "$(awk -v n="$N" -v t="$c" 'BEGIN {print (t > 0 ? n / t : 0)}')" \
+    "$(awk -v f="$floor_cpu" -v t="$c" 'BEGIN {print (t > 0 ? f / t : 0)}')" "${cpus[$i]% }"
 done
 
 [ "$CG_ROWS" -gt 0 ] || exit 0

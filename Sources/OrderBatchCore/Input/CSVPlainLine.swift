@@ -50,4 +50,42 @@ enum CSVPlainLine {
             start = fieldEnd + 1
         }
     }
+
+    /// Splits `content` (from ``content(of:)``) into exactly `fields.count` fields, for lending to
+    /// a ``CSVRowTaker``: true only when the record built from the same line would hold exactly
+    /// these bytes as its cells. That is: only ASCII bytes and no NUL (which
+    /// ``CSVRecordAssembler`` refuses, and which need no UTF-8 check), as many fields as
+    /// `fields` has room for (the header's width), none longer than `maxFieldBytes`, and not a
+    /// single blank field (a line of spaces and tabs, which is skipped).
+    ///
+    /// - Returns: False when the line must be read as a record; `fields` is then partly written.
+    @inline(__always)
+    static func split(
+        _ content: UnsafeRawBufferPointer, into fields: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>,
+        maxFieldBytes: Int
+    ) -> Bool {
+        guard var start = content.baseAddress, !content.isEmpty, !fields.isEmpty else { return false }
+        // One branch-free pass (vectorised): any byte ≥ 0x80, any NUL.
+        var union: UInt8 = 0
+        var lowest: UInt8 = 0xFF
+        for b in content {
+            union |= b
+            lowest = min(lowest, b)
+        }
+        guard union < 0x80, lowest != 0 else { return false }
+        let end = start + content.count
+        var n = 0
+        while true {
+            let fieldEnd = memchr(start, 0x2C, start.distance(to: end)).map { UnsafeRawPointer($0) } ?? end
+            let count = start.distance(to: fieldEnd)
+            guard n < fields.count, count <= maxFieldBytes else { return false }
+            fields[n] = UnsafeRawBufferPointer(start: start, count: count)
+            n += 1
+            if fieldEnd == end { break }
+            start = fieldEnd + 1
+        }
+        guard n == fields.count else { return false }
+        if n == 1, fields[0].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return false }
+        return true
+    }
 }

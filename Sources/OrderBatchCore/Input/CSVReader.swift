@@ -70,6 +70,14 @@ public struct CSVReader: RecordSource {
     /// - Throws: ``InputError`` for fatal problems (see the type's documentation), or what
     ///   `body` throws.
     public func forEachRecord(_ body: (RecordResult) throws -> Void) throws {
+        try forEachRecord(lendingTo: nil, body)
+    }
+
+    /// Reads the file like ``forEachRecord(_:)``, first offering each row that qualifies (a
+    /// whole line with no quote, ASCII, as wide as the header; see ``CSVRowTaker``) to `taker`
+    /// as its fields' bytes. A row `taker` takes is not delivered to `body`; every other row is,
+    /// exactly as ``forEachRecord(_:)`` delivers it.
+    public func forEachRecord(lendingTo taker: (any CSVRowTaker)?, _ body: (RecordResult) throws -> Void) throws {
         let file = try InputFile(path: path, chunkSize: chunkSize)
         let parser: CSVParser
         do {
@@ -78,7 +86,7 @@ public struct CSVReader: RecordSource {
             throw InputError.ioError(path: path, line: nil, reason: "libcsv could not start: \(error)")
         }
         let feed = CSVFeed(
-            path: path, maxFieldBytes: maxFieldBytes, parser: parser, splitsPlainLines: splitsPlainLines)
+            path: path, maxFieldBytes: maxFieldBytes, parser: parser, splitsPlainLines: splitsPlainLines, taker: taker)
         try feed.run(file: file, body: body)
     }
 }
@@ -104,12 +112,23 @@ private final class CSVFeed {
     private var resync: (issue: InputIssue, problem: String)?
     /// The last chunk ended in a carriage return: a line end unless the next chunk starts with a line feed.
     private var pendingCarriageReturn = false
+    /// Where plain lines are offered first (``CSVRowTaker``), once ``lending``. A constant: a
+    /// variable was copied (a retain and a release) for every line.
+    private let taker: (any CSVRowTaker)?
+    /// The taker has taken the header: plain lines are offered to it.
+    private var lending = false
+    /// The taker has been offered the header.
+    private var headerOffered: Bool
+    /// One slice per column of the row being lent; allocated once the header is known.
+    private var lentFields = UnsafeMutableBufferPointer<UnsafeRawBufferPointer>(start: nil, count: 0)
 
-    init(path: String, maxFieldBytes: Int, parser: CSVParser, splitsPlainLines: Bool) {
+    init(path: String, maxFieldBytes: Int, parser: CSVParser, splitsPlainLines: Bool, taker: (any CSVRowTaker)?) {
         self.path = path
         self.maxFieldBytes = maxFieldBytes
         self.parser = parser
         self.splitsPlainLines = splitsPlainLines
+        self.taker = taker
+        headerOffered = taker == nil
         state = .allocate(capacity: 1)
         state.initialize(to: CSVRecordAssembler(path: path, maxFieldBytes: maxFieldBytes))
     }
@@ -117,6 +136,7 @@ private final class CSVFeed {
     deinit {
         state.deinitialize(count: 1)
         state.deallocate()
+        lentFields.deallocate()
     }
 
     private var assembler: CSVRecordAssembler {
@@ -177,6 +197,13 @@ private final class CSVFeed {
             if splitsPlainLines, newline, lineEnd - start <= CSVFeed.maxPiece, !parser.isInsideRow,
                 let content = CSVPlainLine.content(of: UnsafeRawBufferPointer(rebasing: chunk[start..<lineEnd]))
             {
+                if lending, CSVPlainLine.split(content, into: lentFields, maxFieldBytes: maxFieldBytes),
+                    try taker.unsafelyUnwrapped.take(UnsafeBufferPointer(lentFields), line: assembler.currentLine)
+                {
+                    assembler.currentLine += 1
+                    start = lineEnd
+                    continue
+                }
                 assembler.acceptPlainLine(content)
                 try deliver(body)
                 assembler.currentLine += 1
@@ -248,6 +275,16 @@ private final class CSVFeed {
     private func deliver(_ body: (RecordResult) throws -> Void) throws {
         if !assembler.pending.isEmpty { try assembler.deliverPending(body) }
         if let fatal = assembler.fatal { throw fatal }
+        if !headerOffered, let columns = assembler.columns { offerHeader(columns) }
+    }
+
+    /// Asks the taker whether it wants the rows under `columns`, and makes room for their fields.
+    private func offerHeader(_ columns: [String]) {
+        headerOffered = true
+        guard let taker, taker.lendsRows(under: columns) else { return }
+        lending = true
+        lentFields = .allocate(capacity: columns.count)
+        lentFields.initialize(repeating: UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
     /// Handles libcsv stopping at `byte`: a strict quoting error starts a resync to the end

@@ -15,9 +15,15 @@ public struct ReportCellRestorer: RecordSource {
     }
 
     public func forEachRecord(_ body: (RecordResult) throws -> Void) throws {
+        try forEachRecord(lendingTo: nil, body)
+    }
+
+    /// Reads like ``forEachRecord(_:)``, lending the rows of a file that is not a report to
+    /// `taker` (a report's cells are restored, so they are not the file's bytes).
+    public func forEachRecord(lendingTo taker: (any CSVRowTaker)?, _ body: (RecordResult) throws -> Void) throws {
         var header: [String]? = nil
         var isReport = false
-        try base.forEachRecord { result in
+        try base.forEachRecord(lendingTo: taker.map(UnlessReport.init)) { result in
             // A `switch` lends the record to its case; a `guard case let` bound a copy (a
             // retain and a release of its arrays per row). Only a report's record is copied.
             switch result {
@@ -38,5 +44,19 @@ public struct ReportCellRestorer: RecordSource {
                 try body(.record(restored))
             }
         }
+    }
+}
+
+/// Lends a file's rows to a taker unless the file is a report (``ReportCellRestorer``).
+private final class UnlessReport: CSVRowTaker {
+    let taker: any CSVRowTaker
+    init(_ taker: any CSVRowTaker) { self.taker = taker }
+
+    func lendsRows(under columns: [String]) -> Bool {
+        !columns.contains(ReportOutcomeColumns.state) && taker.lendsRows(under: columns)
+    }
+
+    func take(_ fields: UnsafeBufferPointer<UnsafeRawBufferPointer>, line: Int) throws -> Bool {
+        try taker.take(fields, line: line)
     }
 }

@@ -16,9 +16,33 @@ public struct StoppableRecordSource: RecordSource {
     }
 
     public func forEachRecord(_ body: (RecordResult) throws -> Void) throws {
-        try base.forEachRecord { record in
+        try forEachRecord(lendingTo: nil, body)
+    }
+
+    /// Reads like ``forEachRecord(_:)``, lending rows to `taker` (``CSVRowTaker``) and stopping
+    /// between two rows, lent or not, once the flag is raised.
+    public func forEachRecord(lendingTo taker: (any CSVRowTaker)?, _ body: (RecordResult) throws -> Void) throws {
+        try base.forEachRecord(lendingTo: taker.map { StoppingTaker($0, stop: stop) }) { record in
             if stop.raised != nil { throw Stopped() }
             try body(record)
         }
+    }
+}
+
+/// A taker that throws ``StoppableRecordSource/Stopped`` before a row once the stop flag is raised.
+private final class StoppingTaker: CSVRowTaker {
+    let taker: any CSVRowTaker
+    let stop: StopFlag
+
+    init(_ taker: any CSVRowTaker, stop: StopFlag) {
+        self.taker = taker
+        self.stop = stop
+    }
+
+    func lendsRows(under columns: [String]) -> Bool { taker.lendsRows(under: columns) }
+
+    func take(_ fields: UnsafeBufferPointer<UnsafeRawBufferPointer>, line: Int) throws -> Bool {
+        if stop.raised != nil { throw StoppableRecordSource.Stopped() }
+        return try taker.take(fields, line: line)
     }
 }

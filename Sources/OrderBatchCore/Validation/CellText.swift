@@ -45,7 +45,13 @@ enum CellText {
     /// True when every byte is printable ASCII (0x20…0x7E).
     @inline(__always)
     static func isPrintableASCII(_ text: String) -> Bool {
-        allBytes(of: text) { b in b &- 0x20 < 0x5F }
+        text.withUTF8Bytes(isPrintableASCII)
+    }
+
+    /// True when every byte is printable ASCII (0x20…0x7E).
+    @inline(__always)
+    static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { b in b &- 0x20 < 0x5F }
     }
 
     /// True when `test` holds for every UTF-8 byte of `text`.
@@ -83,6 +89,12 @@ enum CellText {
 
     /// True when every byte is an ASCII letter or digit.
     @inline(__always)
+    static func isAlphanumericASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy(isAlphanumericASCII(byte:))
+    }
+
+    /// True when every byte is an ASCII letter or digit.
+    @inline(__always)
     static func isAlphanumericASCII(_ text: Substring.UTF8View) -> Bool {
         text.allSatisfy(isAlphanumericASCII(byte:))
     }
@@ -95,9 +107,13 @@ enum CellText {
 
     /// Leading or trailing white space: refused in ids and amounts rather than silently trimmed.
     static func hasOuterSpace(_ text: String) -> Bool {
-        text.withUTF8Bytes { bytes in
-            guard let f = bytes.first, let l = bytes.last else { return false }
-            return f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09
-        }
+        text.withUTF8Bytes(hasOuterSpace)
+    }
+
+    /// Leading or trailing white space in the UTF-8 bytes of a cell.
+    @inline(__always)
+    static func hasOuterSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let f = bytes.first, let l = bytes.last else { return false }
+        return f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09
     }
 }

@@ -17,7 +17,8 @@ enum DecimalText {
     }
 
     /// Parses the UTF-8 bytes of a number; see ``parse(_:maxFractionDigits:)``.
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxFractionDigits: Int) -> Result<Decimal, Problem> {
+    @inline(__always)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxFractionDigits: Int) -> Result<Decimal, Problem> {
         var mantissa: UInt64 = 0
         var integerDigits = 0
         var fractionDigits = 0

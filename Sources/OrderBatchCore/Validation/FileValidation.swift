@@ -7,6 +7,9 @@ public struct FileValidation {
     public var maxKeptIssues: Int
     /// True for JSONL, where every record names its own columns.
     public var columnsPerRecord: Bool
+    /// Whether a run without `onRecord` takes CSV rows as bytes (``CSVRowTaker``); tests turn it
+    /// off to check that both ways give the same report.
+    var lendsRows = true
 
     public init(validator: any RowValidator, columnsPerRecord: Bool, maxKeptIssues: Int = 1000) {
         self.validator = validator
@@ -22,83 +25,23 @@ public struct FileValidation {
         source: any RecordSource, sourcePath: String, findDuplicates: Bool = true,
         onRecord: ((ValidatedRecord) throws -> Void)? = nil
     ) throws -> ValidationReport {
-        var report = ValidationReport()
+        var pass = ValidationPass(
+            validator: validator, columnsPerRecord: columnsPerRecord, maxKeptIssues: maxKeptIssues,
+            sourcePath: sourcePath)
+        // `validate` keeps nothing of a valid row: CSV rows are lent as bytes and checked in place,
+        // and only a row the byte path does not pass becomes a record (issue #12).
+        let lends = onRecord == nil && !columnsPerRecord && lendsRows && validator.checksLentRows
+        try withUnsafeMutablePointer(to: &pass) { passPointer in
+            try source.forEachRecord(lendingTo: lends ? ValidationPassTaker(passPointer) : nil) { result in
+                try passPointer.pointee.accept(result, onRecord: onRecord)
+            }
+        }
+        var report = pass.report
+        // Moved out, not copied: the index's buckets are its largest memory.
         var index = DuplicateIndex()
-        var lastColumns: [String]? = nil
-        // For CSV: `validator` specialised for the current header, held by a class (see
-        // ``ValidatorHolder``) so that a record's check does not copy it.
-        var rowValidator = ValidatorHolder.holding(validator)
-        var lastColumnsBad = false
-        var keptRowIssues: [InputIssue] = []
-        var headerIssues: [InputIssue] = []
-        var seq = 0
-
-        func keep(_ issues: [InputIssue]) {
-            report.issueCount += issues.count
-            for issue in issues where keptRowIssues.count < maxKeptIssues { keptRowIssues.append(issue) }
-        }
-
-        try source.forEachRecord { result in
-            seq += 1
-            guard seq <= DuplicateIndex.maxRows else {
-                throw InputError.tooManyRecords(path: sourcePath, limit: DuplicateIndex.maxRows)
-            }
-            report.rows += 1
-            switch result {
-            case .malformed(let issue):
-                report.invalid += 1
-                keep([issue])
-                try onRecord?(ValidatedRecord(seq: seq, line: issue.line, record: nil, row: nil, issues: [issue]))
-            case .record(let record):
-                if record.columns != lastColumns || columnsPerRecord {
-                    if record.columns != lastColumns || !lastColumnsBad || columnsPerRecord {
-                        let issues = validator.columnIssues(
-                            record.columns, line: columnsPerRecord ? record.line : 1)
-                        lastColumnsBad = !issues.isEmpty
-                        if !issues.isEmpty {
-                            report.columnIssueCount += issues.count
-                            if columnsPerRecord {
-                                keep(issues)
-                            } else {
-                                report.issueCount += issues.count
-                                headerIssues.append(contentsOf: issues)
-                            }
-                        }
-                    }
-                    lastColumns = record.columns
-                    if !columnsPerRecord {
-                        rowValidator = ValidatorHolder.holding(validator.specialized(forColumns: record.columns))
-                    }
-                }
-                guard let onRecord else {
-                    // Nothing is built from a valid row: its duplicate key's fingerprint is enough.
-                    var check = rowValidator.check(record)
-                    if lastColumnsBad, case .valid = check { check = .invalid([]) }
-                    switch consume check {
-                    case .valid(let fingerprint):
-                        report.valid += 1
-                        index.add(fingerprint: fingerprint, seq: seq)
-                    case .invalid(let issues):
-                        report.invalid += 1
-                        keep(issues)
-                    }
-                    return
-                }
-                var verdict = rowValidator.validate(record)
-                if lastColumnsBad, case .valid = verdict { verdict = .invalid([]) }
-                switch consume verdict {
-                case .valid(let row):
-                    report.valid += 1
-                    index.add(fingerprint: OrderFingerprint.of(row.duplicateKey), seq: seq)
-                    try onRecord(ValidatedRecord(seq: seq, line: record.line, record: record, row: row, issues: []))
-                case .invalid(let issues):
-                    report.invalid += 1
-                    keep(issues)
-                    try onRecord(
-                        ValidatedRecord(seq: seq, line: record.line, record: record, row: nil, issues: issues))
-                }
-            }
-        }
+        swap(&index, &pass.index)
+        var keptRowIssues = pass.keptRowIssues
+        let headerIssues = pass.headerIssues
 
         let candidates = index.candidateSeqs()
         if findDuplicates && !candidates.isEmpty {
@@ -149,33 +92,4 @@ public struct FileValidation {
         }
         return out.sorted { $0.seq < $1.seq }
     }
-}
-
-/// A validator behind a class reference, for the per-record closure of ``FileValidation/run``.
-///
-/// The closure captures the current validator as a variable; called through that variable, the
-/// `any RowValidator` was copied and destroyed for every record (a value-witness copy of the
-/// validator and its column plan, about 8% of a 1M-row validation). ``holding(_:)`` opens the
-/// existential once per header and keeps the concrete validator in a ``TypedValidatorHolder``,
-/// so a record costs one class method call.
-private class ValidatorHolder {
-    /// `validator` behind a holder of its concrete type.
-    static func holding(_ validator: any RowValidator) -> ValidatorHolder { typed(validator) }
-
-    private static func typed<V: RowValidator>(_ validator: V) -> ValidatorHolder {
-        TypedValidatorHolder(validator)
-    }
-
-    /// ``RowValidator/validate(_:)`` of the held validator.
-    func validate(_ record: InputRecord) -> RowVerdict { fatalError("overridden") }
-    /// ``RowValidator/check(_:)`` of the held validator.
-    func check(_ record: InputRecord) -> RowCheck { fatalError("overridden") }
-}
-
-/// A ``ValidatorHolder`` holding a validator of type `V`.
-private final class TypedValidatorHolder<V: RowValidator>: ValidatorHolder {
-    let validator: V
-    init(_ validator: V) { self.validator = validator }
-    override func validate(_ record: InputRecord) -> RowVerdict { validator.validate(record) }
-    override func check(_ record: InputRecord) -> RowCheck { validator.check(record) }
 }

@@ -18,14 +18,18 @@ enum OrderFingerprint {
     /// ASCII capitals are lowered byte by byte as they are hashed, exactly as it lowers them.
     @inline(__always)
     static func of(asciiLowercasing text: String) -> UInt64 {
-        text.withUTF8Bytes { bytes in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes {
-                h ^= UInt64(b &- 0x41 < 26 ? b | 0x20 : b)
-                h = h &* 0x0000_0100_0000_01B3
-            }
-            return avalanche(h)
+        text.withUTF8Bytes { of(asciiLowercasing: $0) }
+    }
+
+    /// The fingerprint of `CellText.asciiLowercased` of the text whose UTF-8 bytes are `bytes`.
+    @inline(__always)
+    static func of(asciiLowercasing bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b &- 0x41 < 26 ? b | 0x20 : b)
+            h = h &* 0x0000_0100_0000_01B3
         }
+        return avalanche(h)
     }
 
     /// The final mix of an FNV-1a hash.

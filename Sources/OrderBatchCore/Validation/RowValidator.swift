@@ -31,6 +31,17 @@ public protocol RowValidator {
     /// The verdict of ``validate(_:)`` without its update: for a pass that keeps nothing of a
     /// valid row but its duplicate key's fingerprint. The default calls ``validate(_:)``.
     func check(_ record: InputRecord) -> RowCheck
+    /// The byte path of ``check(_:)`` for a CSV row lent by the reader (``CSVRowTaker``): the
+    /// fields' bytes in the header's order (ASCII, no NUL). Returns the duplicate key's
+    /// fingerprint when the row passes every rule, as ``check(_:)`` would return it; nil when the
+    /// row fails a rule or the bytes alone cannot tell, and the row is then read as a record and
+    /// ``check(_:)`` decides (so a failing row's message is built exactly as before). It must
+    /// never return a fingerprint for a row that ``check(_:)`` refuses, and it applies the same
+    /// rule functions, not copies of them. The default returns nil: every row goes to ``check(_:)``.
+    func check(lent fields: UnsafeBufferPointer<UnsafeRawBufferPointer>) -> UInt64?
+    /// Whether ``check(lent:)`` can pass rows (once specialised for a header); false, the
+    /// default, spares the reader lending rows that would all be declined.
+    var checksLentRows: Bool { get }
     /// A validator giving the same verdicts, faster for records whose columns are `columns`
     /// (a CSV file's header): per-column work such as classifying names is done once here.
     /// The default returns the validator unchanged.
@@ -39,6 +50,10 @@ public protocol RowValidator {
 
 extension RowValidator {
     public func specialized(forColumns columns: [String]) -> any RowValidator { self }
+
+    public func check(lent fields: UnsafeBufferPointer<UnsafeRawBufferPointer>) -> UInt64? { nil }
+
+    public var checksLentRows: Bool { false }
 
     public func check(_ record: InputRecord) -> RowCheck {
         switch validate(record) {

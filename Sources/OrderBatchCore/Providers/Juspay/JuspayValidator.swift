@@ -15,7 +15,7 @@ public struct JuspayValidator: RowValidator {
     static let accepted: Set<String> = Set(required + JuspayFields.addressFields + JuspayFields.udfFields)
 
     /// The kind of each column of one header, worked out once (``specialized(forColumns:)``).
-    private var plan: ColumnPlan?
+    private(set) var plan: ColumnPlan?
 
     public init() {}
 
@@ -52,11 +52,17 @@ public struct JuspayValidator: RowValidator {
     /// A class, so that the validator is one reference: held as `any RowValidator` it fits the
     /// existential's inline buffer, and ``validate(_:)`` takes the plan with one retain instead
     /// of copying its two arrays.
-    final class ColumnPlan: Sendable {
+    ///
+    /// `@unchecked Sendable`: every property is a constant, and `kindBuffer`'s memory is written
+    /// once in `init` and freed in `deinit`.
+    final class ColumnPlan: @unchecked Sendable {
         /// The header.
         let columns: [String]
         /// The kind of each column, aligned with `columns`.
         let kinds: [ColumnKind]
+        /// `kinds` in memory of its own, for the byte path (``check(lent:)``): reading it costs
+        /// no retain of an array.
+        let kindBuffer: UnsafeMutableBufferPointer<ColumnKind>
         /// How many columns are optional fields: the most fields one row can set.
         let fieldCount: Int
 
@@ -64,8 +70,12 @@ public struct JuspayValidator: RowValidator {
             self.columns = columns
             let kinds = columns.map(ColumnKind.init)
             self.kinds = kinds
+            kindBuffer = .allocate(capacity: kinds.count)
+            _ = kindBuffer.initialize(fromContentsOf: kinds)
             fieldCount = kinds.count { if case .field = $0 { true } else { false } }
         }
+
+        deinit { kindBuffer.deallocate() }
     }
 
     /// The rule an optional field adds to the length and control-character checks.
@@ -186,32 +196,20 @@ public struct JuspayValidator: RowValidator {
                     problem("is required (sent as x-routing-id; Juspay recommends the customer id)")
                     continue
                 }
-                // Printable ASCII has no control character: the first and third checks pass.
-                let printable = CellText.isPrintableASCII(t)
-                if !printable, let c = CellText.firstControlCharacter(t) {
-                    problem("contains a control character (\(c))")
-                } else if CellText.hasOuterSpace(t) {
-                    problem("has leading or trailing spaces")
-                } else if !printable {
-                    problem("must be printable ASCII: it is sent as the x-routing-id header")
-                } else if t.utf8.count > Self.maxRoutingIDLength {
-                    problem("is \(t.utf8.count) characters long; at most \(Self.maxRoutingIDLength)")
-                } else {
-                    routingID = t
-                }
+                if t.withUTF8Bytes(Self.routingIDPasses) { routingID = t } else { problem(Self.routingIDProblem(t)) }
             case .amount:
                 guard let t = text else {
                     problem("is required: the new amount, e.g. 90.00")
                     continue
                 }
-                switch DecimalText.parse(t, maxFractionDigits: 2) {
-                case .success(let d):
-                    if d.isZero { problem("must be greater than zero (got \"\(t)\")") } else { amount = d }
-                case .failure(.tooManyFractionDigits):
+                switch t.withUTF8Bytes(Self.amount) {
+                case .success(let d): amount = d
+                case .failure(.zero): problem("must be greater than zero (got \"\(t)\")")
+                case .failure(.number(.tooManyFractionDigits)):
                     problem("has more than 2 decimal places (got \"\(t)\"); Juspay accepts e.g. 100.15 or 100")
-                case .failure(.tooLarge):
+                case .failure(.number(.tooLarge)):
                     problem("is too large (got \"\(t)\"); at most 15 digits before the point")
-                case .failure(.notANumber):
+                case .failure(.number(.notANumber)):
                     problem(
                         "must be a positive decimal number such as 90 or 90.50, no sign, exponent or separators (got \"\(Self.quoted(t))\")"
                     )
@@ -234,28 +232,28 @@ public struct JuspayValidator: RowValidator {
     }
 
     static func orderIDProblem(_ t: String) -> String? {
-        if t.utf8.count > maxOrderIDLength || !CellText.isAlphanumericASCII(t) {
-            let why =
-                t.utf8.count > maxOrderIDLength ? "is \(t.count) characters long" : "contains \(describeFirstBad(t))"
-            return
-                "\(why); Juspay order ids are letters and digits only, at most \(maxOrderIDLength) characters (got \"\(quoted(t))\")"
-        }
-        return nil
+        if t.withUTF8Bytes(orderIDPasses) { return nil }
+        let why = t.utf8.count > maxOrderIDLength ? "is \(t.count) characters long" : "contains \(describeFirstBad(t))"
+        return
+            "\(why); Juspay order ids are letters and digits only, at most \(maxOrderIDLength) characters (got \"\(quoted(t))\")"
+    }
+
+    /// Why a routing id that fails ``routingIDPasses(_:)`` fails.
+    static func routingIDProblem(_ t: String) -> String {
+        // Printable ASCII has no control character: the first and third checks pass.
+        let printable = CellText.isPrintableASCII(t)
+        if !printable, let c = CellText.firstControlCharacter(t) { return "contains a control character (\(c))" }
+        if CellText.hasOuterSpace(t) { return "has leading or trailing spaces" }
+        if !printable { return "must be printable ASCII: it is sent as the x-routing-id header" }
+        return "is \(t.utf8.count) characters long; at most \(maxRoutingIDLength)"
     }
 
     static func fieldProblem(_ column: String, _ t: String, rule: FieldRule) -> String? {
-        // The byte-level questions, asked over the bytes in place; the checks and their order
-        // below are unchanged. `rule` is switched on outside the loops so each loop is simple.
-        let (mayHoldControlCharacter, followsRule) = t.withUTF8Bytes { bytes in
-            let control = bytes.contains { b in b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 }
-            switch rule {
-            case .countryCode: return (control, bytes.allSatisfy { FieldRule.countryCode.allows($0) })
-            case .phone: return (control, bytes.allSatisfy { FieldRule.phone.allows($0) })
-            case .plainUDF: return (control, bytes.allSatisfy { FieldRule.plainUDF.allows($0) })
-            case .none: return (control, true)
-            }
-        }
-        if mayHoldControlCharacter, let c = CellText.firstControlCharacter(t) {
+        if t.withUTF8Bytes({ fieldPasses($0, rule: rule) }) { return nil }
+        // Why it fails: the checks in their order. Not every value the byte rule turns away is
+        // wrong (a C2/E2 lead byte that starts no control character, a long value of few characters).
+        let followsRule = t.withUTF8Bytes { bytes in bytes.allSatisfy { rule.allows($0) } }
+        if let c = CellText.firstControlCharacter(t) {
             return "contains a control character (\(c))"
         }
         // A string has at most as many characters as UTF-8 bytes: count them only when needed.
