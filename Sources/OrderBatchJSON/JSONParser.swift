@@ -52,14 +52,37 @@ struct JSONParser {
     }
 
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        try walkObject(depth: depth) { (parser: inout JSONParser, key: String) throws(JSONParseError) in
+            members.append((key: key, value: try parser.parseValue(depth: depth)))
+        }
+        return .object(members)
+    }
+
+    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try walkArray(depth: depth) { (parser: inout JSONParser) throws(JSONParseError) in
+            elements.append(try parser.parseValue(depth: depth))
+        }
+        return .array(elements)
+    }
+
+    /// The object grammar, the one place it is written: checks the depth, the keys (strings, no
+    /// duplicate), the separators and the trailing comma, and hands each member's value to `member`
+    /// with the parser at its first byte (``parseObject(depth:)`` builds it, ``skipValue(depth:)``
+    /// only checks it).
+    @inline(__always)
+    mutating func walkObject(
+        depth: Int, _ member: (inout JSONParser, String) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         guard depth <= maxDepth else { throw fail(at: pos, "nesting deeper than \(maxDepth) levels") }
         pos += 1  // {
-        var members: [(key: String, value: JSONValue)] = []
+        var keys: [String] = []
         var seen: Set<String>?
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
             pos += 1
-            return .object(members)
+            return
         }
         while true {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
@@ -68,25 +91,25 @@ struct JSONParser {
             let keyOffset = pos
             let key = try parseString()
             // Linear search is cheapest for the small objects orders carry; switch to a set for big ones.
-            if members.count < 16 {
-                if members.contains(where: { $0.key == key }) { throw duplicate(key, at: keyOffset) }
+            if keys.count < 16 {
+                if keys.contains(key) { throw duplicate(key, at: keyOffset) }
             } else {
-                if seen == nil { seen = Set(members.map(\.key)) }
+                if seen == nil { seen = Set(keys) }
                 if seen?.insert(key).inserted == false { throw duplicate(key, at: keyOffset) }
             }
+            keys.append(key)
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
                 throw fail(at: pos, "expected ':' after object key, found \(describeByte(at: pos))")
             }
             pos += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
-            members.append((key: key, value: value))
+            try member(&self, key)
             skipWhitespace()
             guard pos < bytes.count else { throw fail(at: pos, "unexpected end of input; expected ',' or '}'") }
             if bytes[pos] == UInt8(ascii: "}") {
                 pos += 1
-                return .object(members)
+                return
             }
             guard bytes[pos] == UInt8(ascii: ",") else {
                 throw fail(at: pos, "expected ',' or '}' in object, found \(describeByte(at: pos))")
@@ -99,23 +122,27 @@ struct JSONParser {
         }
     }
 
-    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// The array grammar, the one place it is written: checks the depth, the separators and the trailing
+    /// comma, and calls `element` with the parser at each element's first byte.
+    @inline(__always)
+    mutating func walkArray(
+        depth: Int, _ element: (inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         guard depth <= maxDepth else { throw fail(at: pos, "nesting deeper than \(maxDepth) levels") }
         pos += 1  // [
-        var elements: [JSONValue] = []
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
             pos += 1
-            return .array(elements)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth))
+            try element(&self)
             skipWhitespace()
             guard pos < bytes.count else { throw fail(at: pos, "unexpected end of input; expected ',' or ']'") }
             if bytes[pos] == UInt8(ascii: "]") {
                 pos += 1
-                return .array(elements)
+                return
             }
             guard bytes[pos] == UInt8(ascii: ",") else {
                 throw fail(at: pos, "expected ',' or ']' in array, found \(describeByte(at: pos))")
