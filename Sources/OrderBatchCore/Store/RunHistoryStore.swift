@@ -87,6 +87,14 @@ extension RunHistoryStore {
     public func invocationFigures(
         runID: String, since: Date, wholeRun: Bool, topErrors: Int
     ) throws -> (invocation: RequestStatistics, wholeRun: RequestStatistics?) {
+        try invocationFiguresFromLog(runID: runID, since: since, wholeRun: wholeRun, topErrors: topErrors)
+    }
+
+    /// ``invocationFigures(runID:since:wholeRun:topErrors:)`` read from the log: the default, and what a store
+    /// that keeps them falls back to.
+    func invocationFiguresFromLog(
+        runID: String, since: Date, wholeRun: Bool, topErrors: Int
+    ) throws -> (invocation: RequestStatistics, wholeRun: RequestStatistics?) {
         (
             try requestStatistics(runID: runID, since: since, topErrors: topErrors),
             wholeRun ? try requestStatistics(runID: runID, since: nil, topErrors: topErrors) : nil

@@ -14,10 +14,7 @@ extension SQLiteRunStore {
         let (mine, invocation) = recorded.withLock { ($0.figures[runID] ?? RequestFigures(), $0.invocations[runID]) }
         guard let invocation else {
             // No invocation recorded through this store (a test driving the store directly): from the log.
-            return (
-                try requestStatistics(runID: runID, since: since, topErrors: topErrors),
-                wholeRun ? try requestStatistics(runID: runID, since: nil, topErrors: topErrors) : nil
-            )
+            return try invocationFiguresFromLog(runID: runID, since: since, wholeRun: wholeRun, topErrors: topErrors)
         }
         let whole: RequestFigures
         switch try previousRunFigures(runID: runID, before: invocation.id) {
